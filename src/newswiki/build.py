@@ -1,0 +1,328 @@
+"""Build model objects from the tokens of the grammars, while Lark parses.
+
+Each callback receives the tokens of one grammar rule.  A token is a line (or a run of lines)
+with the blank lines before it; the terminal's own pattern, compiled on its own, splits it into
+values and layout.  Layout is stored only where it differs from the canonical layout, so a
+canonical file costs nothing extra.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from lark import Token, Transformer
+
+from newswiki.layout import (
+    ArticleLayout,
+    BlockLayout,
+    DocumentLayout,
+    EventLayout,
+    InfoboxLayout,
+    LineLayout,
+    ListLayout,
+    SectionLayout,
+)
+from newswiki.model import (
+    Article,
+    Block,
+    BulletList,
+    Event,
+    Infobox,
+    InfoboxField,
+    RelatedEvent,
+    Section,
+    Source,
+)
+
+__all__ = ["ArticleBuilder", "BuildError", "EventBuilder", "canonical_tags", "read_tags"]
+
+_PADDING = " \t"
+# Canonical blank lines before each kind of line (see docs/formats.md, "Canonical layout").
+NO_GAP = ""
+ONE_BLANK = "\n"
+TWO_BLANKS = "\n\n"
+
+
+class BuildError(Exception):
+    """A token that matched its terminal but holds an impossible value (a 30 February)."""
+
+    def __init__(self, offset: int, expected: str, found: str) -> None:
+        super().__init__(expected)
+        self.offset = offset
+        self.expected = expected
+        self.found = found
+
+
+def read_tags(raw: str) -> tuple[str, ...]:
+    """The tags of a ``_Context: ..._`` text: split at ``", "``, padding and empty tags dropped."""
+    return tuple(tag for tag in (part.strip(_PADDING) for part in raw.split(", ")) if tag)
+
+
+def canonical_tags(tags: tuple[str, ...]) -> str:
+    """The canonical spelling of ``tags``: joined by ``", "``."""
+    return ", ".join(tags)
+
+
+def line_layout(
+    gap: str, canonical_gap: str, text: str | None, reads_as: tuple[object, ...] = ()
+) -> LineLayout | None:
+    """Layout for a line: ``None`` when both its gap and its spelling (``text``) are canonical."""
+    if gap == canonical_gap and text is None:
+        return None
+    return LineLayout(
+        gap=None if gap == canonical_gap else gap,
+        text=text,
+        reads_as=reads_as if text is not None else (),
+    )
+
+
+def _block_layout(gaps: list[str], canonical: list[str]) -> BlockLayout | None:
+    return None if gaps == canonical else BlockLayout(gaps)
+
+
+class _Builder(Transformer[Token, Any]):
+    """Shared by both formats: the compiled terminals and the facts of the document."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.patterns: dict[str, re.Pattern[str]] = {}
+        self.document = DocumentLayout()
+
+    def groups(self, token: Token) -> tuple[Any, ...]:
+        match = self.patterns[token.type].match(token)
+        assert match is not None, token.type  # the lexer matched this very pattern
+        return match.groups()
+
+
+class EventBuilder(_Builder):
+    """Callbacks for ``grammars/event.lark``."""
+
+    def sources(self, children: list[Token]) -> tuple[Any, ...]:
+        built = []
+        for index, token in enumerate(children[1:]):
+            gap, number, raw, url, end = self.groups(token)
+            name = raw.strip(_PADDING)
+            spelled = raw == name and not end and number == str(index + 1)
+            text = None if spelled else token[len(gap) : -1]
+            layout = line_layout(gap, NO_GAP if index else ONE_BLANK, text, (name, url))
+            built.append(Source(name, url, layout))
+        return ("sources", children[0], tuple(built))
+
+    def related(self, children: list[Token]) -> tuple[Any, ...]:
+        built = []
+        for index, token in enumerate(children[1:]):
+            gap, number, raw, path, context, end = self.groups(token)
+            title = raw.strip(_PADDING)
+            tags = read_tags(context) if context is not None else ()
+            spelled = (
+                raw == title
+                and not end
+                and number == str(index + 1)
+                and (context == canonical_tags(tags) if tags else context is None)
+            )
+            text = None if spelled else token[len(gap) : -1]
+            layout = line_layout(gap, NO_GAP if index else ONE_BLANK, text, (title, path, tags))
+            built.append(RelatedEvent(title=title, path=path, context=tags, layout=layout))
+        return ("related", children[0], tuple(built))
+
+    def _header(self, token: Token, canonical_gap: str, empty: bool) -> LineLayout | None:
+        gap, end = self.groups(token)
+        layout = line_layout(gap, canonical_gap, token[len(gap) : -1] if end else None)
+        # An empty section is kept: a layout, even a canonical one, says it was there.
+        return LineLayout() if layout is None and empty else layout
+
+    def start(self, children: list[Any]) -> Event:
+        date_token, headline_token = children[0], children[1]
+        gap, iso, path, end = self.groups(date_token)
+        try:
+            date = datetime.date.fromisoformat(iso)
+        except ValueError:
+            offset = date_token.start_pos + len(gap) + len("### [")
+            raise BuildError(offset, "a real calendar date YYYY-MM-DD", repr(iso)) from None
+        spelling = date_token[len(gap) : -1] if end else None
+        date_layout = line_layout(gap, NO_GAP, spelling, (date, path))
+
+        gap, raw = self.groups(headline_token)
+        headline = raw.strip(_PADDING)
+        spelling = None if raw == headline else headline_token[len(gap) : -1]
+        headline_layout = line_layout(gap, ONE_BLANK, spelling, (headline,))
+
+        body: list[str] = []
+        gaps: list[str] = []
+        sources: tuple[Source, ...] = ()
+        related: tuple[RelatedEvent, ...] = ()
+        sources_header = related_header = None
+        has_sources = False
+        end_gap = ""
+        for child in children[2:]:
+            if isinstance(child, tuple):
+                kind, header, items = child
+                if kind == "sources":
+                    sources_header = self._header(header, TWO_BLANKS, not items)
+                    sources = items
+                    has_sources = True
+                else:
+                    canonical_gap = ONE_BLANK if has_sources else TWO_BLANKS
+                    related_header = self._header(header, canonical_gap, not items)
+                    related = items
+            elif child.type == "PARAGRAPH":
+                gap, lines = self.groups(child)
+                gaps.append(gap)
+                body.append(lines[:-1])
+            else:  # END_GAP
+                end_gap = str(child)
+
+        layout = EventLayout(
+            document=DocumentLayout(end_gap=end_gap) if end_gap else DocumentLayout(),
+            date_line=date_layout,
+            headline=headline_layout,
+            body=_block_layout(gaps, [ONE_BLANK] * len(gaps)),
+            sources_header=sources_header,
+            related_header=related_header,
+        )
+        return Event(
+            date=date,
+            path=path,
+            headline=headline,
+            body=tuple(body),
+            sources=sources,
+            related=related,
+            layout=layout,
+        )
+
+
+class _OpenSection:
+    """A section whose heading has been read and whose end has not."""
+
+    __slots__ = ("blocks", "canonical_gaps", "gaps", "layout", "level", "subsections", "title")
+
+    def __init__(self, level: int, title: str, layout: LineLayout | None) -> None:
+        self.level = level
+        self.title = title
+        self.layout = layout
+        self.blocks: list[Block] = []
+        self.gaps: list[str] = []
+        self.canonical_gaps: list[str] = []
+        self.subsections: list[Section] = []
+
+    def close(self) -> Section:
+        blocks = _block_layout(self.gaps, self.canonical_gaps)
+        layout = None if self.layout is None and blocks is None else SectionLayout(
+            heading=self.layout, blocks=blocks
+        )
+        return Section(
+            title=self.title,
+            level=self.level,
+            blocks=tuple(self.blocks),
+            subsections=tuple(self.subsections),
+            layout=layout,
+        )
+
+
+class ArticleBuilder(_Builder):
+    """Callbacks for ``grammars/article.lark``."""
+
+    def infobox(self, children: list[Token]) -> tuple[Any, ...]:
+        fields = []
+        for token in children[1:]:
+            raw_key, raw_value, end = self.groups(token)
+            key = raw_key.strip(_PADDING)
+            value = (raw_value or "").strip(_PADDING)
+            spelled = raw_key == key and not end and (raw_value == value if value else raw_value is None)
+            text = None if spelled else token[:-1]
+            layout = None if text is None else LineLayout(text=text, reads_as=(key, value))
+            fields.append(InfoboxField(key, value, layout))
+        return ("infobox", children[0], tuple(fields))
+
+    def _list(self, lines: str) -> BulletList:
+        items = []
+        spellings: list[str | None] = []
+        for line in lines[:-1].split("\n"):
+            item = line[2:].strip(_PADDING)
+            items.append(item)
+            spellings.append(None if line[0] == "-" and line[2:] == item else line)
+        layout = ListLayout(spellings) if any(s is not None for s in spellings) else None
+        return BulletList(tuple(items), layout)
+
+    def start(self, children: list[Any]) -> Article:
+        gap, content, end = self.groups(children[0])
+        title = content.strip(_PADDING)
+        spelled = content == f" {title} " and not end
+        title_layout = line_layout(
+            gap, NO_GAP, None if spelled else children[0][len(gap) : -1], (title,)
+        )
+        infobox_parts: tuple[Any, ...] | None = None
+        infobox_end: str | None = None
+        previous = "title"
+        lead: list[Block] = []
+        lead_gaps: list[str] = []
+        lead_canonical: list[str] = []
+        stack: list[_OpenSection] = []
+        top: list[Section] = []
+        end_gap = ""
+        for child in children[1:]:
+            if isinstance(child, tuple):
+                infobox_parts = child
+                continue
+            kind = child.type
+            if kind == "INFOBOX_END":
+                infobox_end = str(child)
+                previous = "infobox end"
+                continue
+            if kind == "END_GAP":
+                end_gap = str(child)
+                continue
+            groups = self.groups(child)
+            gap = groups[0]
+            canonical_gap = NO_GAP if previous in ("heading", "infobox end") else ONE_BLANK
+            if kind == "HEADING":
+                # Lark orders the H2..H6 alternatives its own way: count the marks instead.
+                lead_pad, heading, trail_pad = (g for g in groups[1:-1] if g is not None)
+                line = child[len(gap) :]
+                level = len(line) - len(line.lstrip("="))
+                spelled = not (lead_pad or trail_pad or groups[-1])
+                layout = line_layout(
+                    gap, canonical_gap, None if spelled else child[len(gap) : -1], (level, heading)
+                )
+                while stack and stack[-1].level >= level:
+                    closed = stack.pop().close()
+                    (stack[-1].subsections if stack else top).append(closed)
+                stack.append(_OpenSection(level, heading, layout))
+                previous = "heading"
+                continue
+            block: Block = groups[1][:-1] if kind == "PARAGRAPH" else self._list(groups[1])
+            if stack:
+                section = stack[-1]
+                section.blocks.append(block)
+                section.gaps.append(gap)
+                section.canonical_gaps.append(canonical_gap)
+            else:
+                lead.append(block)
+                lead_gaps.append(gap)
+                lead_canonical.append(canonical_gap)
+            previous = "block"
+        while stack:
+            closed = stack.pop().close()
+            (stack[-1].subsections if stack else top).append(closed)
+        infobox = None if infobox_parts is None else self._infobox(infobox_parts, infobox_end)
+        layout = ArticleLayout(
+            document=DocumentLayout(end_gap=end_gap) if end_gap else DocumentLayout(),
+            title_line=title_layout,
+            lead=_block_layout(lead_gaps, lead_canonical),
+        )
+        return Article(
+            title=title, infobox=infobox, lead=tuple(lead), sections=tuple(top), layout=layout
+        )
+
+    def _infobox(self, parts: tuple[Any, ...], end: str | None) -> Infobox:
+        _, token, fields = parts
+        gap, trailing = self.groups(token)
+        line = line_layout(gap, ONE_BLANK, token[len(gap) : -1] if trailing else None)
+        if line is None and end == ONE_BLANK:
+            return Infobox(fields)
+        layout = InfoboxLayout(
+            line=line, end=None if end == ONE_BLANK else end, open_at_end=end is None
+        )
+        return Infobox(fields, layout)

@@ -1,0 +1,91 @@
+"""Plain, JSON-ready data from model objects and back, through a :mod:`cattrs` converter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from cattrs.preconf.json import make_converter
+
+from newswiki.model import (
+    Article,
+    Block,
+    BulletList,
+    Document,
+    Event,
+    Infobox,
+    InfoboxField,
+    RelatedEvent,
+    Section,
+    Source,
+    Unparsed,
+    UnparsedDocument,
+)
+
+__all__ = ["KINDS", "converter", "from_dict", "to_dict"]
+
+#: The ``"kind"`` key of :func:`to_dict`'s result, and the class it stands for.
+KINDS: dict[str, type[Any]] = {"event": Event, "article": Article, "unparsed": UnparsedDocument}
+_KIND_OF = {cls: kind for kind, cls in KINDS.items()}
+
+#: The converter behind :func:`to_dict` and :func:`from_dict`: ISO dates, layout omitted,
+#: unknown keys rejected.  Use it to (un)structure single parts, e.g. a :class:`Section`.
+converter = make_converter(forbid_extra_keys=True)
+
+for _cls in (Event, Source, RelatedEvent, Article, Infobox, InfoboxField, Section, BulletList):
+    converter.register_unstructure_hook(
+        _cls, make_dict_unstructure_fn(_cls, converter, layout=override(omit=True))
+    )
+    converter.register_structure_hook(
+        _cls,
+        make_dict_structure_fn(_cls, converter, layout=override(omit=True), _cattrs_forbid_extra_keys=True),
+    )
+
+
+def _structure_block(data: Any, _: Any) -> Block:
+    if isinstance(data, str):
+        return data
+    if isinstance(data, dict):
+        return converter.structure(data, BulletList)
+    raise ValueError(f"a block is a paragraph (a string) or a list ({{'items': [...]}}), not {data!r}")
+
+
+converter.register_structure_hook_func(lambda t: t == Block, _structure_block)
+converter.register_unstructure_hook_func(
+    lambda t: t == Block, lambda block: converter.unstructure(block, type(block))
+)
+
+
+def to_dict(obj: Document) -> dict[str, Any]:
+    """Plain data for ``obj``: a ``"kind"`` key, its fields, ISO dates, no layout.
+
+    >>> import datetime
+    >>> to_dict(Event(date=datetime.date(2016, 7, 18), headline="Hi"))["date"]
+    '2016-07-18'
+    """
+    kind = _KIND_OF.get(type(obj))
+    if kind is None:
+        raise TypeError(f"to_dict() takes an Event, Article or UnparsedDocument, not {type(obj).__name__}")
+    data: dict[str, Any] = converter.unstructure(obj, type(obj))
+    return {"kind": kind, **data}
+
+
+def from_dict(data: dict[str, Any]) -> Document:
+    """The object :func:`to_dict` made ``data`` from; it is written in the canonical layout.
+
+    Raises :class:`ValueError` naming every problem (an unknown key, a missing field, a value
+    the model refuses).
+    """
+    if not isinstance(data, dict) or data.get("kind") not in KINDS:
+        raise ValueError(f"expected a dict with 'kind' one of {sorted(KINDS)}")
+    fields = {key: value for key, value in data.items() if key != "kind"}
+    try:
+        result: Document = converter.structure(fields, KINDS[data["kind"]])
+    except cattrs.BaseValidationError as error:
+        raise ValueError("; ".join(cattrs.transform_error(error))) from error
+    except (TypeError, ValueError) as error:
+        raise ValueError(str(error)) from error
+    return result
+
+

@@ -1,0 +1,84 @@
+"""The one exception newswiki raises for text it cannot read."""
+
+from __future__ import annotations
+
+__all__ = ["DecodeError", "ParseError"]
+
+
+class ParseError(ValueError):
+    """Text that breaks the format: where, what was expected, and the line itself.
+
+    ``str(error)`` reads like a compiler message, so editors and CI logs can jump to it::
+
+        event.md:3:1: expected a headline `# TEXT`, found 'Hello'
+            3 | Hello
+              | ^
+
+    Attributes:
+        line: 1-based line number.
+        column: 1-based column number.
+        expected: what the format allows there, in words.
+        found: a short description of what is there instead.
+        source_line: the offending line (without its line end).
+        filename: the file's name when parsing from a path, else ``None``.
+    """
+
+    def __init__(
+        self,
+        expected: str,
+        *,
+        line: int,
+        column: int,
+        found: str = "",
+        source_line: str = "",
+        filename: str | None = None,
+    ) -> None:
+        self.expected = expected
+        self.line = line
+        self.column = column
+        self.found = found
+        self.source_line = source_line
+        self.filename = filename
+        super().__init__(str(self))
+
+    @property
+    def message(self) -> str:
+        """The first line of ``str(error)`` without the location."""
+        found = f", found {self.found}" if self.found else ""
+        return f"expected {self.expected}{found}"
+
+    def __str__(self) -> str:
+        where = f"{self.filename or '<string>'}:{self.line}:{self.column}"
+        number = str(self.line)
+        gutter = " " * len(number)
+        shown = self.source_line.replace("\t", " ")
+        return (
+            f"{where}: {self.message}\n"
+            f"    {number} | {shown}\n"
+            f"    {gutter} | {' ' * (self.column - 1)}^"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Errors cross process boundaries (parallel corpus parsing), so they must pickle.
+        return (_rebuild, (type(self), self.__dict__))
+
+    def with_filename(self, filename: str) -> ParseError:
+        """This error, naming ``filename`` (used by :func:`newswiki.load` and the CLI)."""
+        self.filename = filename
+        self.args = (str(self),)
+        return self
+
+
+class DecodeError(ParseError):
+    """Bytes that are not UTF-8 text; :attr:`offset` is the first bad byte (0-based)."""
+
+    def __init__(self, expected: str, *, offset: int, **kwargs: object) -> None:
+        self.offset = offset
+        super().__init__(expected, **kwargs)  # type: ignore[arg-type]
+
+
+def _rebuild(cls: type[ParseError], state: dict[str, object]) -> ParseError:
+    error = cls.__new__(cls)
+    error.__dict__.update(state)
+    error.args = (str(error),)
+    return error

@@ -1,0 +1,39 @@
+"""The Lark grammars in ``grammars/``: finding them and building their parsers."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+
+import lark
+
+__all__ = ["FORMATS", "build_parser", "grammar_text", "terminal_patterns"]
+
+#: The grammar files, by the name of the format they describe.
+FORMATS = ("event", "article")
+
+
+def grammar_text(name: str) -> str:
+    """The text of ``grammars/<name>.lark``.
+
+    Wheels carry the grammars inside the package (``newswiki/grammars``); an editable install
+    reads them from the repository's top-level ``grammars/`` instead.
+    """
+    if name not in FORMATS:
+        raise ValueError(f"no grammar for {name!r}; the formats are {FORMATS}")
+    packaged = resources.files("newswiki") / "grammars" / f"{name}.lark"
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    repository = Path(__file__).resolve().parents[2] / "grammars" / f"{name}.lark"
+    return repository.read_text(encoding="utf-8")
+
+
+def build_parser(name: str, transformer: lark.Transformer | None = None, **options: object) -> lark.Lark:
+    """An LALR parser for ``name``; with ``transformer``, it builds objects while it parses."""
+    return lark.Lark(grammar_text(name), parser="lalr", transformer=transformer, **options)
+
+
+def terminal_patterns(parser: lark.Lark) -> dict[str, re.Pattern[str]]:
+    """Each terminal of ``parser`` compiled on its own, to read the groups of its tokens."""
+    return {t.name: re.compile(t.pattern.to_regexp()) for t in parser.terminals}

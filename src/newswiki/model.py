@@ -1,0 +1,462 @@
+"""The typed objects newswiki reads into and writes from.
+
+All classes are frozen, slotted :mod:`attrs` classes holding tuples.  Values are clean (no
+padding spaces); how the file spelled them is kept in a ``layout`` field that takes no part in
+``==``.  Validators refuse any value the writer could not write and read back unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, Union
+
+import attrs
+
+from newswiki.layout import (
+    ArticleLayout,
+    EventLayout,
+    InfoboxLayout,
+    LineLayout,
+    ListLayout,
+    SectionLayout,
+)
+from newswiki.text import split_topics
+
+__all__ = [
+    "Article",
+    "Block",
+    "BulletList",
+    "Diagnostic",
+    "Document",
+    "Event",
+    "Infobox",
+    "InfoboxField",
+    "RelatedEvent",
+    "Section",
+    "Source",
+    "Unparsed",
+    "UnparsedDocument",
+    "canonical",
+]
+
+_PADDING = " \t"
+_RELATED_DATE = re.compile(r"/news/(\d{4})/(\d{1,2})/(\d{1,2})/")
+
+
+def _line(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    """A single-line value without padding spaces."""
+    if not isinstance(value, str):
+        raise TypeError(f"{attribute.name} must be a str, not {type(value).__name__}")
+    if "\n" in value:
+        raise ValueError(f"{attribute.name} must be a single line: {value!r}")
+    if value != value.strip(_PADDING):
+        raise ValueError(f"{attribute.name} must not start or end with spaces or tabs: {value!r}")
+
+
+def _target(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    """A link target: no spaces, tabs or newlines, and no ``](`` (it ends the link text)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{attribute.name} must be a str, not {type(value).__name__}")
+    if any(c in value for c in " \t\n") or "](" in value:
+        raise ValueError(f"{attribute.name} must hold no spaces, tabs, newlines or '](': {value!r}")
+
+
+def _check_tags(inst: Any, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+    for tag in value:
+        _line(inst, attribute, tag)
+        if not tag or ", " in tag or "](" in tag:
+            raise ValueError(f"a tag must be non-empty and hold no ', ' or '](': {tag!r}")
+
+
+def _lines_of(value: object, name: str) -> list[str]:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    lines = value.split("\n")
+    for line in lines:
+        if not line.strip(_PADDING):
+            raise ValueError(f"{name} must not hold blank lines: {value!r}")
+    return lines
+
+
+def _event_paragraphs(_: Any, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+    for paragraph in value:
+        for line in _lines_of(paragraph, "a paragraph"):
+            if line.startswith(("# ", "### ")):
+                raise ValueError(f"a body line must not start with '# ' or '### ': {line!r}")
+
+
+def _article_blocks(_: Any, attribute: attrs.Attribute[Any], value: tuple[Block, ...]) -> None:
+    for block in value:
+        if isinstance(block, BulletList):
+            continue
+        for line in _lines_of(block, "a paragraph"):
+            if line.startswith(("==", "- ", "* ")):
+                raise ValueError(
+                    f"a paragraph line must not start with '==', '- ' or '* ': {line!r}"
+                )
+
+
+def _check_levels(parent_level: int, sections: tuple[Section, ...]) -> None:
+    """Sibling sections must read back as siblings: each deeper than the parent, none deeper
+    than the sibling before it (a deeper one would be read as that sibling's subsection)."""
+    previous = 7
+    for section in sections:
+        if not isinstance(section, Section):
+            raise TypeError(f"a subsection must be a Section, not {type(section).__name__}")
+        if section.level <= parent_level:
+            raise ValueError(
+                f"section {section.title!r} (level {section.level}) must be deeper than"
+                f" level {parent_level} to belong here"
+            )
+        if section.level > previous:
+            raise ValueError(
+                f"section {section.title!r} (level {section.level}) would be read as a"
+                f" subsection of the section before it (level {previous})"
+            )
+        previous = section.level
+
+
+@attrs.frozen
+class Source:
+    """A numbered line of the ``### Source:`` section: ``N. [NAME](URL)``."""
+
+    #: The link text, e.g. ``"RT"``.
+    name: str = attrs.field(validator=_line)
+    #: The address, exactly as written.
+    url: str = attrs.field(validator=_target)
+    layout: LineLayout | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class RelatedEvent:
+    """A numbered line of the ``### Related:`` section.
+
+    ``N. [TITLE](PATH) _Context: TAG, TAG_``; :attr:`date` comes from the path.
+    """
+
+    #: The linked event's headline, without padding spaces.
+    title: str = attrs.field(validator=_line)
+    #: The linked event's file, e.g. ``/news/2016/06/7/slug.md``, exactly as written.
+    path: str = attrs.field(validator=_target)
+    #: The context tags, in order.  The format has no escape, so a tag holds no ``", "``.
+    context: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=_check_tags)
+    layout: LineLayout | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def date(self) -> datetime.date | None:
+        """The date in :attr:`path` (``/news/YYYY/MM/D/...``, day not always zero-padded),
+        or ``None`` when the path carries no valid date."""
+        match = _RELATED_DATE.match(self.path)
+        if match is None:
+            return None
+        try:
+            return datetime.date(*map(int, match.groups()))
+        except ValueError:
+            return None
+
+
+@attrs.frozen
+class Diagnostic:
+    """A problem lenient parsing met: where it is (1-based) and what was expected there."""
+
+    line: int
+    column: int
+    message: str
+
+
+@attrs.frozen
+class Unparsed:
+    """Lines that lenient parsing could not place, kept exactly and put back by the writer."""
+
+    #: The 1-based number, in the file as read, of the first line of :attr:`text`.
+    line: int = attrs.field(validator=attrs.validators.ge(1))
+    #: The lines (blank lines before the bad one included), joined by ``"\n"``.
+    text: str = attrs.field(validator=attrs.validators.instance_of(str))
+    #: Why they could not be placed.
+    diagnostic: Diagnostic | None = attrs.field(default=None, eq=False)
+
+
+def _default_day_path(event: Event) -> str:
+    day = event.date
+    return f"/news/{day.year:04d}/{day.month:02d}/{day.day:02d}/index.md"
+
+
+def _check_date(_: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is not datetime.date:
+        raise TypeError(f"date must be a datetime.date, not {type(value).__name__}")
+
+
+def _check_unparsed(_: Any, attribute: attrs.Attribute[Any], value: tuple[Unparsed, ...]) -> None:
+    lines = [u.line for u in value]
+    if lines != sorted(lines):
+        raise ValueError("unparsed blocks must be in line order")
+
+
+@attrs.frozen(kw_only=True)
+class Event:
+    """One news event: a date, a headline, a body, its sources and related events."""
+
+    #: The day of the event.
+    date: datetime.date = attrs.field(validator=_check_date)
+    #: The day's index page; by default ``/news/YYYY/MM/DD/index.md``.
+    path: str = attrs.field(
+        default=attrs.Factory(_default_day_path, takes_self=True), validator=_target
+    )
+    #: The headline, often led by topics (see :attr:`topics`).
+    headline: str = attrs.field(validator=_line)
+    #: The paragraphs of the body; a paragraph may span lines (joined by ``"\n"``).
+    body: tuple[str, ...] = attrs.field(
+        default=(), converter=tuple, validator=_event_paragraphs
+    )
+    sources: tuple[Source, ...] = attrs.field(
+        default=(),
+        converter=tuple,
+        validator=attrs.validators.deep_iterable(attrs.validators.instance_of(Source)),
+    )
+    related: tuple[RelatedEvent, ...] = attrs.field(
+        default=(),
+        converter=tuple,
+        validator=attrs.validators.deep_iterable(attrs.validators.instance_of(RelatedEvent)),
+    )
+    #: Lines lenient parsing could not place (always empty in strict mode).
+    unparsed: tuple[Unparsed, ...] = attrs.field(
+        default=(), converter=tuple, validator=_check_unparsed
+    )
+    layout: EventLayout | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """The topic prefixes of the headline (see :func:`newswiki.split_topics`)."""
+        return split_topics(self.headline)[0]
+
+    @property
+    def sentence(self) -> str:
+        """The headline without its topic prefixes."""
+        return split_topics(self.headline)[1]
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """What lenient parsing could not place, one entry per :class:`Unparsed` block."""
+        return tuple(u.diagnostic for u in self.unparsed if u.diagnostic is not None)
+
+
+@attrs.frozen
+class InfoboxField:
+    """One ``- KEY: VALUE`` line of an infobox."""
+
+    #: The key; it ends at the first ``": "``, so it holds none.
+    key: str = attrs.field(validator=_line)
+    #: The value, free text; may hold ``": "`` and may be empty.
+    value: str = attrs.field(validator=_line)
+    layout: LineLayout | None = attrs.field(default=None, eq=False, repr=False)
+
+    @key.validator
+    def _key_has_no_separator(self, attribute: attrs.Attribute[str], value: str) -> None:
+        if ": " in value:
+            raise ValueError(f"an infobox key must not hold ': ': {value!r}")
+
+
+@attrs.frozen
+class Infobox(Mapping[str, str]):
+    """The ``Infobox`` block: ordered fields, with a read-only mapping view.
+
+    Keys may repeat: ``infobox[key]`` and :meth:`get` give the first value, :meth:`get_all`
+    every value in order.
+
+    >>> box = Infobox((InfoboxField("Date", "5–10 June 2016"), InfoboxField("Date", "2017")))
+    >>> box["Date"], box.get_all("Date"), len(box)
+    ('5–10 June 2016', ('5–10 June 2016', '2017'), 1)
+    """
+
+    fields: tuple[InfoboxField, ...] = attrs.field(
+        default=(),
+        converter=tuple,
+        validator=attrs.validators.deep_iterable(attrs.validators.instance_of(InfoboxField)),
+    )
+    layout: InfoboxLayout | None = attrs.field(default=None, eq=False, repr=False)
+
+    def __getitem__(self, key: str) -> str:
+        for item in self.fields:
+            if item.key == key:
+                return item.value
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(item.key for item in self.fields))
+
+    def __len__(self) -> int:
+        return len({item.key for item in self.fields})
+
+    def get_all(self, key: str) -> tuple[str, ...]:
+        """Every value for ``key``, in file order (empty when the key is absent)."""
+        return tuple(item.value for item in self.fields if item.key == key)
+
+
+def _check_items(_: Any, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+    if not value:
+        raise ValueError("a list needs at least one item")
+    for item in value:
+        _line(_, attribute, item)
+
+
+@attrs.frozen
+class BulletList:
+    """A run of ``- `` (or ``* ``) lines in an article's lead or section."""
+
+    #: The item texts, in order.
+    items: tuple[str, ...] = attrs.field(converter=tuple, validator=_check_items)
+    layout: ListLayout | None = attrs.field(default=None, eq=False, repr=False)
+
+
+#: A block of an article's lead or section: a paragraph (``str``) or a :class:`BulletList`.
+Block = Union[str, BulletList]
+
+
+def _check_heading(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    _line(_, attribute, value)
+    if not value or value[0] == "=" or value[-1] == "=":
+        raise ValueError(f"a heading must be non-empty and not start or end with '=': {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class Section:
+    """A heading (``==Title==``, level 2 to 6) with its blocks and subsections."""
+
+    title: str = attrs.field(validator=_check_heading)
+    #: 2 for ``==Title==`` down to 6 for ``======Title======``.
+    level: int = attrs.field(
+        default=2, validator=[attrs.validators.instance_of(int), attrs.validators.in_(range(2, 7))]
+    )
+    #: Paragraphs (``str``, lines joined by ``"\n"``) and :class:`BulletList` blocks, in order.
+    blocks: tuple[Block, ...] = attrs.field(
+        default=(), converter=tuple, validator=_article_blocks
+    )
+    subsections: tuple[Section, ...] = attrs.field(default=(), converter=tuple)
+    layout: SectionLayout | None = attrs.field(default=None, eq=False, repr=False)
+
+    @subsections.validator
+    def _subsections_nest(self, attribute: attrs.Attribute[Any], value: tuple[Section, ...]) -> None:
+        _check_levels(self.level, value)
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """The paragraphs among :attr:`blocks`."""
+        return tuple(b for b in self.blocks if isinstance(b, str))
+
+    def walk(self) -> Iterator[tuple[tuple[str, ...], Section]]:
+        """Yield ``(path, section)`` for this section and every one below it, in file order.
+
+        ``path`` is the tuple of titles from this section down; its length is the depth.
+        """
+        stack: list[tuple[tuple[str, ...], Section]] = [((self.title,), self)]
+        while stack:
+            path, section = stack.pop()
+            yield path, section
+            stack.extend((path + (s.title,), s) for s in reversed(section.subsections))
+
+
+@attrs.frozen(kw_only=True)
+class Article:
+    """An encyclopedia article: title, optional infobox, lead blocks and a tree of sections."""
+
+    title: str = attrs.field(validator=_line)
+    infobox: Infobox | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Infobox))
+    )
+    #: Blocks before the first heading.
+    lead: tuple[Block, ...] = attrs.field(default=(), converter=tuple, validator=_article_blocks)
+    #: The top-level sections; each holds its subsections.
+    sections: tuple[Section, ...] = attrs.field(default=(), converter=tuple)
+    #: Lines lenient parsing could not place (always empty in strict mode).
+    unparsed: tuple[Unparsed, ...] = attrs.field(
+        default=(), converter=tuple, validator=_check_unparsed
+    )
+    layout: ArticleLayout | None = attrs.field(default=None, eq=False, repr=False)
+
+    @sections.validator
+    def _sections_nest(self, attribute: attrs.Attribute[Any], value: tuple[Section, ...]) -> None:
+        _check_levels(1, value)
+
+    def __attrs_post_init__(self) -> None:
+        first = self.lead[0] if self.lead else None
+        if (
+            self.infobox is None
+            and isinstance(first, str)
+            and first.split("\n", 1)[0].rstrip(_PADDING) == "Infobox"
+        ):
+            raise ValueError("without an infobox, the lead cannot start with the line 'Infobox'")
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """The paragraphs of the lead."""
+        return tuple(b for b in self.lead if isinstance(b, str))
+
+    def walk(self) -> Iterator[tuple[tuple[str, ...], Section]]:
+        """Yield ``(path, section)`` for every section in file order (the flat view).
+
+        >>> article = Article(title="T", sections=[Section(title="A", subsections=[
+        ...     Section(title="B", level=3)])])
+        >>> [path for path, _ in article.walk()]
+        [('A',), ('A', 'B')]
+        """
+        for section in self.sections:
+            yield from section.walk()
+
+    def section(self, *path: str) -> Section:
+        """The section at ``path``: the first title is looked for at any depth (first in file
+        order), each further title among the subsections of the one before.
+
+        Raises :class:`KeyError` when there is no such section.
+        """
+        if not path:
+            raise KeyError(path)
+        for found, section in self.walk():
+            if found[-1] != path[0]:
+                continue
+            for title in path[1:]:
+                section = next((s for s in section.subsections if s.title == title), None)  # type: ignore[assignment]
+                if section is None:
+                    break
+            else:
+                return section
+        raise KeyError(path)
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """What lenient parsing could not place, one entry per :class:`Unparsed` block."""
+        return tuple(u.diagnostic for u in self.unparsed if u.diagnostic is not None)
+
+
+@attrs.frozen
+class UnparsedDocument:
+    """Text that lenient parsing could not read as an event or an article, kept whole."""
+
+    #: The text exactly as given.
+    text: str = attrs.field(validator=attrs.validators.instance_of(str))
+    diagnostics: tuple[Diagnostic, ...] = attrs.field(default=(), converter=tuple, eq=False)
+
+
+#: What :func:`newswiki.loads` returns.
+Document = Union[Event, Article, UnparsedDocument]
+
+
+def canonical(obj: Any) -> Any:
+    """``obj`` with every remembered layout dropped: it is written in the canonical layout.
+
+    >>> import newswiki
+    >>> event = newswiki.loads("### [2016-07-18](/news/2016/07/18/index.md)\\n# Hi  \\n")
+    >>> newswiki.dumps(canonical(event))
+    '### [2016-07-18](/news/2016/07/18/index.md)\\n\\n# Hi\\n'
+    """
+    if isinstance(obj, tuple):
+        return tuple(canonical(item) for item in obj)
+    if not attrs.has(type(obj)):
+        return obj
+    changes = {
+        a.name: None if a.name == "layout" else canonical(getattr(obj, a.name))
+        for a in attrs.fields(type(obj))
+        if a.init
+    }
+    return attrs.evolve(obj, **changes)

@@ -1,0 +1,89 @@
+"""Helpers for the text inside real files, kept apart from parsing.
+
+Parsing never changes text: these functions are for what a user does with the values
+afterwards (splitting topics off a headline, making a slug, repairing entities and mojibake).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+__all__ = ["fix_mojibake", "slugify", "split_topics", "unescape_html"]
+
+_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+_SENTENCE_MARKS = (". ", "? ", "! ", "; ", '"')
+_MAX_TOPIC_WORDS = 12
+
+
+def _is_topic(segment: str, rest: str) -> bool:
+    return (
+        bool(segment.strip())
+        and segment == segment.strip()
+        and len(segment.split()) <= _MAX_TOPIC_WORDS
+        and not any(mark in segment for mark in _SENTENCE_MARKS)
+        and bool(rest)
+        and (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'“‘")
+    )
+
+
+def split_topics(headline: str) -> tuple[tuple[str, ...], str]:
+    """Split the topic prefixes (``"Topic: "``) off a headline.
+
+    A prefix counts as a topic while it is short (at most 12 words), holds no sentence
+    punctuation, and the text after its ``": "`` starts like a sentence (a capital, a digit or
+    a quote).  This is a heuristic over the exact text, which it never changes:
+    ``": ".join(topics + (sentence,)) == headline`` always holds.
+
+    >>> split_topics("Syrian Civil War: Syrian peace process: The Syrian Opposition agree.")
+    (('Syrian Civil War', 'Syrian peace process'), 'The Syrian Opposition agree.')
+    >>> split_topics("Police say: more arrests are expected.")
+    ((), 'Police say: more arrests are expected.')
+    """
+    topics: list[str] = []
+    rest = headline
+    while True:
+        segment, separator, after = rest.partition(": ")
+        if not separator or not _is_topic(segment, after):
+            return tuple(topics), rest
+        topics.append(segment)
+        rest = after
+
+
+def slugify(title: str, *, limit: int = 140) -> str:
+    """The file-name slug the event archive derives from a title.
+
+    Lower-cased, cut to ``limit`` characters, every run of characters other than ``a-z0-9``
+    turned into one ``-``, and ``-`` stripped from both ends.  The archive does not always
+    follow its own recipe, so newswiki never validates slugs with it.
+
+    >>> slugify("Around 1,000 people stage a rare public protest")
+    'around-1-000-people-stage-a-rare-public-protest'
+    """
+    return _SLUG_JUNK.sub("-", title.lower()[:limit]).strip("-")
+
+
+def unescape_html(text: str) -> str:
+    """Decode HTML entities such as ``&nbsp;`` and ``&amp;`` (:func:`html.unescape`).
+
+    >>> unescape_html("19&nbsp;- three &amp; more")
+    '19\\xa0- three & more'
+    """
+    return html.unescape(text)
+
+
+def fix_mojibake(text: str) -> str:
+    """Repair text decoded with the wrong encoding (``Kazakhstanâ€™s`` -> ``Kazakhstan’s``).
+
+    Uses `ftfy <https://ftfy.readthedocs.io>`_, the maintained tool for exactly this job, from
+    the optional extra ``pip install newswiki[fix]``; without it, raises :class:`ImportError`
+    saying so.
+    """
+    try:
+        import ftfy
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "newswiki.fix_mojibake needs ftfy: pip install 'newswiki[fix]'"
+        ) from error
+    fixed: str = ftfy.fix_encoding(text)
+    return fixed
