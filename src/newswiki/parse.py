@@ -133,6 +133,14 @@ def error_at(
     return ParseError(expected, line=line, column=column, found=found, source_line=source_line)
 
 
+def unknown_format(text: str) -> ParseError:
+    """The error for prepared ``text`` that is in neither format (or empty)."""
+    expected = " or ".join(_FORMAT_WORDS.values())
+    if _BLANK_LINES.match(text).end() == len(text):  # type: ignore[union-attr]
+        return ParseError(expected, line=1, column=1, found="an empty file")
+    return error_at(text, 0, expected, token_start=True)
+
+
 def _show(text: str) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
@@ -201,7 +209,7 @@ def loads(text: str | bytes, *, strict: bool = True) -> Document:
     prepared = _prepare(source)
     kind = _detect(prepared[0])
     if kind is None:
-        raise error_at(prepared[0], 0, " or ".join(_FORMAT_WORDS.values()), token_start=True)
+        raise unknown_format(prepared[0])
     result: Event | Article = _parse(kind, source, prepared)
     return result
 
