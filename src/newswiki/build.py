@@ -306,6 +306,8 @@ class ArticleBuilder(_Builder):
         while stack:
             closed = stack.pop().close()
             (stack[-1].subsections if stack else top).append(closed)
+        if infobox_end == ONE_BLANK and (lead or top):
+            infobox_end = None  # canonical
         infobox = None if infobox_parts is None else self._infobox(infobox_parts, infobox_end)
         layout = ArticleLayout(
             document=DocumentLayout(end_gap=end_gap) if end_gap else DocumentLayout(),
@@ -320,9 +322,6 @@ class ArticleBuilder(_Builder):
         _, token, fields = parts
         gap, trailing = self.groups(token)
         line = line_layout(gap, ONE_BLANK, token[len(gap) : -1] if trailing else None)
-        if line is None and end == ONE_BLANK:
+        if line is None and end is None:
             return Infobox(fields)
-        layout = InfoboxLayout(
-            line=line, end=None if end == ONE_BLANK else end, open_at_end=end is None
-        )
-        return Infobox(fields, layout)
+        return Infobox(fields, InfoboxLayout(line=line, end=end))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.json import make_converter
@@ -14,12 +15,6 @@ from newswiki.model import (
     BulletList,
     Document,
     Event,
-    Infobox,
-    InfoboxField,
-    RelatedEvent,
-    Section,
-    Source,
-    Unparsed,
     UnparsedDocument,
 )
 
@@ -33,14 +28,24 @@ _KIND_OF = {cls: kind for kind, cls in KINDS.items()}
 #: unknown keys rejected.  Use it to (un)structure single parts, e.g. a :class:`Section`.
 converter = make_converter(forbid_extra_keys=True)
 
-for _cls in (Event, Source, RelatedEvent, Article, Infobox, InfoboxField, Section, BulletList):
-    converter.register_unstructure_hook(
-        _cls, make_dict_unstructure_fn(_cls, converter, layout=override(omit=True))
-    )
-    converter.register_structure_hook(
-        _cls,
-        make_dict_structure_fn(_cls, converter, layout=override(omit=True), _cattrs_forbid_extra_keys=True),
-    )
+
+
+def _has_layout(cls: Any) -> bool:
+    return attrs.has(cls) and any(a.name == "layout" for a in attrs.fields(cls))
+
+
+# Factories, not hooks per class: nested classes (a Section's subsections) are resolved when
+# first used, so every class with a layout loses it, however deep it sits.
+converter.register_unstructure_hook_factory(
+    _has_layout,
+    lambda cls: make_dict_unstructure_fn(cls, converter, layout=override(omit=True)),
+)
+converter.register_structure_hook_factory(
+    _has_layout,
+    lambda cls: make_dict_structure_fn(
+        cls, converter, layout=override(omit=True), _cattrs_forbid_extra_keys=True
+    ),
+)
 
 
 def _structure_block(data: Any, _: Any) -> Block:

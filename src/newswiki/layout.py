@@ -111,10 +111,9 @@ class InfoboxLayout:
     """Layout of an :class:`~newswiki.Infobox`: its ``Infobox`` line and closing blank line."""
 
     line: LineLayout | None = None
-    #: The blank line that closes the infobox, as written (``None``: canonical or end of file).
+    #: The blank line that closes the infobox, as written.  ``None`` is canonical: one empty
+    #: line when something follows the infobox, nothing when it ends the file.
     end: str | None = attrs.field(default=None, validator=_check_gap)
-    #: The infobox ran to the end of the file without a closing blank line.
-    open_at_end: bool = False
 
 
 @attrs.frozen(kw_only=True)

@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 _PADDING = " \t"
-_RELATED_DATE = re.compile(r"/news/(\d{4})/(\d{1,2})/(\d{1,2})/")
+_RELATED_DATE = re.compile(r"/news/([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})/")
 
 
 def _line(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:

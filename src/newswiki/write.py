@@ -134,8 +134,10 @@ def _article(article: Article) -> list[str]:
         for field in infobox.fields:
             key, value = field.key, field.value
             _put(out, field.layout, NO_GAP, (key, value), f"- {key}: {value}" if value else f"- {key}:")
-        if not (box and box.open_at_end and not article.lead and not article.sections):
-            out.append(box.end if box and box.end is not None else ONE_BLANK)
+        follows = bool(article.lead or article.sections)
+        end = box.end if box and box.end is not None else ONE_BLANK if follows else ""
+        if end:
+            out.append(end)
             previous = _AFTER_INFOBOX
     loose = bool(article.unparsed)
     previous = _blocks(out, article.lead, layout.lead if layout else None, previous, loose)

@@ -1,0 +1,633 @@
+"""Whole archives: walk folders in a stable order, parse files in parallel, link events.
+
+An archive holds event files under ``news/YYYY/MM/D/*.md`` and articles beside them, often
+millions of them.  This module reads such trees lazily:
+
+- :func:`walk` yields file paths in a stable, natural order (``7`` before ``10``);
+- :func:`map_files` runs a function over every file's bytes, in ``jobs`` worker processes,
+  chunked, in order, and reports a failing file (even one whose worker process died) as a
+  :class:`FileError` naming it instead of stopping or hanging;
+- :class:`Corpus` yields ``(path, document)`` pairs, strict or lenient, raising at the first
+  bad file or collecting the errors;
+- :class:`CorpusIndex` resolves the ``### Related:`` links between event files, reports the
+  dangling ones, and finds the events of a day and the articles of a title.
+
+>>> from newswiki.corpus import Corpus
+>>> for path, document in Corpus("examples"):
+...     print(path, type(document).__name__)
+examples/article-aktobe-shootings.txt Article
+examples/event-almaty-2016-07-18.md Event
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime
+import fnmatch
+import functools
+import glob
+import os
+import re
+import signal
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Generic, Literal, NoReturn, TypeVar
+
+import attrs
+
+from newswiki.errors import DecodeError, ParseError
+from newswiki.model import Article, Document, Event, RelatedEvent
+from newswiki.parse import loads
+
+__all__ = [
+    "DEFAULT_EXCLUDE",
+    "DEFAULT_INCLUDE",
+    "Corpus",
+    "CorpusError",
+    "CorpusIndex",
+    "FileError",
+    "Link",
+    "Outcome",
+    "map_files",
+    "natural_key",
+    "walk",
+]
+
+T = TypeVar("T")
+
+#: File names :func:`walk` reads inside folders (shell patterns on the base name).
+DEFAULT_INCLUDE: tuple[str, ...] = ("*.md", "*.txt")
+#: File names :func:`walk` skips inside folders: the archive's day pages ``index.md`` (they
+#: list a day's events and are in neither format).  Files named explicitly are always read.
+DEFAULT_EXCLUDE: tuple[str, ...] = ("index.md",)
+#: Files a worker process reads per task: large enough that inter-process traffic stays
+#: small, small enough that the workers stay balanced and an interrupt is quick.
+DEFAULT_CHUNKSIZE = 64
+
+_DIGITS = re.compile(r"(\d+)")
+_GLOB_MAGIC = re.compile(r"[*?[]")
+# YYYY/MM/D/NAME at the end of a link or a file path: the day and month are not always padded.
+_DATED_NAME = re.compile(r"(?:^|/)(\d{4})/(\d{1,2})/(\d{1,2})/([^/]+)\Z")
+
+ErrorKind = Literal["parse", "decode", "read", "io", "crash", "internal", "unparsed"]
+
+
+def natural_key(name: str) -> tuple[tuple[object, ...], str]:
+    """The sort key of a file name in :func:`walk` order: digit runs compare as numbers.
+
+    ``news/2016/06/7`` sorts before ``news/2016/06/10``; names equal as numbers (``07`` and
+    ``7``) keep a stable order through the name itself.
+
+    >>> sorted(["10.md", "9.md", "b.md", "a.md"], key=natural_key)
+    ['9.md', '10.md', 'a.md', 'b.md']
+    """
+    parts = _DIGITS.split(name)
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts)), name
+
+
+def _path_key(path: str) -> tuple[tuple[tuple[object, ...], str], ...]:
+    return tuple(natural_key(part) for part in path.split(os.sep))
+
+
+def _matcher(patterns: Sequence[str]) -> Callable[[str], object]:
+    if not patterns:
+        return lambda name: None
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns)).match
+
+
+def walk(
+    *paths: str | os.PathLike[str],
+    include: Sequence[str] = DEFAULT_INCLUDE,
+    exclude: Sequence[str] = DEFAULT_EXCLUDE,
+) -> Iterator[str]:
+    """Yield the files under ``paths`` lazily, in a stable order.
+
+    Each argument is a file (yielded as given, whatever its name), a folder (walked
+    recursively: names matching ``include`` and not ``exclude`` are yielded, hidden names
+    starting with ``.`` are skipped, links to folders are not followed) or a glob pattern
+    (``news/2016/**/*.md``; ``**`` crosses folders; every file it matches is yielded,
+    ``include`` and ``exclude`` do not apply).  Arguments are taken in the order given;
+    inside a folder or a glob, paths are in natural order (see :func:`natural_key`), so a
+    run over the same tree always sees the files in the same order.
+
+    Every argument is checked before anything is yielded.
+
+    Raises:
+        FileNotFoundError: an argument that is no file or folder, or a glob matching nothing.
+    """
+    roots: list[tuple[str, str]] = []
+    for arg in dict.fromkeys(os.fspath(p) for p in paths):
+        if os.path.isdir(arg):
+            roots.append(("dir", arg))
+        elif os.path.exists(arg):
+            roots.append(("file", arg))
+        elif _GLOB_MAGIC.search(arg) and glob.glob(arg, recursive=True):
+            roots.append(("glob", arg))
+        else:
+            raise FileNotFoundError(2, "No such file or directory", arg)
+    return _walk(roots, _matcher(include), _matcher(exclude))
+
+
+def _walk(
+    roots: list[tuple[str, str]],
+    included: Callable[[str], object],
+    excluded: Callable[[str], object],
+) -> Iterator[str]:
+    for kind, root in roots:
+        if kind == "file":
+            yield root
+        elif kind == "glob":
+            found = (p for p in glob.iglob(root, recursive=True) if not os.path.isdir(p))
+            yield from sorted(found, key=_path_key)
+        else:
+            yield from _walk_dir(root, included, excluded)
+
+
+def _walk_dir(
+    root: str, included: Callable[[str], object], excluded: Callable[[str], object]
+) -> Iterator[str]:
+    # Depth first with an explicit stack: one folder's listing in memory at a time.
+    stack: list[Iterator[os.DirEntry[str]]] = [_listing(root)]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+        elif entry.name.startswith("."):
+            continue
+        elif entry.is_dir(follow_symlinks=False):
+            stack.append(_listing(entry.path))
+        elif included(entry.name) and not excluded(entry.name):
+            yield entry.path
+
+
+def _listing(folder: str) -> Iterator[os.DirEntry[str]]:
+    with os.scandir(folder) as entries:
+        listed = sorted(entries, key=lambda e: natural_key(e.name))
+    return iter(listed)
+
+
+@attrs.frozen
+class FileError:
+    """A file that gave no document: where, why, and (for text errors) the line and column.
+
+    ``str(error)`` reads like a compiler message, ``FILE:LINE:COL: message`` (or
+    ``FILE: message`` when there is no position), so editors can jump to it.
+    """
+
+    #: The file, as :func:`walk` gave it.
+    path: str
+    #: ``"parse"`` (the text breaks the format), ``"decode"`` (not UTF-8), ``"read"`` (the
+    #: file could not be read), ``"io"`` (the function applied to it met an operating-system
+    #: error, e.g. ``newswiki fmt`` could not write it back), ``"crash"`` (the worker process
+    #: died on it), ``"internal"`` (a bug) or ``"unparsed"`` (lenient parsing kept it as an
+    #: :class:`~newswiki.UnparsedDocument`).
+    kind: ErrorKind
+    #: What went wrong, e.g. ``"expected a headline `# TEXT`, found 'Hello'"``.
+    message: str
+    #: 1-based line, or ``None``.
+    line: int | None = None
+    #: 1-based column, or ``None``.
+    column: int | None = None
+    #: The full text of a :class:`~newswiki.ParseError` (with the offending line and a caret),
+    #: or a traceback for an internal error; else empty.
+    detail: str = attrs.field(default="", eq=False, repr=False)
+    #: The :class:`~newswiki.ParseError` itself, for parse and decode errors.
+    exception: ParseError | None = attrs.field(default=None, eq=False, repr=False)
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return f"{self.path}: {self.message}"
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+    @classmethod
+    def from_parse_error(cls, path: str, error: ParseError) -> FileError:
+        """The error for ``path`` from a :class:`~newswiki.ParseError` raised reading it."""
+        error.with_filename(path)
+        kind: ErrorKind = "decode" if isinstance(error, DecodeError) else "parse"
+        return cls(path, kind, error.message, error.line, error.column, str(error), error)
+
+    def raise_(self) -> NoReturn:
+        """Raise this error: the :class:`~newswiki.ParseError` itself, else a
+        :class:`CorpusError`."""
+        if self.exception is not None:
+            raise self.exception
+        raise CorpusError(self)
+
+
+class CorpusError(Exception):
+    """A file of a corpus that could not be read, or whose worker process died.
+
+    Attributes:
+        error: the :class:`FileError` describing it.
+    """
+
+    def __init__(self, error: FileError) -> None:
+        self.error = error
+        super().__init__(str(error))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.error,))
+
+
+@attrs.frozen
+class Outcome(Generic[T]):
+    """What :func:`map_files` made of one file: a value, or the error that stopped it."""
+
+    #: The file, as given.
+    path: str
+    #: What the function returned (``None`` when it failed).
+    value: T | None = None
+    #: Why it failed, or ``None``.
+    error: FileError | None = None
+    #: The file's size in bytes (0 when it could not be read).
+    size: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """Whether the function returned for this file."""
+        return self.error is None
+
+
+def _available_cpus() -> int:
+    """The number of CPUs this process may run on (what ``jobs=None`` uses)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1  # pragma: no cover - platforms without sched_getaffinity
+
+
+def _run_one(func: Callable[[str, bytes], T], path: str) -> Outcome[T]:
+    """Read ``path`` and apply ``func``; every exception becomes a :class:`FileError`."""
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return Outcome(path, error=FileError(path, "read", f"cannot read the file: {reason}"))
+    try:
+        value = func(path, data)
+    except ParseError as error:
+        return Outcome(path, error=FileError.from_parse_error(path, error), size=len(data))
+    except OSError as error:
+        failure = FileError(path, "io", error.strerror or str(error))
+        return Outcome(path, error=failure, size=len(data))
+    except Exception as error:
+        message = f"internal error: {type(error).__name__}: {error}"
+        failure = FileError(path, "internal", message, detail=traceback.format_exc())
+        return Outcome(path, error=failure, size=len(data))
+    return Outcome(path, value=value, size=len(data))
+
+
+def _run_chunk(func: Callable[[str, bytes], T], chunk: list[str]) -> list[Outcome[T]]:
+    return [_run_one(func, path) for path in chunk]
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the run and lets the workers
+    # finish the chunk in hand (so ``fmt`` never leaves a file half replaced).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
+
+
+def _chunks(paths: Iterable[str], size: int) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for path in paths:
+        chunk.append(path)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def map_files(
+    func: Callable[[str, bytes], T],
+    paths: Iterable[str],
+    *,
+    jobs: int | None = 1,
+    chunksize: int = DEFAULT_CHUNKSIZE,
+) -> Iterator[Outcome[T]]:
+    """Apply ``func(path, data)`` to the bytes of every file, and yield the outcomes in order.
+
+    With ``jobs=1`` everything runs in this process; otherwise ``jobs`` worker processes
+    (``None``: one per CPU) take ``chunksize`` files at a time, a bounded number of chunks
+    ahead, so memory stays flat however many paths come in.  ``func`` must be picklable (a
+    module-level function or a :func:`functools.partial` of one) and so must its results.
+
+    Nothing a file does stops the run: an unreadable file, a :class:`~newswiki.ParseError`,
+    an :class:`OSError` or any other exception raised by ``func`` becomes the
+    :attr:`Outcome.error` of that file.  When a worker
+    process dies (a crash, the out-of-memory killer), the files of the unfinished chunks are
+    run again one at a time, each in a fresh process, so the file that kills its worker is
+    named (kind ``"crash"``) and the others still get their results.
+
+    Raises:
+        ValueError: ``jobs`` or ``chunksize`` below 1.
+    """
+    jobs = _available_cpus() if jobs is None else jobs
+    if jobs < 1 or chunksize < 1:
+        raise ValueError(f"jobs and chunksize must be at least 1, not {jobs} and {chunksize}")
+    if jobs == 1:
+        return (_run_one(func, path) for path in paths)
+    return _map_parallel(func, _chunks(paths, chunksize), jobs)
+
+
+def _map_parallel(
+    func: Callable[[str, bytes], T], chunks: Iterator[list[str]], jobs: int
+) -> Iterator[Outcome[T]]:
+    window = jobs * 4
+    pending: collections.deque[tuple[list[str], Future[list[Outcome[T]]]]] = collections.deque()
+    pool = _pool(jobs)
+    try:
+        while True:
+            while len(pending) < window:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    break
+                pending.append((chunk, _submit(pool, func, chunk)))
+            if not pending:
+                return
+            chunk, future = pending.popleft()
+            try:
+                outcomes = future.result()
+            except BrokenProcessPool:
+                # Every unfinished chunk failed with it: run those again, file by file.
+                pending.appendleft((chunk, future))
+                unfinished = list(pending)
+                pending.clear()
+                pool.shutdown(wait=True, cancel_futures=True)
+                for chunk, future in unfinished:
+                    if future.done() and future.exception() is None:
+                        yield from future.result()
+                    else:
+                        yield from _isolate(func, chunk)
+                pool = _pool(jobs)
+                continue
+            yield from outcomes
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit(
+    pool: ProcessPoolExecutor, func: Callable[[str, bytes], T], chunk: list[str]
+) -> Future[list[Outcome[T]]]:
+    try:
+        return pool.submit(_run_chunk, func, chunk)
+    except BrokenProcessPool as error:
+        # A worker died since the last result: this chunk joins the ones to run again.
+        future: Future[list[Outcome[T]]] = Future()
+        future.set_exception(error)
+        return future
+
+
+def _isolate(func: Callable[[str, bytes], T], paths: list[str]) -> Iterator[Outcome[T]]:
+    """Run each file alone in a one-worker pool: the file whose worker dies is the culprit."""
+    pool = _pool(1)
+    try:
+        for path in paths:
+            try:
+                yield pool.submit(_run_one, func, path).result()
+            except BrokenProcessPool:
+                message = "the worker process died while reading this file"
+                yield Outcome(path, error=FileError(path, "crash", message))
+                pool.shutdown(wait=True)
+                pool = _pool(1)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _parse_file(strict: bool, path: str, data: bytes) -> Document:
+    return loads(data, strict=strict)
+
+
+class Corpus:
+    """The event and article files under some folders, files or globs, parsed on demand.
+
+    Iterating yields ``(path, document)`` in :func:`walk` order, lazily; each iteration
+    walks and parses again.  In strict mode (the default) the documents are
+    :class:`~newswiki.Event` and :class:`~newswiki.Article` objects; with ``strict=False``
+    text that breaks the format is kept as :class:`~newswiki.Unparsed` lines, and a file in
+    neither format comes as an :class:`~newswiki.UnparsedDocument`.
+
+    With ``on_error="raise"`` (the default) the first bad file stops the iteration: its
+    :class:`~newswiki.ParseError` (naming the file) is raised, or a :class:`CorpusError`
+    for a file that could not be read or whose worker died.  With ``on_error="collect"``
+    bad files are skipped and their :class:`FileError` objects gathered in :attr:`errors`.
+
+    Args:
+        paths: files, folders and glob patterns (see :func:`walk`).
+        strict: strict (``True``) or lenient (``False``) parsing.
+        jobs: worker processes; ``1`` parses in this process, ``None`` uses every CPU.
+        on_error: ``"raise"`` or ``"collect"``.
+        include: file name patterns read inside folders.
+        exclude: file name patterns skipped inside folders.
+        chunksize: files a worker takes at a time.
+
+    Raises:
+        FileNotFoundError: a path that does not exist (raised at once).
+        ValueError: an unknown ``on_error``.
+
+    >>> corpus = Corpus("examples", "README.md", on_error="collect")
+    >>> len(list(corpus)), [str(e) for e in corpus.errors]  # doctest: +ELLIPSIS
+    (2, ["README.md:1:1: expected an event's date line ... found '# newswiki'"])
+    """
+
+    def __init__(
+        self,
+        *paths: str | os.PathLike[str],
+        strict: bool = True,
+        jobs: int | None = 1,
+        on_error: Literal["raise", "collect"] = "raise",
+        include: Sequence[str] = DEFAULT_INCLUDE,
+        exclude: Sequence[str] = DEFAULT_EXCLUDE,
+        chunksize: int = DEFAULT_CHUNKSIZE,
+    ) -> None:
+        if on_error not in ("raise", "collect"):
+            raise ValueError(f"on_error must be 'raise' or 'collect', not {on_error!r}")
+        self.roots = tuple(os.fspath(p) for p in paths)
+        self.strict = strict
+        self.jobs = jobs
+        self.on_error = on_error
+        self.include = tuple(include)
+        self.exclude = tuple(exclude)
+        self.chunksize = chunksize
+        #: The files that gave no document in the last iteration (``on_error="collect"``).
+        self.errors: list[FileError] = []
+        walk(*self.roots, include=self.include, exclude=self.exclude)  # check the paths now
+
+    def __repr__(self) -> str:
+        return f"Corpus({', '.join(map(repr, self.roots))}, strict={self.strict}, jobs={self.jobs})"
+
+    def paths(self) -> Iterator[str]:
+        """The files of the corpus, in order (see :func:`walk`)."""
+        return walk(*self.roots, include=self.include, exclude=self.exclude)
+
+    def map(self, func: Callable[[str, bytes], T]) -> Iterator[Outcome[T]]:
+        """Apply ``func(path, data)`` to every file with this corpus' jobs (see
+        :func:`map_files`)."""
+        return map_files(func, self.paths(), jobs=self.jobs, chunksize=self.chunksize)
+
+    def __iter__(self) -> Iterator[tuple[str, Document]]:
+        self.errors = []
+        for outcome in self.map(functools.partial(_parse_file, self.strict)):
+            if outcome.error is None:
+                yield outcome.path, outcome.value  # type: ignore[misc]
+            elif self.on_error == "collect":
+                self.errors.append(outcome.error)
+            else:
+                outcome.error.raise_()
+
+    def index(self) -> CorpusIndex:
+        """Read every file once and build the :class:`CorpusIndex` of the corpus.
+
+        Only the facts the index needs travel back from the worker processes, not the
+        documents.  Files that give no document are handled as :attr:`on_error` says.
+        """
+        index = CorpusIndex()
+        self.errors = []
+        for outcome in self.map(functools.partial(_index_facts, self.strict)):
+            if outcome.error is not None:
+                if self.on_error == "raise":
+                    outcome.error.raise_()
+                self.errors.append(outcome.error)
+            elif outcome.value is not None:
+                index._add_facts(outcome.path, outcome.value)
+        return index
+
+
+_Key = tuple[int, int, int, str]
+# What the index keeps of a document: ("event", date, [link paths]) or ("article", title).
+_Facts = tuple[str, object, tuple[str, ...]]
+
+
+def _facts(document: Document) -> _Facts | None:
+    if isinstance(document, Event):
+        return "event", document.date, tuple(r.path for r in document.related)
+    if isinstance(document, Article):
+        return "article", document.title, ()
+    return None
+
+
+def _index_facts(strict: bool, path: str, data: bytes) -> _Facts | None:
+    return _facts(loads(data, strict=strict))
+
+
+def _dated_key(path: str) -> _Key | None:
+    match = _DATED_NAME.search(path)
+    if match is None:
+        return None
+    year, month, day, name = match.groups()
+    return int(year), int(month), int(day), name
+
+
+@attrs.frozen
+class Link:
+    """One ``### Related:`` line of an event file, and the file it points at."""
+
+    #: The event file holding the link.
+    source: str
+    #: Its 1-based position in the related list.
+    number: int
+    #: The link's path as written, e.g. ``/news/2016/06/7/slug.md``.
+    target: str
+    #: The corpus file it points at, or ``None`` when it is dangling.
+    resolved: str | None
+
+    def __str__(self) -> str:
+        where = self.resolved or "no such event file in the corpus"
+        return f"{self.source}: related #{self.number} {self.target} -> {where}"
+
+
+class CorpusIndex:
+    """The links between the events of a corpus, the events of each day, articles by title.
+
+    A related link ``/news/YYYY/MM/D/NAME`` points at the event file whose path ends in
+    ``YYYY/MM/D/NAME``, where day and month compare as numbers (``/06/7/`` and ``/06/07/``
+    are the same day), or, for event files kept outside such folders, at the file named
+    ``NAME`` whose event has that date.  The index keeps paths and link targets, not
+    documents, so it holds a few hundred bytes per event; :func:`newswiki.load` a path to
+    get its document back.  Beyond memory, join the Parquet tables of ``newswiki convert``
+    instead (see the docs).
+
+    Build one with :meth:`Corpus.index`, or with :meth:`add` from documents at hand.
+    """
+
+    def __init__(self) -> None:
+        self._events: dict[_Key, str] = {}
+        self._days: dict[datetime.date, list[str]] = {}
+        self._articles: dict[str, list[str]] = {}
+        self._links: list[tuple[str, tuple[str, ...]]] = []
+        #: Pairs ``(kept, ignored)`` of event files that claim the same link target.
+        self.duplicates: list[tuple[str, str]] = []
+
+    def __repr__(self) -> str:
+        return f"<CorpusIndex: {self.events} events, {self.articles} articles>"
+
+    @property
+    def events(self) -> int:
+        """How many event files were added."""
+        return sum(len(paths) for paths in self._days.values())
+
+    @property
+    def articles(self) -> int:
+        """How many article files were added."""
+        return sum(len(paths) for paths in self._articles.values())
+
+    def add(self, path: str | os.PathLike[str], document: Document) -> None:
+        """Add the document read from ``path`` (an :class:`~newswiki.UnparsedDocument` is
+        ignored)."""
+        facts = _facts(document)
+        if facts is not None:
+            self._add_facts(os.fspath(path), facts)
+
+    def _add_facts(self, path: str, facts: _Facts) -> None:
+        kind, value, links = facts
+        if kind == "article":
+            assert isinstance(value, str)
+            self._articles.setdefault(value, []).append(path)
+            return
+        assert isinstance(value, datetime.date)
+        self._days.setdefault(value, []).append(path)
+        self._links.append((path, links))
+        name = path.replace(os.sep, "/")
+        keys = {_dated_key(name), (value.year, value.month, value.day, name.rsplit("/", 1)[-1])}
+        for key in keys:
+            if key is None:
+                continue
+            kept = self._events.setdefault(key, path)
+            if kept != path:
+                self.duplicates.append((kept, path))
+
+    def resolve(self, link: RelatedEvent | str) -> str | None:
+        """The file of the event that ``link`` (a :class:`~newswiki.RelatedEvent` or its
+        path) points at, or ``None`` when the corpus has none."""
+        key = _dated_key(link.path if isinstance(link, RelatedEvent) else link)
+        return None if key is None else self._events.get(key)
+
+    def links(self) -> Iterator[Link]:
+        """Every related link of every event, resolved, in the order the events were added."""
+        for source, targets in self._links:
+            for number, target in enumerate(targets, 1):
+                yield Link(source, number, target, self.resolve(target))
+
+    def dangling(self) -> Iterator[Link]:
+        """The links that point at no event file of the corpus."""
+        return (link for link in self.links() if link.resolved is None)
+
+    def events_on(self, day: datetime.date | str) -> list[str]:
+        """The event files of ``day`` (a date or ``"YYYY-MM-DD"``), in the order added."""
+        if isinstance(day, str):
+            day = datetime.date.fromisoformat(day)
+        return list(self._days.get(day, ()))
+
+    def days(self) -> list[datetime.date]:
+        """Every day that has events, in order."""
+        return sorted(self._days)
+
+    def articles_titled(self, title: str) -> list[str]:
+        """The article files whose title is exactly ``title``, in the order added."""
+        return list(self._articles.get(title, ()))

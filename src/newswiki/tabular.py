@@ -1,0 +1,670 @@
+"""Flat tables of events and articles: rows, Arrow, Parquet and JSON Lines.
+
+Four tables, one stable schema each (:func:`schema`; version :data:`SCHEMA_VERSION`):
+
+- ``events``: one row per event; sources and related events as nested lists;
+- ``articles``: one row per article, holding everything to rebuild it (the sections as a
+  flat list in file order, each with its level);
+- ``sections``: one row per section of every article, for queries over sections;
+- ``errors``: one row per file that gave no document.
+
+Rows are plain dicts (:func:`event_row`, :func:`article_row`, :func:`section_rows`); dates
+are :class:`datetime.date` in Arrow and ISO strings in JSON Lines.  An event or article row
+structures back to an equal object with :func:`from_row`, from JSON Lines or Parquet alike.
+Parquet needs ``pyarrow`` (``pip install 'newswiki[parquet]'``); JSON Lines needs nothing.
+
+>>> import newswiki, newswiki.tabular as tabular
+>>> event = newswiki.load("examples/event-almaty-2016-07-18.md")
+>>> row = tabular.event_row(event, "examples/event-almaty-2016-07-18.md")
+>>> row["date"], row["related"][7]["date"], row["sources"][0]["name"]
+(datetime.date(2016, 7, 18), datetime.date(2017, 1, 1), 'RT')
+>>> import json
+>>> tabular.from_row(json.loads(tabular.json_line(row))) == event
+True
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import importlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO, Any, Literal
+
+import cattrs
+from cattrs.gen import make_dict_structure_fn, override
+from cattrs.preconf.json import make_converter
+
+from newswiki.corpus import FileError
+from newswiki.model import (
+    Article,
+    Block,
+    BulletList,
+    Document,
+    Event,
+    Infobox,
+    InfoboxField,
+    RelatedEvent,
+    Section,
+    Source,
+    Unparsed,
+    UnparsedDocument,
+)
+
+__all__ = [
+    "FORMATS",
+    "SCHEMA_VERSION",
+    "TABLES",
+    "DatasetWriter",
+    "TableWriter",
+    "article_row",
+    "error_row",
+    "event_row",
+    "from_row",
+    "json_line",
+    "read_jsonl",
+    "rows",
+    "schema",
+    "section_rows",
+    "spark_schema",
+    "to_arrow",
+]
+
+#: Bumped whenever a column is added, removed or changes type; stored in Parquet metadata.
+SCHEMA_VERSION = "1"
+#: The tables, in the order :class:`DatasetWriter` writes them.
+TABLES = ("events", "articles", "sections", "errors")
+#: The output formats and their file suffixes.
+FORMATS = {"parquet": ".parquet", "jsonl": ".jsonl"}
+
+Format = Literal["parquet", "jsonl"]
+Row = dict[str, Any]
+
+
+def _path_text(path: str | os.PathLike[str] | None) -> str | None:
+    """A file path as valid Unicode (undecodable bytes of a name shown as ``\\xNN``)."""
+    if path is None:
+        return None
+    text = os.fspath(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text
+
+
+def _unparsed(blocks: tuple[Unparsed, ...]) -> list[Row]:
+    return [
+        {
+            "line": block.line,
+            "text": block.text,
+            "diagnostic": None
+            if block.diagnostic is None
+            else {
+                "line": block.diagnostic.line,
+                "column": block.diagnostic.column,
+                "message": block.diagnostic.message,
+            },
+        }
+        for block in blocks
+    ]
+
+
+def event_row(event: Event, path: str | os.PathLike[str] | None = None) -> Row:
+    """The ``events`` row of ``event``, read from the file ``path``."""
+    return {
+        "path": _path_text(path),
+        "date": event.date,
+        "day_path": event.path,
+        "headline": event.headline,
+        "topics": list(event.topics),
+        "body": list(event.body),
+        "sources": [{"name": s.name, "url": s.url} for s in event.sources],
+        "related": [
+            {"title": r.title, "path": r.path, "date": r.date, "context": list(r.context)}
+            for r in event.related
+        ],
+        "unparsed": _unparsed(event.unparsed),
+    }
+
+
+def _block(block: Block) -> Row:
+    if isinstance(block, BulletList):
+        return {"text": None, "items": list(block.items)}
+    return {"text": block, "items": None}
+
+
+def article_row(article: Article, path: str | os.PathLike[str] | None = None) -> Row:
+    """The ``articles`` row of ``article``, read from the file ``path``."""
+    infobox = article.infobox
+    return {
+        "path": _path_text(path),
+        "title": article.title,
+        "infobox": None
+        if infobox is None
+        else [{"key": f.key, "value": f.value} for f in infobox.fields],
+        "lead": [_block(b) for b in article.lead],
+        "sections": [
+            {"level": s.level, "title": s.title, "blocks": [_block(b) for b in s.blocks]}
+            for _, s in article.walk()
+        ],
+        "unparsed": _unparsed(article.unparsed),
+    }
+
+
+def _text(blocks: tuple[Block, ...]) -> str:
+    parts = [
+        "\n".join(f"- {item}" for item in b.items) if isinstance(b, BulletList) else b
+        for b in blocks
+    ]
+    return "\n\n".join(parts)
+
+
+def section_rows(article: Article, path: str | os.PathLike[str] | None = None) -> list[Row]:
+    """The ``sections`` rows of ``article``, in file order.
+
+    ``index`` counts the article's sections from 0 in file order and ``parent`` is the
+    index of the enclosing section (``None`` at the top), so the tree is a self-join away.
+    """
+    file = _path_text(path)
+    result: list[Row] = []
+    open_at_depth: list[int] = []  # index of the open section at each depth
+    for index, (titles, section) in enumerate(article.walk()):
+        depth = len(titles) - 1
+        del open_at_depth[depth:]
+        result.append(
+            {
+                "path": file,
+                "article_title": article.title,
+                "index": index,
+                "parent": open_at_depth[-1] if open_at_depth else None,
+                "level": section.level,
+                "title": section.title,
+                "heading_path": list(titles),
+                "text": _text(section.blocks),
+            }
+        )
+        open_at_depth.append(index)
+    return result
+
+
+def error_row(error: FileError) -> Row:
+    """The ``errors`` row of a file that gave no document."""
+    return {
+        "path": _path_text(error.path),
+        "kind": error.kind,
+        "line": error.line,
+        "column": error.column,
+        "message": error.message,
+    }
+
+
+def rows(document: Document, path: str | os.PathLike[str] | None = None) -> dict[str, list[Row]]:
+    """Every row ``document`` adds, by table name.
+
+    An :class:`~newswiki.UnparsedDocument` (lenient parsing of a file in neither format)
+    adds one ``errors`` row of kind ``"unparsed"``.
+    """
+    if isinstance(document, Event):
+        return {"events": [event_row(document, path)]}
+    if isinstance(document, Article):
+        return {
+            "articles": [article_row(document, path)],
+            "sections": section_rows(document, path),
+        }
+    if isinstance(document, UnparsedDocument):
+        first = document.diagnostics[0] if document.diagnostics else None
+        error = FileError(
+            _path_text(path) or "<string>",
+            "unparsed",
+            first.message if first else "in neither format",
+            first.line if first else None,
+            first.column if first else None,
+        )
+        return {"errors": [error_row(error)]}
+    raise TypeError(
+        f"rows() takes an Event, Article or UnparsedDocument, not {type(document).__name__}"
+    )
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def json_line(row: Row) -> str:
+    """``row`` as one line of JSON Lines (UTF-8 text, dates as ISO strings, no newline)."""
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+
+
+# -- back from rows ---------------------------------------------------------------------------
+
+_converter = make_converter(forbid_extra_keys=True)
+
+
+def _structure_date(value: Any, _: Any) -> datetime.date:
+    if type(value) is datetime.date:
+        return value
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    raise ValueError(f"a date is a datetime.date or 'YYYY-MM-DD', not {value!r}")
+
+
+def _structure_block(value: Any, _: Any) -> Block:
+    if not isinstance(value, dict) or set(value) - {"text", "items"}:
+        raise ValueError(f"a block is {{'text': ..., 'items': ...}}, not {value!r}")
+    text, items = value.get("text"), value.get("items")
+    if (text is None) == (items is None):
+        raise ValueError(f"a block has either 'text' or 'items', not {value!r}")
+    if text is not None:
+        return _converter.structure(text, str)
+    texts: Any = _converter.structure(items, tuple[str, ...])
+    return BulletList(texts)
+
+
+def _structure_infobox(value: Any, _: Any) -> Infobox:
+    fields: Any = _converter.structure(value, tuple[InfoboxField, ...])
+    return Infobox(fields)
+
+
+_converter.register_structure_hook(datetime.date, _structure_date)
+_converter.register_structure_hook_func(lambda t: t == Block, _structure_block)
+_converter.register_structure_hook(Infobox, _structure_infobox)
+for _cls in (Event, Source, RelatedEvent, Article, InfoboxField, Section):
+    _overrides: dict[str, Any] = {"layout": override(omit=True)}
+    if _cls is Event:  # the file's path is the row's "path"; the event's own is "day_path"
+        _overrides["path"] = override(rename="day_path")
+    _converter.register_structure_hook(
+        _cls,
+        make_dict_structure_fn(_cls, _converter, _cattrs_forbid_extra_keys=True, **_overrides),
+    )
+
+# Columns computed from others: dropped before structuring.
+_DERIVED_EVENT = ("path", "topics")
+_DERIVED_RELATED = ("date",)
+
+
+def _without(data: Row, keys: Sequence[str]) -> Row:
+    return {k: v for k, v in data.items() if k not in keys}
+
+
+def _section_tree(flat: Iterable[Row]) -> list[Row]:
+    """Nest the flat, file-ordered sections of an ``articles`` row by their levels (as the
+    parser does: a section belongs to the nearest section before it with a lower level)."""
+    top: list[Row] = []
+    stack: list[Row] = []
+    for item in flat:
+        if not isinstance(item, dict):
+            raise ValueError(f"a section is a dict with 'level', 'title', 'blocks', not {item!r}")
+        node = {**item, "subsections": []}
+        level = node.get("level")
+        while stack and isinstance(level, int) and stack[-1]["level"] >= level:
+            stack.pop()
+        (stack[-1]["subsections"] if stack else top).append(node)
+        stack.append(node)
+    return top
+
+
+def from_row(row: Row) -> Event | Article:
+    """The :class:`~newswiki.Event` or :class:`~newswiki.Article` an ``events`` or
+    ``articles`` row was made from (it is written in the canonical layout).
+
+    Takes rows as :func:`event_row` and :func:`article_row` make them, as JSON Lines give
+    them back (``json.loads``) and as pyarrow gives them back (``Table.to_pylist()``).
+    Columns computed from others (``path``, ``topics``, the related ``date``) are ignored.
+
+    Raises:
+        ValueError: a row of another table, or naming every problem of the row (an unknown
+            column, a missing one, a value the model refuses).
+    """
+    if not isinstance(row, dict):
+        raise ValueError(f"a row is a dict, not {type(row).__name__}")
+    if "headline" in row:
+        cls: type[Event | Article] = Event
+        data = _without(row, _DERIVED_EVENT)
+        data["related"] = [
+            _without(r, _DERIVED_RELATED) if isinstance(r, dict) else r
+            for r in row.get("related") or ()
+        ]
+    elif "sections" in row and "title" in row:
+        cls = Article
+        data = _without(row, ("path",))
+        data["sections"] = _section_tree(row["sections"] or ())
+    else:
+        raise ValueError("expected an 'events' or 'articles' row (with 'headline' or 'sections')")
+    try:
+        result: Event | Article = _converter.structure(data, cls)
+    except cattrs.BaseValidationError as error:
+        raise ValueError("; ".join(cattrs.transform_error(error))) from error
+    except (TypeError, ValueError) as error:
+        raise ValueError(str(error)) from error
+    return result
+
+
+# -- Arrow ------------------------------------------------------------------------------------
+
+
+def _pyarrow() -> Any:
+    try:
+        return importlib.import_module("pyarrow")
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "Arrow and Parquet output need pyarrow: pip install 'newswiki[parquet]'"
+        ) from error
+
+
+@functools.cache
+def schema(table: str) -> Any:
+    """The Arrow schema (a ``pyarrow.Schema``) of ``table``, one of :data:`TABLES`.
+
+    The schema's metadata names the table (``newswiki.table``) and the schema version
+    (``newswiki.schema``).  See :doc:`/cli` for every column.
+
+    Raises:
+        ValueError: an unknown table.
+        ImportError: pyarrow is not installed.
+    """
+    pa = _pyarrow()
+    text, date, i32 = pa.string(), pa.date32(), pa.int32()
+    strings = pa.list_(text)
+    unparsed = pa.list_(
+        pa.struct(
+            [
+                ("line", i32),
+                ("text", text),
+                ("diagnostic", pa.struct([("line", i32), ("column", i32), ("message", text)])),
+            ]
+        )
+    )
+    blocks = pa.list_(pa.struct([("text", text), ("items", strings)]))
+    columns = {
+        "events": [
+            ("path", text),
+            ("date", date),
+            ("day_path", text),
+            ("headline", text),
+            ("topics", strings),
+            ("body", strings),
+            ("sources", pa.list_(pa.struct([("name", text), ("url", text)]))),
+            (
+                "related",
+                pa.list_(
+                    pa.struct(
+                        [("title", text), ("path", text), ("date", date), ("context", strings)]
+                    )
+                ),
+            ),
+            ("unparsed", unparsed),
+        ],
+        "articles": [
+            ("path", text),
+            ("title", text),
+            ("infobox", pa.list_(pa.struct([("key", text), ("value", text)]))),
+            ("lead", blocks),
+            (
+                "sections",
+                pa.list_(pa.struct([("level", i32), ("title", text), ("blocks", blocks)])),
+            ),
+            ("unparsed", unparsed),
+        ],
+        "sections": [
+            ("path", text),
+            ("article_title", text),
+            ("index", i32),
+            ("parent", i32),
+            ("level", i32),
+            ("title", text),
+            ("heading_path", strings),
+            ("text", text),
+        ],
+        "errors": [
+            ("path", text),
+            ("kind", text),
+            ("line", i32),
+            ("column", i32),
+            ("message", text),
+        ],
+    }
+    if table not in columns:
+        raise ValueError(f"unknown table {table!r}: expected one of {', '.join(TABLES)}")
+    metadata = {"newswiki.table": table, "newswiki.schema": SCHEMA_VERSION}
+    return pa.schema(columns[table], metadata=metadata)
+
+
+def to_arrow(table_rows: Sequence[Row], table: str) -> Any:
+    """A ``pyarrow.Table`` of ``table_rows`` with the schema of ``table``."""
+    return _pyarrow().Table.from_pylist(list(table_rows), schema=schema(table))
+
+
+_SPARK_TYPES = {"string": "STRING", "date32[day]": "DATE", "int32": "INT"}
+
+
+def _spark_type(arrow_type: Any) -> str:
+    pa = _pyarrow()
+    if pa.types.is_list(arrow_type):
+        return f"ARRAY<{_spark_type(arrow_type.value_type)}>"
+    if pa.types.is_struct(arrow_type):
+        fields = ", ".join(
+            f"`{arrow_type.field(i).name}`: {_spark_type(arrow_type.field(i).type)}"
+            for i in range(arrow_type.num_fields)
+        )
+        return f"STRUCT<{fields}>"
+    return _SPARK_TYPES[str(arrow_type)]
+
+
+def spark_schema(table: str) -> str:
+    """The schema of ``table`` as a Spark DDL string, for ``spark.read.schema(...)``.
+
+    >>> spark_schema("errors")
+    '`path` STRING, `kind` STRING, `line` INT, `column` INT, `message` STRING'
+    """
+    return ", ".join(f"`{f.name}` {_spark_type(f.type)}" for f in schema(table))
+
+
+# -- writers ----------------------------------------------------------------------------------
+
+
+class TableWriter:
+    """Write the rows of one table to a Parquet or JSON Lines file, atomically.
+
+    Rows go to a hidden temporary file beside ``path``; :meth:`close` moves it into place
+    in one step, so ``path`` is never seen half written; :meth:`abort` (or leaving a ``with``
+    block with an exception) removes it.  Parquet rows are written in row groups of
+    ``batch_rows`` rows, so memory stays flat.
+
+    Args:
+        path: the file to write.
+        table: its table, one of :data:`TABLES`.
+        format: ``"parquet"`` or ``"jsonl"``.
+        batch_rows: rows per Parquet row group.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        table: str,
+        format: Format,
+        *,
+        batch_rows: int = 20_000,
+    ) -> None:
+        if format not in FORMATS:
+            raise ValueError(f"unknown format {format!r}: expected one of {', '.join(FORMATS)}")
+        if table not in TABLES:
+            raise ValueError(f"unknown table {table!r}: expected one of {', '.join(TABLES)}")
+        self.path = os.fspath(path)
+        self.table = table
+        self.format = format
+        self.batch_rows = batch_rows
+        #: Rows written so far.
+        self.rows = 0
+        self._pending: list[Row] = []
+        self._parquet: Any = None
+        if format == "parquet":
+            self._schema = schema(table)  # fails early without pyarrow
+        folder, name = os.path.split(self.path)
+        self._file: IO[bytes] = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed by close()
+            dir=folder or ".", prefix=f".{name}.", suffix=".tmp", delete=False
+        )
+
+    def __enter__(self) -> TableWriter:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abort()
+
+    def write(self, table_rows: Iterable[Row]) -> None:
+        """Add rows (dicts as :func:`event_row` and its siblings make them)."""
+        if self.format == "jsonl":
+            self.write_lines(json_line(row) for row in table_rows)
+            return
+        self._pending.extend(table_rows)
+        if len(self._pending) >= self.batch_rows:
+            self._flush()
+
+    def write_lines(self, lines: Iterable[str]) -> None:
+        """Add rows already encoded by :func:`json_line` (JSON Lines only)."""
+        if self.format != "jsonl":
+            raise ValueError("write_lines() writes JSON Lines; use write() for Parquet")
+        count = 0
+        for line in lines:
+            self._file.write(line.encode("utf-8"))
+            self._file.write(b"\n")
+            count += 1
+        self.rows += count
+
+    def _flush(self) -> None:
+        if self._parquet is None:
+            parquet = importlib.import_module("pyarrow.parquet")
+            self._parquet = parquet.ParquetWriter(self._file, self._schema, compression="zstd")
+        if self._pending:
+            self._parquet.write_table(to_arrow(self._pending, self.table))
+            self.rows += len(self._pending)
+            self._pending = []
+
+    def close(self) -> None:
+        """Finish the file and move it into place."""
+        if self._file.closed:
+            return
+        try:
+            if self.format == "parquet":
+                self._flush()
+                self._parquet.close()
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.close()
+            os.chmod(self._file.name, 0o666 & ~_umask())
+            os.replace(self._file.name, self.path)
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        """Drop what was written; ``path`` is left as it was."""
+        self._file.close()
+        if os.path.exists(self._file.name):
+            os.unlink(self._file.name)
+
+
+@functools.cache
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+class DatasetWriter:
+    """Write documents to a folder of tables: ``events``, ``articles``, ``sections`` and
+    ``errors``, each one Parquet or JSON Lines file (``OUT/events.parquet`` ...).
+
+    Every table is written, empty ones too, so readers always find the full schema.  The
+    files appear only when :meth:`close` succeeds (see :class:`TableWriter`).
+
+    >>> import newswiki, tempfile
+    >>> out = tempfile.mkdtemp()
+    >>> with DatasetWriter(out, "jsonl") as writer:
+    ...     writer.add("examples/event-almaty-2016-07-18.md",
+    ...                newswiki.load("examples/event-almaty-2016-07-18.md"))
+    >>> writer.counts
+    {'events': 1, 'articles': 0, 'sections': 0, 'errors': 0}
+    """
+
+    def __init__(
+        self, folder: str | os.PathLike[str], format: Format, *, batch_rows: int = 20_000
+    ) -> None:
+        os.makedirs(folder, exist_ok=True)
+        self.folder = os.fspath(folder)
+        self.format = format
+        self.writers: dict[str, TableWriter] = {}
+        try:
+            for table in TABLES:
+                path = os.path.join(self.folder, table + FORMATS[format])
+                self.writers[table] = TableWriter(path, table, format, batch_rows=batch_rows)
+        except BaseException:
+            self.abort()
+            raise
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Rows written to each table so far."""
+        return {table: writer.rows for table, writer in self.writers.items()}
+
+    @property
+    def paths(self) -> dict[str, str]:
+        """The file of each table."""
+        return {table: writer.path for table, writer in self.writers.items()}
+
+    def __enter__(self) -> DatasetWriter:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abort()
+
+    def add(self, path: str | os.PathLike[str], document: Document) -> None:
+        """Add the rows of the document read from ``path`` (see :func:`rows`)."""
+        self.add_rows(rows(document, path))
+
+    def add_rows(self, table_rows: dict[str, list[Row]]) -> None:
+        """Add rows by table name."""
+        for table, items in table_rows.items():
+            self.writers[table].write(items)
+
+    def add_lines(self, table_lines: dict[str, list[str]]) -> None:
+        """Add rows already encoded by :func:`json_line`, by table name (JSON Lines only)."""
+        for table, lines in table_lines.items():
+            self.writers[table].write_lines(lines)
+
+    def add_error(self, error: FileError) -> None:
+        """Add a file that gave no document to the ``errors`` table."""
+        self.writers["errors"].write([error_row(error)])
+
+    def close(self) -> None:
+        """Finish every table and move them into place."""
+        try:
+            for writer in self.writers.values():
+                writer.close()
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        """Drop the tables not yet in place."""
+        for writer in self.writers.values():
+            writer.abort()
+
+
+def read_jsonl(path: str | os.PathLike[str]) -> Iterator[Row]:
+    """The rows of a JSON Lines file written by :class:`TableWriter`."""
+    with open(path, "rb") as file:
+        for line in file:
+            if line.strip():
+                yield json.loads(line)

@@ -1,0 +1,38 @@
+"""Hypothesis profiles: a quick one for every run, ``fuzz`` for long campaigns.
+
+Choose with ``NEWSWIKI_HYPOTHESIS_PROFILE=fuzz``.  Tests marked ``fuzz`` are deselected by
+default (``addopts`` in pyproject.toml) and run with ``pytest -m fuzz``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "fuzz", max_examples=5000, deadline=None, suppress_health_check=list(HealthCheck)
+)
+settings.load_profile(os.environ.get("NEWSWIKI_HYPOTHESIS_PROFILE", "default"))
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def event_text() -> str:
+    """The real event sample, exactly as on disk."""
+    return (DATA / "event-almaty-2016-07-18.md").read_bytes().decode("utf-8")
+
+
+@pytest.fixture
+def article_text() -> str:
+    """The real article sample, exactly as on disk."""
+    return (DATA / "article-aktobe-shootings.txt").read_bytes().decode("utf-8")

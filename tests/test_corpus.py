@@ -1,0 +1,321 @@
+"""newswiki.corpus: walking archives, parallel parsing, errors with their files, links."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import itertools
+import os
+import pickle
+import signal
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+import newswiki
+from newswiki import Article, Event, RelatedEvent, Source, UnparsedDocument
+from newswiki.corpus import (
+    Corpus,
+    CorpusError,
+    CorpusIndex,
+    FileError,
+    Outcome,
+    map_files,
+    natural_key,
+    walk,
+)
+
+DATA = Path(__file__).parent / "data"
+ARTICLE = (DATA / "article-aktobe-shootings.txt").read_bytes()
+EVENT = (DATA / "event-almaty-2016-07-18.md").read_bytes()
+BAD_DATE = b"### [2016-02-30](/news/2016/02/30/index.md)\n\n# Headline\n"
+
+
+def event_bytes(day: str, headline: str, related: Sequence[str] = ()) -> bytes:
+    """A small valid event file of ``day`` linking to the event paths ``related``."""
+    event = Event(
+        date=datetime.date.fromisoformat(day),
+        headline=headline,
+        body=[f"What happened on {day}."],
+        sources=[Source("RT", "https://www.rt.com/news/1")],
+        related=[
+            RelatedEvent(title=f"Link {i}", path=p, context=["Kazakhstan"])
+            for i, p in enumerate(related)
+        ],
+    )
+    return newswiki.dumps(event).encode("utf-8")
+
+
+def write(root: Path, relative: str, data: bytes) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def make_tree(root: Path) -> dict[str, Path]:
+    """A small archive: events in unpadded day folders linking each other (one link
+    dangling), a day page, an article, a broken event, a non-UTF-8 file and a hidden folder."""
+    files = {
+        "day5": write(
+            root,
+            "news/2016/06/5/attack.md",
+            event_bytes("2016-06-05", "Attack", ["/news/2016/06/07/toll.md"]),
+        ),
+        "day7": write(
+            root,
+            "news/2016/06/7/toll.md",
+            event_bytes(
+                "2016-06-07", "Toll", ["/news/2016/06/5/attack.md", "/news/2016/06/9/gone.md"]
+            ),
+        ),
+        "day10": write(
+            root,
+            "news/2016/06/10/raids.md",
+            event_bytes("2016-06-10", "Raids", ["/news/2016/6/7/toll.md"]),
+        ),
+        "index": write(root, "news/2016/06/10/index.md", b"* a day page\n"),
+        "article": write(root, "wiki/aktobe.txt", ARTICLE),
+        "bad": write(root, "wiki/zz-broken.md", BAD_DATE),
+        "latin1": write(
+            root, "wiki/zz-latin1.md", "### [2016-06-10](/x)\n\n# Caf\xe9\n".encode("latin-1")
+        ),
+        "hidden": write(root, ".git/news/hidden.md", EVENT),
+    }
+    return files
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> dict[str, Path]:
+    return make_tree(tmp_path)
+
+
+@pytest.fixture
+def no_hang() -> Iterator[None]:
+    """Fail, instead of hanging the suite, when a test takes over a minute."""
+
+    def expire(*_: object) -> None:
+        raise TimeoutError("the test hung")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+# -- walk -------------------------------------------------------------------------------------
+
+
+def test_natural_key_orders_numbers_as_numbers() -> None:
+    names = ["10", "9", "07", "7", "index.md", "a10b", "a9b"]
+    assert sorted(names, key=natural_key) == ["07", "7", "9", "10", "a9b", "a10b", "index.md"]
+
+
+def test_walk_is_natural_order_skips_hidden_and_day_pages(
+    tree: dict[str, Path], tmp_path: Path
+) -> None:
+    found = list(walk(tmp_path))
+    expected = ["day5", "day7", "day10", "article", "bad", "latin1"]
+    assert found == [str(tree[name]) for name in expected]
+    assert list(walk(tmp_path)) == found  # stable
+
+
+def test_walk_include_exclude_and_explicit_files(tree: dict[str, Path], tmp_path: Path) -> None:
+    assert list(walk(tmp_path, include=["*.txt"])) == [str(tree["article"])]
+    everything = list(walk(tmp_path / "news", exclude=()))
+    assert str(tree["index"]) in everything
+    # A file named on its own is read whatever its name; arguments keep their order.
+    assert list(walk(tree["index"], tree["day5"])) == [str(tree["index"]), str(tree["day5"])]
+
+
+def test_walk_globs_and_missing_paths(tree: dict[str, Path], tmp_path: Path) -> None:
+    pattern = str(tmp_path / "news" / "**" / "*.md")
+    assert list(walk(pattern)) == [str(tree[n]) for n in ("day5", "day7", "index", "day10")]
+    with pytest.raises(FileNotFoundError) as missing:
+        walk(tmp_path, tmp_path / "nope")
+    assert missing.value.filename == str(tmp_path / "nope")
+    with pytest.raises(FileNotFoundError):
+        walk(str(tmp_path / "*.nothing"))
+
+
+# -- Corpus -----------------------------------------------------------------------------------
+
+
+def test_corpus_yields_documents_in_order(tree: dict[str, Path], tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path / "news", tree["article"])
+    found = list(corpus)
+    assert [path for path, _ in found] == [
+        str(tree[n]) for n in ("day5", "day7", "day10", "article")
+    ]
+    assert [type(doc) for _, doc in found] == [Event, Event, Event, Article]
+    assert found[1][1].related[0].path == "/news/2016/06/5/attack.md"
+    assert found[3][1] == newswiki.loads(ARTICLE)
+
+
+def test_corpus_raises_the_first_error_with_its_file(tree: dict[str, Path], tmp_path: Path) -> None:
+    with pytest.raises(newswiki.ParseError) as raised:
+        list(Corpus(tmp_path))
+    error = raised.value
+    assert (error.filename, error.line, error.column) == (str(tree["bad"]), 1, 6)
+    assert str(error).startswith(f"{tree['bad']}:1:6: expected a real calendar date")
+
+
+def test_corpus_collects_errors(tree: dict[str, Path], tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path, on_error="collect")
+    assert len(list(corpus)) == 4
+    bad, latin1 = corpus.errors
+    assert (bad.path, bad.kind, bad.line, bad.column) == (str(tree["bad"]), "parse", 1, 6)
+    assert str(bad) == f"{tree['bad']}:1:6: {bad.message}"
+    assert "    1 | ### [2016-02-30]" in bad.detail
+    assert (latin1.kind, latin1.line) == ("decode", 3)
+    assert latin1.message.startswith("expected UTF-8 text, found the byte 0xe9")
+    # Each iteration starts afresh.
+    assert len(list(corpus)) == 4
+    assert len(corpus.errors) == 2
+
+
+def test_corpus_lenient_keeps_what_it_can(tmp_path: Path) -> None:
+    broken = write(tmp_path, "a.md", b"### [2016-06-05](/x)\n\n# Hi\n\n# not a body line\n")
+    neither = write(tmp_path, "b.md", b"hello\n")
+    found = dict(Corpus(tmp_path, strict=False))
+    assert isinstance(found[str(broken)], Event)
+    assert found[str(broken)].unparsed[0].text.endswith("# not a body line")
+    assert isinstance(found[str(neither)], UnparsedDocument)
+
+
+def test_corpus_checks_its_arguments(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        Corpus(tmp_path / "missing")
+    with pytest.raises(ValueError, match="on_error"):
+        Corpus(tmp_path, on_error="ignore")  # type: ignore[arg-type]
+    assert repr(Corpus(tmp_path, jobs=2)) == f"Corpus({str(tmp_path)!r}, strict=True, jobs=2)"
+
+
+@pytest.mark.parametrize("chunksize", [1, 3])
+def test_parallel_parsing_keeps_order_and_results(
+    tree: dict[str, Path], tmp_path: Path, chunksize: int, no_hang: None
+) -> None:
+    serial = Corpus(tmp_path, on_error="collect")
+    parallel = Corpus(tmp_path, on_error="collect", jobs=2, chunksize=chunksize)
+    assert list(parallel) == list(serial)
+    assert parallel.errors == serial.errors
+    assert parallel.errors[0].exception is not None  # the ParseError crossed the process boundary
+
+
+# -- map_files --------------------------------------------------------------------------------
+
+
+def _size_or_die(victim: str, path: str, data: bytes) -> int:
+    """Kill the worker process on ``victim`` (as a segfault or the OOM killer would)."""
+    if path.endswith(victim):
+        os._exit(3)
+    return len(data)
+
+
+def _fail(path: str, data: bytes) -> int:
+    raise KeyError("boom")
+
+
+def test_a_dying_worker_is_reported_with_its_file(tmp_path: Path, no_hang: None) -> None:
+    paths = [str(write(tmp_path, f"{i}.md", b"x" * i)) for i in range(1, 9)]
+    func = functools.partial(_size_or_die, "5.md")
+    outcomes = list(map_files(func, paths, jobs=2, chunksize=2))
+    assert [o.path for o in outcomes] == paths
+    crashed = [o for o in outcomes if o.error is not None]
+    assert [(o.path, o.error.kind) for o in crashed if o.error] == [(paths[4], "crash")]
+    assert str(crashed[0].error).startswith(f"{paths[4]}: the worker process died")
+    assert [o.value for o in outcomes if o.ok] == [1, 2, 3, 4, 6, 7, 8]
+
+
+def test_exceptions_and_unreadable_files_become_errors(tmp_path: Path, no_hang: None) -> None:
+    real = str(write(tmp_path, "a.md", b"abc"))
+    os.symlink(tmp_path / "nowhere", tmp_path / "dangling.md")
+    paths = [real, str(tmp_path / "dangling.md"), str(tmp_path / "deleted.md")]
+    for jobs in (1, 2):
+        failed = [o.error for o in map_files(_fail, paths, jobs=jobs)]
+        assert [e.kind for e in failed if e] == ["internal", "read", "read"]
+        assert failed[0] is not None and failed[0].message == "internal error: KeyError: 'boom'"
+        assert "Traceback" in failed[0].detail
+        assert failed[2] is not None
+        assert str(failed[2]) == f"{paths[2]}: cannot read the file: No such file or directory"
+
+
+def test_map_files_is_lazy(tmp_path: Path, no_hang: None) -> None:
+    path = str(write(tmp_path, "a.md", EVENT))
+    endless = itertools.repeat(path)  # the walk of an archive too big to list
+    for jobs in (1, 2):
+        outcomes = map_files(_size_or_die_never, endless, jobs=jobs, chunksize=4)
+        assert [next(outcomes).value for _ in range(10)] == [len(EVENT)] * 10
+        outcomes.close()  # type: ignore[attr-defined]
+
+
+_size_or_die_never = functools.partial(_size_or_die, "\0")
+
+
+def test_map_files_checks_its_arguments() -> None:
+    with pytest.raises(ValueError, match="jobs"):
+        map_files(_fail, [], jobs=0)
+    with pytest.raises(ValueError, match="chunksize"):
+        map_files(_fail, [], chunksize=0)
+    assert list(map_files(_fail, [], jobs=None)) == []
+
+
+def test_errors_pickle_and_raise() -> None:
+    error = FileError("a.md", "crash", "the worker process died")
+    assert pickle.loads(pickle.dumps(error)) == error
+    with pytest.raises(CorpusError) as raised:
+        error.raise_()
+    assert raised.value.error is error
+    assert pickle.loads(pickle.dumps(raised.value)).error == error
+    assert Outcome("a.md", 1).ok and not Outcome("a.md", error=error).ok
+
+
+# -- CorpusIndex ------------------------------------------------------------------------------
+
+
+def test_index_resolves_links_whatever_the_padding(tree: dict[str, Path], tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path, on_error="collect", jobs=2)
+    index = corpus.index()
+    assert len(corpus.errors) == 2
+    assert (index.events, index.articles) == (3, 1)
+    links = list(index.links())
+    assert [(link.source, link.number, link.resolved) for link in links] == [
+        (str(tree["day5"]), 1, str(tree["day7"])),  # /06/07/ finds the folder 06/7
+        (str(tree["day7"]), 1, str(tree["day5"])),
+        (str(tree["day7"]), 2, None),
+        (str(tree["day10"]), 1, str(tree["day7"])),  # /2016/6/7/: the month unpadded too
+    ]
+    (dangling,) = index.dangling()
+    assert (
+        str(dangling)
+        == f"{tree['day7']}: related #2 /news/2016/06/9/gone.md -> no such event file in the corpus"
+    )
+    assert index.resolve(RelatedEvent(title="T", path="/news/2016/06/05/attack.md")) == str(
+        tree["day5"]
+    )
+    assert index.resolve("/elsewhere/attack.md") is None
+    assert index.events_on("2016-06-07") == [str(tree["day7"])]
+    assert index.events_on(datetime.date(2016, 6, 8)) == []
+    assert index.days() == [datetime.date(2016, 6, d) for d in (5, 7, 10)]
+    assert index.articles_titled("2016 Aktobe shootings") == [str(tree["article"])]
+    assert repr(index) == "<CorpusIndex: 3 events, 1 articles>"
+
+
+def test_index_of_flat_folders_uses_the_event_date(tmp_path: Path) -> None:
+    # Event files kept outside YYYY/MM/D folders are found by their date and name.
+    flat = write(tmp_path, "dump/attack.md", event_bytes("2016-06-05", "Attack"))
+    other = write(tmp_path, "copy/attack.md", event_bytes("2016-06-05", "Attack again"))
+    index = CorpusIndex()
+    for path in (flat, other):
+        index.add(path, newswiki.load(path))
+    index.add("x.md", UnparsedDocument("hello"))  # ignored
+    assert index.resolve("/news/2016/06/5/attack.md") == str(flat)
+    assert index.duplicates == [(str(flat), str(other))]
+    assert index.events_on("2016-06-05") == [str(flat), str(other)]
+
+
+def test_index_raises_on_errors_unless_collecting(tree: dict[str, Path], tmp_path: Path) -> None:
+    with pytest.raises(newswiki.ParseError):
+        Corpus(tmp_path).index()

@@ -1,0 +1,152 @@
+"""Round trip, proven with hypothesis in three directions (objects, texts, edits)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import attrs
+from hypothesis import given
+from hypothesis import strategies as st
+
+import newswiki
+from newswiki import strategies as nws
+
+objects = st.one_of(nws.events(), nws.articles())
+
+
+@given(objects)
+def test_objects_round_trip_through_text(obj: newswiki.Event | newswiki.Article) -> None:
+    text = newswiki.dumps(obj)
+    assert newswiki.loads(text) == obj
+    assert newswiki.dumps(newswiki.loads(text)) == text
+
+
+@given(objects)
+def test_built_objects_are_written_canonically(obj: newswiki.Event | newswiki.Article) -> None:
+    text = newswiki.dumps(obj)
+    assert text.endswith("\n") and not text.endswith("\n\n")
+    assert newswiki.dumps(newswiki.canonical(newswiki.loads(text))) == text
+
+
+@given(nws.texts_of(objects))
+def test_irregular_layout_round_trips_and_parses_equal(pair: tuple[Any, str]) -> None:
+    obj, text = pair
+    parsed = newswiki.loads(text)
+    assert parsed == obj  # layout takes no part in ==
+    assert newswiki.dumps(parsed) == text
+    assert newswiki.loads(newswiki.dumps(newswiki.canonical(parsed))) == obj
+
+
+@given(nws.event_texts())
+def test_event_texts_round_trip(text: str) -> None:
+    assert newswiki.dumps(newswiki.parse_event(text)) == text
+
+
+@given(nws.article_texts())
+def test_article_texts_round_trip(text: str) -> None:
+    assert newswiki.dumps(newswiki.parse_article(text)) == text
+
+
+def _event_edits(event: newswiki.Event) -> st.SearchStrategy[newswiki.Event]:
+    related = event.related
+    choices = [
+        st.builds(lambda h: attrs.evolve(event, headline=h), nws.lines()),
+        st.builds(lambda b: attrs.evolve(event, body=b), st.lists(nws.paragraphs(), max_size=3)),
+        st.builds(lambda s: attrs.evolve(event, sources=(*event.sources, s)), nws.sources()),
+        st.just(attrs.evolve(event, sources=event.sources[1:])),
+        st.just(attrs.evolve(event, related=related[::-1])),
+        st.just(attrs.evolve(event, body=event.body[:-1])),
+    ]
+    if related:
+        choices.append(
+            st.builds(
+                lambda title, tags: attrs.evolve(
+                    event, related=(attrs.evolve(related[0], title=title, context=tags), *related[1:])
+                ),
+                nws.lines(),
+                st.lists(nws.lines(min_size=1).filter(lambda t: ", " not in t and "](" not in t), max_size=2),
+            )
+        )
+    return st.one_of(choices)
+
+
+def _replace_section(sections: tuple[newswiki.Section, ...], title: str) -> tuple[newswiki.Section, ...]:
+    first, *rest = sections
+    return (attrs.evolve(first, title=title), *rest)
+
+
+def _article_edits(article: newswiki.Article) -> st.SearchStrategy[newswiki.Article]:
+    choices = [
+        st.builds(lambda t: attrs.evolve(article, title=t), nws.lines()),
+        st.builds(lambda blocks: attrs.evolve(article, lead=blocks), st.lists(nws.blocks(), max_size=3)),
+        st.just(attrs.evolve(article, sections=article.sections[1:])),
+    ]
+    if article.infobox is None or not article.lead:
+        choices.append(st.just(attrs.evolve(article, infobox=newswiki.Infobox())))
+    if article.infobox is not None and article.infobox.fields:
+        box = article.infobox
+        choices.append(
+            st.builds(
+                lambda value: attrs.evolve(
+                    article,
+                    infobox=attrs.evolve(
+                        box, fields=(attrs.evolve(box.fields[0], value=value), *box.fields[1:])
+                    ),
+                ),
+                nws.lines(),
+            )
+        )
+    if article.sections:
+        title = nws.lines(min_size=1).map(lambda s: s.strip("= \t")).filter(bool)
+        choices.append(
+            st.builds(lambda t: attrs.evolve(article, sections=_replace_section(article.sections, t)), title)
+        )
+        first = article.sections[0]
+        choices.append(
+            st.builds(
+                lambda blocks: attrs.evolve(
+                    article, sections=(attrs.evolve(first, blocks=blocks), *article.sections[1:])
+                ),
+                st.lists(nws.blocks(), max_size=3),
+            )
+        )
+    return st.one_of(choices)
+
+
+@given(st.data(), nws.texts_of(objects))
+def test_edits_keep_the_round_trip(data: st.DataObject, pair: tuple[Any, str]) -> None:
+    parsed = newswiki.loads(pair[1])
+    edits = _event_edits(parsed) if isinstance(parsed, newswiki.Event) else _article_edits(parsed)
+    edited = data.draw(edits)
+    assert newswiki.loads(newswiki.dumps(edited)) == edited
+
+
+@given(nws.texts_of(objects))
+def test_dicts_round_trip_and_are_json(pair: tuple[Any, str]) -> None:
+    parsed = newswiki.loads(pair[1])
+    data = newswiki.to_dict(parsed)
+    assert json.loads(json.dumps(data)) == data
+    rebuilt = newswiki.from_dict(json.loads(json.dumps(data)))
+    assert rebuilt == parsed
+    assert newswiki.dumps(rebuilt) == newswiki.dumps(newswiki.canonical(parsed))
+
+
+_HEADING = re.compile(r"(={2,6})[ \t]*(.*?)[ \t]*\1[ \t]*\Z")
+
+
+@given(nws.texts_of(nws.articles()))
+def test_section_tree_and_flat_walk_agree(pair: tuple[Any, str]) -> None:
+    article = newswiki.loads(pair[1])
+    assert isinstance(article, newswiki.Article)
+    walked = list(article.walk())
+    lines = pair[1].lstrip("\ufeff").replace("\r\n", "\n").split("\n")
+    headings = [m.groups() for m in map(_HEADING.match, lines) if m]
+    assert [("=" * s.level, s.title) for _, s in walked] == headings
+    by_path = {path: section for path, section in walked}
+    for path, section in walked:
+        if len(path) > 1:
+            assert section in by_path[path[:-1]].subsections
+            assert section.level > by_path[path[:-1]].level
+        assert article.section(*path).title == section.title
