@@ -57,7 +57,7 @@ def write(root: Path, relative: str, data: bytes) -> Path:
 def make_tree(root: Path) -> dict[str, Path]:
     """A small archive: events in unpadded day folders linking each other (one link
     dangling), a day page, an article, a broken event, a non-UTF-8 file and a hidden folder."""
-    files = {
+    return {
         "day5": write(
             root,
             "news/2016/06/5/attack.md",
@@ -83,7 +83,6 @@ def make_tree(root: Path) -> dict[str, Path]:
         ),
         "hidden": write(root, ".git/news/hidden.md", EVENT),
     }
-    return files
 
 
 @pytest.fixture
@@ -236,7 +235,8 @@ def test_exceptions_and_unreadable_files_become_errors(tmp_path: Path, no_hang: 
     for jobs in (1, 2):
         failed = [o.error for o in map_files(_fail, paths, jobs=jobs)]
         assert [e.kind for e in failed if e] == ["internal", "read", "read"]
-        assert failed[0] is not None and failed[0].message == "internal error: KeyError: 'boom'"
+        assert failed[0] is not None
+        assert failed[0].message == "internal error: KeyError: 'boom'"
         assert "Traceback" in failed[0].detail
         assert failed[2] is not None
         assert str(failed[2]) == f"{paths[2]}: cannot read the file: No such file or directory"
@@ -269,7 +269,8 @@ def test_errors_pickle_and_raise() -> None:
         error.raise_()
     assert raised.value.error is error
     assert pickle.loads(pickle.dumps(raised.value)).error == error
-    assert Outcome("a.md", 1).ok and not Outcome("a.md", error=error).ok
+    assert Outcome("a.md", 1).ok
+    assert not Outcome("a.md", error=error).ok
 
 
 # -- CorpusIndex ------------------------------------------------------------------------------

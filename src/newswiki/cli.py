@@ -359,10 +359,11 @@ def _run_fmt(args: argparse.Namespace, console: _Console) -> int:
     write = not (args.check or args.diff)
     func = functools.partial(_format_file, write, args.diff)
     status = OK
-    changed = unchanged = 0
+    changed = unchanged = failed = 0
     for outcome in _outcomes(args, console, func, "fmt"):
         error = outcome.error
         if error is not None:
+            failed += 1
             status = max(status, _status(error))
             console.print(f"{error} (left unchanged)", err=True)
         elif outcome.value is None:
@@ -374,8 +375,10 @@ def _run_fmt(args: argparse.Namespace, console: _Console) -> int:
             elif args.check:
                 console.print(f"would reformat {outcome.path}")
     verb = "reformatted" if write else "would be reformatted"
+    errors = f", {_plural(failed, 'error')} (left unchanged)" if failed else ""
     console.print(
-        f"{_plural(changed, 'file')} {verb}, {_plural(unchanged, 'file')} already canonical.",
+        f"{_plural(changed, 'file')} {verb}, {_plural(unchanged, 'file')} already canonical"
+        f"{errors}.",
         err=True,
     )
     if changed and not write:

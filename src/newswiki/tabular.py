@@ -30,6 +30,7 @@ import functools
 import importlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any, Literal
@@ -37,6 +38,7 @@ from typing import IO, Any, Literal
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 from cattrs.preconf.json import make_converter
+from cattrs.v import format_exception
 
 from newswiki.corpus import FileError
 from newswiki.model import (
@@ -82,6 +84,8 @@ FORMATS = {"parquet": ".parquet", "jsonl": ".jsonl"}
 
 Format = Literal["parquet", "jsonl"]
 Row = dict[str, Any]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _path_text(path: str | os.PathLike[str] | None) -> str | None:
@@ -237,8 +241,18 @@ def _json_default(value: object) -> str:
 
 
 def json_line(row: Row) -> str:
-    """``row`` as one line of JSON Lines (UTF-8 text, dates as ISO strings, no newline)."""
-    return json.dumps(row, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+    """``row`` as one line of JSON Lines (dates as ISO strings, no newline).
+
+    Text stays as it is (not ``\\u`` escapes) but for lone surrogates, which UTF-8 cannot
+    hold: those are escaped, so the line always encodes and reads back unchanged.
+    """
+    text = json.dumps(row, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = _SURROGATE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+    return text
 
 
 # -- back from rows ---------------------------------------------------------------------------
@@ -309,6 +323,13 @@ def _section_tree(flat: Iterable[Row]) -> list[Row]:
     return top
 
 
+def _describe(error: BaseException, cls: type[Any] | None) -> str:
+    """Say what is wrong in the words of the model's validators and of the hooks above."""
+    if type(error) is ValueError:
+        return str(error)
+    return format_exception(error, cls)
+
+
 def from_row(row: Row) -> Event | Article:
     """The :class:`~newswiki.Event` or :class:`~newswiki.Article` an ``events`` or
     ``articles`` row was made from (it is written in the canonical layout).
@@ -339,7 +360,8 @@ def from_row(row: Row) -> Event | Article:
     try:
         result: Event | Article = _converter.structure(data, cls)
     except cattrs.BaseValidationError as error:
-        raise ValueError("; ".join(cattrs.transform_error(error))) from error
+        messages = cattrs.transform_error(error, format_exception=_describe)
+        raise ValueError("; ".join(messages)) from error
     except (TypeError, ValueError) as error:
         raise ValueError(str(error)) from error
     return result
@@ -524,9 +546,10 @@ class TableWriter:
         if self.format == "jsonl":
             self.write_lines(json_line(row) for row in table_rows)
             return
-        self._pending.extend(table_rows)
-        if len(self._pending) >= self.batch_rows:
-            self._flush()
+        for row in table_rows:
+            self._pending.append(row)
+            if len(self._pending) >= self.batch_rows:
+                self._flush()
 
     def write_lines(self, lines: Iterable[str]) -> None:
         """Add rows already encoded by :func:`json_line` (JSON Lines only)."""

@@ -1,0 +1,595 @@
+"""The ``newswiki`` command, driven through its real entry points over generated trees.
+
+Most tests call the console-script function :func:`newswiki.cli.main` in this process; the
+ones about processes, terminals and pipes run ``python -m newswiki`` in a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+
+import newswiki
+from newswiki import cli
+from newswiki.cli import Progress, atomic_write, main
+from newswiki.tabular import from_row, read_jsonl
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "examples" / "event-almaty-2016-07-18.md"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
+    """Run the console-script function; return (exit status, stdout, stderr)."""
+    status = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def subprocess_run(*args: str | Path, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "newswiki", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+        **kwargs,
+    )
+
+
+DATA = Path(__file__).parent / "data"
+EVENT = (DATA / "event-almaty-2016-07-18.md").read_bytes()
+ARTICLE = (DATA / "article-aktobe-shootings.txt").read_bytes()
+BAD_DATE = b"### [2016-02-30](/news/2016/02/30/index.md)\n\n# Headline\n"
+
+
+def event_bytes(day: str, headline: str, *links: str) -> bytes:
+    """A canonical event file of ``day`` with one source, linking to the paths ``links``."""
+    y, m, d = day.split("-")
+    text = (
+        f"### [{day}](/news/{y}/{m}/{d}/index.md)\n\n# {headline}\n\nWhat happened.\n\n\n"
+        "### Source:\n\n1. [RT](https://www.rt.com/news/1)\n"
+    )
+    if links:
+        items = [f"{n}. [Link {n}]({p}) _Context: Kazakhstan_\n" for n, p in enumerate(links, 1)]
+        text += "\n### Related:\n\n" + "".join(items)
+    return text.encode("utf-8")
+
+
+def write(root: Path, relative: str, data: bytes) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> dict[str, Path]:
+    """Three events in unpadded day folders (one link dangling), a day page, an article
+    and a broken event."""
+    news = tmp_path / "news" / "2016" / "06"
+    return {
+        "day5": write(
+            news, "5/attack.md", event_bytes("2016-06-05", "Attack", "/news/2016/06/07/toll.md")
+        ),
+        "day7": write(
+            news,
+            "7/toll.md",
+            event_bytes(
+                "2016-06-07", "Toll", "/news/2016/06/5/attack.md", "/news/2016/06/9/gone.md"
+            ),
+        ),
+        "day10": write(
+            news, "10/raids.md", event_bytes("2016-06-10", "Raids", "/news/2016/6/7/toll.md")
+        ),
+        "index": write(news, "10/index.md", b"* a day page\n"),
+        "article": write(tmp_path, "wiki/aktobe.txt", ARTICLE),
+        "bad": write(tmp_path, "wiki/zz-broken.md", BAD_DATE),
+    }
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def test_readme_command_prints_the_event_as_json() -> None:
+    done = subprocess_run("parse", "examples/event-almaty-2016-07-18.md")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == newswiki.to_dict(newswiki.load(SAMPLE))
+    assert done.stderr == ""
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "--version")
+    assert (status, out) == (0, f"newswiki {newswiki.__version__}\n")
+    for command in ("parse", "check", "fmt", "convert", "links"):
+        status, out, _ = run(capsys, command, "--help")
+        assert status == 0
+        assert out.startswith(f"usage: newswiki {command}")
+    status, out, _ = run(capsys, "--help")
+    assert status == 0
+    assert "Exit status" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "the following arguments are required: COMMAND"),
+        (["shout"], "invalid choice: 'shout'"),
+        (["check"], "the following arguments are required: PATH"),
+        (["check", "-j", "-1", "x"], "expected 0 (one per CPU) or more jobs, not -1"),
+        (["check", "-j", "many", "x"], "expected a number of jobs, not 'many'"),
+        (["convert", "examples", "-o", "out"], "the following arguments are required: --to"),
+        (["convert", "examples", "--to", "csv", "-o", "out"], "invalid choice: 'csv'"),
+    ],
+)
+def test_usage_errors_exit_2(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    status, out, err = run(capsys, *args)
+    assert status == 2
+    assert out == ""
+    assert message in err
+
+
+@pytest.mark.parametrize("command", ["parse", "check", "fmt", "links"])
+def test_missing_paths_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str
+) -> None:
+    status, out, err = run(capsys, command, SAMPLE, tmp_path / "nope.md")
+    assert status == 2
+    assert out == ""
+    assert err == (
+        f"newswiki {command}: error: cannot find '{tmp_path / 'nope.md'}':"
+        " no such file, folder or match\n"
+    )
+
+
+def test_console_script_entry_point_is_main() -> None:
+    from importlib.metadata import entry_points
+
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "newswiki"]
+    assert script.load() is main
+
+
+# -- parse ------------------------------------------------------------------------------------
+
+
+def test_parse_several_files_gives_an_array(
+    capsys: pytest.CaptureFixture[str], tree: dict[str, Path]
+) -> None:
+    status, out, err = run(capsys, "parse", tree["day5"], tree["article"])
+    assert (status, err) == (0, "")
+    assert json.loads(out) == [
+        newswiki.to_dict(newswiki.load(tree["day5"])),
+        newswiki.to_dict(newswiki.load(tree["article"])),
+    ]
+
+
+def test_parse_jsonl_with_files_in_parallel(
+    capsys: pytest.CaptureFixture[str], tree: dict[str, Path], tmp_path: Path
+) -> None:
+    status, out, _ = run(capsys, "parse", "--jsonl", "--with-file", "-j", "2", tmp_path / "news")
+    assert status == 0
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line.pop("file") for line in lines] == [str(tree[n]) for n in ("day5", "day7", "day10")]
+    assert [newswiki.from_dict(line) for line in lines] == [
+        newswiki.load(tree[n]) for n in ("day5", "day7", "day10")
+    ]
+
+
+def test_parse_errors(capsys: pytest.CaptureFixture[str], tree: dict[str, Path]) -> None:
+    status, out, err = run(capsys, "parse", tree["bad"])
+    assert (status, out) == (1, "")
+    assert err.startswith(f"{tree['bad']}:1:6: expected a real calendar date YYYY-MM-DD")
+    assert "    1 | ### [2016-02-30]" in err  # the offending line, and a caret under it
+    status, out, err = run(capsys, "parse", tree["day5"], tree["bad"])
+    assert status == 1
+    assert len(json.loads(out)) == 1
+
+
+def test_parse_unreadable_encodings_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    utf16 = write(tmp_path, "utf16.md", "### [2016-06-05](/x)\n".encode("utf-16"))
+    status, out, err = run(capsys, "parse", utf16)
+    assert (status, out) == (2, "")
+    assert err.startswith(f"{utf16}:1:1: expected UTF-8 text, found UTF-16")
+    empty = write(tmp_path, "empty.md", b"")
+    assert run(capsys, "parse", "--jsonl", empty, utf16)[0] == 2
+
+
+def test_parse_lenient_and_stdin(tmp_path: Path) -> None:
+    broken = b"### [2016-06-05](/x)\n\n# Hi\n\n# not a body line\n"
+    done = subprocess_run("parse", "--lenient", "-", input=broken.decode())
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["unparsed"][0]["text"] == "\n# not a body line"
+    done = subprocess_run("parse", "-", input=broken.decode())
+    assert done.returncode == 1
+    assert done.stderr.startswith("<stdin>:5:1: expected")
+
+
+def test_parse_into_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
+    for i in range(60):
+        write(tmp_path, f"{i}.md", EVENT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newswiki", "parse", "--jsonl", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    assert json.loads(process.stdout.readline())["kind"] == "event"
+    process.stdout.close()  # as `| head -1` does
+    assert process.wait(timeout=120) == 1
+    assert b"Traceback" not in process.stderr.read()
+    process.stderr.close()
+
+
+# -- check ------------------------------------------------------------------------------------
+
+
+def test_check_reports_errors_compiler_style(
+    capsys: pytest.CaptureFixture[str], tree: dict[str, Path], tmp_path: Path
+) -> None:
+    headline = write(tmp_path, "wiki/zz-no-headline.md", b"### [2016-06-05](/x)\n\nHello\n")
+    status, out, err = run(capsys, "check", tmp_path)
+    assert status == 1
+    assert out.splitlines() == [
+        f"{tree['bad']}:1:6: expected a real calendar date YYYY-MM-DD, found '2016-02-30'",
+        f"{headline}:3:1: expected a headline `# TEXT`, found 'Hello'",
+    ]
+    assert err == "Checked 6 files: 2 errors.\n"
+    assert run(capsys, "check", "-j", "2", tmp_path) == (status, out, err)
+
+
+def test_check_valid_files_and_source_lines(
+    capsys: pytest.CaptureFixture[str], tree: dict[str, Path]
+) -> None:
+    assert run(capsys, "check", tree["day5"], tree["article"]) == (
+        0,
+        "",
+        "Checked 2 files: all valid.\n",
+    )
+    status, out, _ = run(capsys, "check", "--show-source", tree["bad"])
+    assert status == 1
+    assert out.splitlines()[1:] == [
+        "    1 | ### [2016-02-30](/news/2016/02/30/index.md)",
+        "      |      ^",
+    ]
+
+
+def test_check_unreadable_files_exit_2(
+    capsys: pytest.CaptureFixture[str], tree: dict[str, Path], tmp_path: Path
+) -> None:
+    latin1 = write(
+        tmp_path, "wiki/latin1.md", "### [2016-06-10](/x)\n\n# Caf\xe9\n".encode("latin-1")
+    )
+    status, out, _ = run(capsys, "check", tmp_path)
+    assert status == 2
+    assert f"{latin1}:3:6: expected UTF-8 text, found the byte 0xe9" in out
+
+
+def test_check_include_and_exclude(
+    capsys: pytest.CaptureFixture[str], tree: dict[str, Path], tmp_path: Path
+) -> None:
+    assert run(capsys, "check", "--include", "*.txt", tmp_path)[2] == "Checked 1 file: all valid.\n"
+    # --exclude '' reads the day pages too: this one is in neither format.
+    status, out, _ = run(capsys, "check", "--exclude", "", tmp_path / "news")
+    assert status == 1
+    assert out.startswith(f"{tree['index']}:1:1: expected an event's date line")
+
+
+def read_terminal(master: int) -> bytes:
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the other end closed
+            break
+        if not data:
+            break
+        chunks.append(data)
+    return b"".join(chunks)
+
+
+def run_on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str, bytes]:
+    """Run with standard error on a pseudo-terminal (standard output stays a pipe)."""
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newswiki", *args],
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env=env,
+        cwd=ROOT,
+    )
+    os.close(slave)
+    terminal = read_terminal(master)
+    os.close(master)
+    out = process.stdout.read().decode() if process.stdout else ""
+    if process.stdout:
+        process.stdout.close()
+    return process.wait(timeout=120), out, terminal
+
+
+def test_progress_bar_only_on_a_terminal_outside_ci(tree: dict[str, Path], tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    status, out, terminal = run_on_a_terminal(["check", "-j", "2", str(tmp_path)], env)
+    assert status == 1
+    assert b"\r\x1b[K" in terminal
+    assert b"files/s" in terminal
+    assert b"Checked 5 files: 1 error." in terminal
+    assert "\x1b" not in out  # the errors on standard output stay clean
+    _, _, terminal = run_on_a_terminal(["check", str(tmp_path)], {**env, "CI": "true"})
+    assert b"\x1b" not in terminal
+    _, _, terminal = run_on_a_terminal(["check", "--no-progress", str(tmp_path)], env)
+    assert b"\x1b" not in terminal
+    piped = subprocess_run("check", tmp_path, env=env)
+    assert "\x1b" not in piped.stderr
+    assert piped.stderr == "Checked 5 files: 1 error.\n"
+
+
+class FakeTerminal:
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    terminal = FakeTerminal()
+    progress = Progress("check", 200, terminal)  # type: ignore[arg-type]
+    progress.advance(50, 2_000_000)
+    line = progress.line(progress._start + 10)
+    assert line.startswith("check  25% 50/200 [")
+    assert line.endswith("] 5 files/s 0.2 MB/s ETA 0:00:30")
+    assert len(line) == 99
+    assert terminal.text.startswith("\r\x1b[Kcheck  25% 50/200")
+    progress.close()
+    assert terminal.text.endswith("\r\x1b[K")
+    unknown = Progress("scan", None, terminal, enabled=False)  # type: ignore[arg-type]
+    unknown.advance(3)
+    assert unknown.line(unknown._start + 1) == "scan 3 3 files/s 0.0 MB/s"
+    assert terminal.text.endswith("\r\x1b[K")  # disabled: nothing drawn
+
+
+# -- fmt --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def messy(tmp_path: Path) -> dict[str, Path]:
+    """Files to format: the real sample (stray spaces), a CRLF file, a canonical file, an
+    unparsable file and an article."""
+    return {
+        "sample": write(tmp_path, "a-sample.md", EVENT),
+        "crlf": write(
+            tmp_path, "b-crlf.md", event_bytes("2016-06-05", "CRLF").replace(b"\n", b"\r\n")
+        ),
+        "canonical": write(tmp_path, "c-canonical.md", event_bytes("2016-06-06", "Clean")),
+        "broken": write(tmp_path, "d-broken.md", BAD_DATE + b"  trailing  \r\n"),
+        "article": write(tmp_path, "e-article.txt", ARTICLE),
+    }
+
+
+def canonical_bytes(data: bytes) -> bytes:
+    return newswiki.dumps(newswiki.canonical(newswiki.loads(data))).encode("utf-8")
+
+
+def test_fmt_rewrites_in_canonical_layout_and_never_touches_broken_files(
+    capsys: pytest.CaptureFixture[str], messy: dict[str, Path], tmp_path: Path
+) -> None:
+    before = {name: path.read_bytes() for name, path in messy.items()}
+    stat = messy["broken"].stat()
+    messy["sample"].chmod(0o640)
+    status, out, err = run(capsys, "fmt", tmp_path)
+    assert status == 1
+    assert out == ""
+    assert err.splitlines() == [
+        f"{messy['broken']}:1:6: expected a real calendar date YYYY-MM-DD, found '2016-02-30'"
+        " (left unchanged)",
+        "2 files reformatted, 2 files already canonical, 1 error (left unchanged).",
+    ]
+    assert messy["broken"].read_bytes() == before["broken"]
+    assert messy["broken"].stat().st_mtime_ns == stat.st_mtime_ns
+    assert messy["sample"].read_bytes() == canonical_bytes(before["sample"])
+    assert b" ](" not in messy["sample"].read_bytes()
+    assert messy["crlf"].read_bytes() == before["crlf"].replace(b"\r\n", b"\n")
+    assert messy["sample"].stat().st_mode & 0o777 == 0o640
+    assert messy["article"].read_bytes() == before["article"]  # already canonical
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in messy.values())
+    # A second run finds nothing to do.
+    assert run(capsys, "fmt", messy["sample"], messy["crlf"])[2] == (
+        "0 files reformatted, 2 files already canonical.\n"
+    )
+
+
+def test_fmt_check_and_diff_write_nothing(
+    capsys: pytest.CaptureFixture[str], messy: dict[str, Path], tmp_path: Path
+) -> None:
+    messy["broken"].unlink()
+    before = {name: path.read_bytes() for name, path in messy.items() if path.exists()}
+    status, out, err = run(capsys, "fmt", "--check", tmp_path)
+    assert status == 1
+    assert out.splitlines() == [
+        f"would reformat {messy['sample']}",
+        f"would reformat {messy['crlf']}",
+    ]
+    assert err == "2 files would be reformatted, 2 files already canonical.\n"
+    status, out, _ = run(capsys, "fmt", "--diff", "-j", "2", messy["sample"])
+    assert status == 1
+    assert out.startswith(f"--- {messy['sample']}\n+++ {messy['sample']}\n@@ -1,6 +1,6 @@\n")
+    assert "\n-3. [A Bombardier CRJ200" in out
+    assert {name: path.read_bytes() for name, path in messy.items() if path.exists()} == before
+    assert run(capsys, "fmt", "--check", messy["canonical"])[0] == 0
+
+
+def test_fmt_diff_shows_a_missing_final_newline(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write(tmp_path, "a.md", event_bytes("2016-06-05", "X").rstrip(b"\n"))
+    status, out, _ = run(capsys, "fmt", "--diff", path)
+    assert status == 1
+    assert out.endswith(
+        "-https://www.rt.com/news/1)\n\\ No newline at end of file\n+1. [RT](https://www.rt.com/news/1)\n".replace(
+            "-https", "-1. [RT](https"
+        )
+    )
+
+
+def test_an_interrupted_fmt_leaves_every_file_whole(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = [write(tmp_path, f"{i}.md", EVENT) for i in range(4)]
+    replace = os.replace
+    calls = []
+
+    def interrupt_the_third(source: str, target: str) -> None:
+        calls.append(target)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        replace(source, target)
+
+    monkeypatch.setattr(cli.os, "replace", interrupt_the_third)
+    status, _, err = run(capsys, "fmt", tmp_path)
+    assert status == 130
+    assert err.endswith("newswiki: interrupted\n")
+    contents = [p.read_bytes() for p in paths]
+    assert contents == [canonical_bytes(EVENT)] * 2 + [EVENT] * 2
+    assert sorted(tmp_path.iterdir()) == paths  # no temporary file left behind
+
+
+def test_atomic_write_failure_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "a.md", b"old")
+
+    def full_disk(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cli.os, "fsync", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        atomic_write(path, b"new")
+    assert path.read_bytes() == b"old"
+    assert list(tmp_path.iterdir()) == [path]
+    monkeypatch.undo()
+    atomic_write(tmp_path / "fresh.md", b"new")
+    assert (tmp_path / "fresh.md").read_bytes() == b"new"
+
+
+def test_fmt_reports_files_it_cannot_write(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "a.md", EVENT)
+
+    def read_only(*_: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(cli.os, "replace", read_only)
+    status, _, err = run(capsys, "fmt", path)
+    assert status == 2
+    assert err.startswith(f"{path}: cannot write the file: Permission denied (left unchanged)")
+    assert path.read_bytes() == EVENT
+
+
+# -- convert ----------------------------------------------------------------------------------
+
+
+def test_convert_to_parquet(
+    capsys: pytest.CaptureFixture[str], tree: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    status, stdout, err = run(
+        capsys, "convert", tmp_path / "news", tmp_path / "wiki", "--to", "parquet", "-o", out
+    )
+    assert status == 1
+    assert stdout == ""
+    assert err.splitlines()[0].startswith(f"{tree['bad']}:1:6: expected a real calendar date")
+    assert err.splitlines()[1].startswith("Converted 5 files (")
+    assert err.splitlines()[1].endswith(f"3 events, 1 article, 6 sections, 1 error -> {out}")
+    events = pq.read_table(out / "events.parquet").to_pylist()
+    assert [from_row(row) for row in events] == [
+        newswiki.load(tree[n]) for n in ("day5", "day7", "day10")
+    ]
+    assert [row["path"] for row in events] == [str(tree[n]) for n in ("day5", "day7", "day10")]
+    (article,) = pq.read_table(out / "articles.parquet").to_pylist()
+    assert from_row(article) == newswiki.load(tree["article"])
+    assert pq.read_table(out / "sections.parquet").num_rows == 6
+    assert pq.read_table(out / "errors.parquet").to_pylist()[0]["path"] == str(tree["bad"])
+
+
+def test_convert_to_jsonl_in_parallel_is_identical(
+    capsys: pytest.CaptureFixture[str], tree: dict[str, Path], tmp_path: Path
+) -> None:
+    for i in range(40):  # enough files for several chunks
+        write(tmp_path, f"more/{i}.md", event_bytes("2016-07-01", f"Event {i}"))
+    run(capsys, "convert", tmp_path, "--to", "jsonl", "-o", tmp_path / "serial")
+    status, _, err = run(
+        capsys, "convert", "-j", "2", tmp_path, "--to", "jsonl", "-o", tmp_path / "parallel"
+    )
+    assert status == 1
+    assert "43 events, 1 article, 6 sections, 1 error" in err
+    for name in ("events", "articles", "sections", "errors"):
+        serial = (tmp_path / "serial" / f"{name}.jsonl").read_bytes()
+        assert (tmp_path / "parallel" / f"{name}.jsonl").read_bytes() == serial
+    rows = list(read_jsonl(tmp_path / "parallel" / "events.jsonl"))
+    assert rows[39]["path"] == str(tmp_path / "more" / "39.md")  # "more" before "news"
+    assert from_row(rows[39]) == newswiki.load(tmp_path / "more" / "39.md")
+
+
+def test_convert_lenient_and_bad_outputs(
+    capsys: pytest.CaptureFixture[str], tree: dict[str, Path], tmp_path: Path
+) -> None:
+    broken = write(tmp_path, "broken.md", event_bytes("2016-06-05", "X") + b"\n# not a body\n")
+    status, _, err = run(
+        capsys,
+        "convert",
+        "--lenient",
+        broken,
+        tree["index"],
+        "--to",
+        "jsonl",
+        "-o",
+        tmp_path / "o",
+    )
+    assert status == 0  # lenient: the broken event is kept, the day page listed as unparsed
+    assert "1 event, 0 articles, 0 sections, 1 error" in err
+    (unparsed,) = read_jsonl(tmp_path / "o" / "errors.jsonl")
+    assert (unparsed["path"], unparsed["kind"]) == (str(tree["index"]), "unparsed")
+    status, _, err = run(capsys, "convert", tree["day5"], "--to", "jsonl", "-o", tree["day7"])
+    assert status == 2
+    assert "is a file: give a folder for the tables" in err
+
+
+# -- links ------------------------------------------------------------------------------------
+
+
+def test_links_reports_dangling_links(
+    capsys: pytest.CaptureFixture[str], tree: dict[str, Path], tmp_path: Path
+) -> None:
+    status, out, err = run(capsys, "links", "-j", "2", tmp_path / "news")
+    assert status == 1
+    gone = "/news/2016/06/9/gone.md"
+    assert out == f"{tree['day7']}: related #2 {gone} -> no such event file in the corpus\n"
+    assert err == "3 events, 4 related links: 3 resolved, 1 dangling.\n"
+    status, out, _ = run(capsys, "links", "--all", tree["day5"], tree["day7"])
+    assert status == 1
+    assert (
+        out.splitlines()[0]
+        == f"{tree['day5']}: related #1 /news/2016/06/07/toll.md -> {tree['day7']}"
+    )
+    assert run(capsys, "links", tree["day5"], tree["day7"], tree["bad"])[0] == 1
