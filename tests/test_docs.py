@@ -23,6 +23,7 @@ import io
 import pkgutil
 import re
 import tokenize
+import traceback
 from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -42,7 +43,8 @@ OPTIONS = doctest.ELLIPSIS
 RUN = {"pycon", "python"}
 SHOWN = {"console", "text", "lark", "toml", "json", "csv", "bash", "sh", "shell", "none", ""}
 FENCE = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)\n(?P<body>.*?)^[ \t]*(?P=fence)[ \t]*$",
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)\n"
+    r"(?P<body>.*?)^[ \t]*(?P=fence)[ \t]*$",
     re.MULTILINE | re.DOTALL,
 )
 # Modules whose names are for newswiki itself: their public names are re-exported by
@@ -98,7 +100,7 @@ def run_page(path: Path) -> tuple[int, int, str]:
             try:
                 exec(code, globs)
             except Exception as error:  # a broken example is a failure, reported with its line
-                report.append(f"{name}: {type(error).__name__}: {error}\n")
+                report.append(f"{name}:\n{''.join(traceback.format_exception(error))}")
                 runner.failures += 1
     return examples, runner.failures, "".join(report)
 
@@ -154,7 +156,9 @@ def _readme_quickstart() -> tuple[str, int]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     start = text.index("## Quickstart")
     block = next(b for b in blocks(ROOT / "README.md") if b.language == "python")
-    assert text.count("\n", 0, start) < block.line, "the quickstart is the README's first python block"
+    assert text.count("\n", 0, start) < block.line, (
+        "the quickstart is the README's first python block"
+    )
     return block.body, block.line
 
 

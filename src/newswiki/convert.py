@@ -20,12 +20,13 @@ from newswiki.model import (
 
 __all__ = ["KINDS", "converter", "from_dict", "to_dict"]
 
-#: The ``"kind"`` key of :func:`to_dict`'s result, and the class it stands for.
+#: The ``"kind"`` key of :func:`~newswiki.to_dict`'s result, and the class it stands for.
 KINDS: dict[str, type[Any]] = {"event": Event, "article": Article, "unparsed": UnparsedDocument}
 _KIND_OF = {cls: kind for kind, cls in KINDS.items()}
 
-#: The converter behind :func:`to_dict` and :func:`from_dict`: ISO dates, layout omitted,
-#: unknown keys rejected.  Use it to (un)structure single parts, e.g. a :class:`Section`.
+#: The :mod:`cattrs` converter behind :func:`~newswiki.to_dict` and :func:`~newswiki.from_dict`:
+#: ISO dates, layout omitted, unknown keys rejected.  Use it to (un)structure single parts,
+#: e.g. ``converter.unstructure(section, Section)`` for a :class:`~newswiki.Section`.
 converter = make_converter(forbid_extra_keys=True)
 
 
@@ -63,11 +64,15 @@ converter.register_unstructure_hook_func(
 
 
 def to_dict(obj: Document) -> dict[str, Any]:
-    """Plain data for ``obj``: a ``"kind"`` key, its fields, ISO dates, no layout.
+    """Plain data for ``obj``, ready for :mod:`json`: a ``"kind"`` key (see
+    :data:`~newswiki.convert.KINDS`), its fields, ISO dates, lists for tuples, no layout.
 
     >>> import datetime
-    >>> to_dict(Event(date=datetime.date(2016, 7, 18), headline="Hi"))["date"]
-    '2016-07-18'
+    >>> data = to_dict(Event(date=datetime.date(2016, 7, 18), headline="Hi"))
+    >>> data["kind"], data["date"], data["headline"], data["sources"]
+    ('event', '2016-07-18', 'Hi', [])
+
+    Raises :class:`TypeError` for anything but an event, an article or an unparsed document.
     """
     kind = _KIND_OF.get(type(obj))
     if kind is None:
@@ -79,8 +84,13 @@ def to_dict(obj: Document) -> dict[str, Any]:
 def from_dict(data: dict[str, Any]) -> Document:
     """The object :func:`to_dict` made ``data`` from; it is written in the canonical layout.
 
-    Raises :class:`ValueError` naming every problem (an unknown key, a missing field, a value
-    the model refuses).
+    Raises :class:`ValueError` that lists the problems and where they are (an unknown key, a
+    missing field, a value of the wrong type or one the model refuses):
+
+    >>> from_dict({"kind": "event", "date": "2016-02-30", "headline": "Hi", "extra": 1})
+    Traceback (most recent call last):
+    ...
+    ValueError: invalid value for type, expected date @ $.date; extra fields found (extra) @ $
     """
     if not isinstance(data, dict) or data.get("kind") not in KINDS:
         raise ValueError(f"expected a dict with 'kind' one of {sorted(KINDS)}")

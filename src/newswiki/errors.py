@@ -14,13 +14,38 @@ class ParseError(ValueError):
             3 | Hello
               | ^
 
-    Attributes:
-        line: 1-based line number.
-        column: 1-based column number.
-        expected: what the format allows there, in words.
-        found: a short description of what is there instead.
-        source_line: the offending line (without its line end).
-        filename: the file's name when parsing from a path, else ``None``.
+    A subclass of :class:`ValueError`; errors pickle, with all their attributes.
+
+    .. attribute:: line
+       :type: int
+
+       The 1-based line number of the offending line.
+
+    .. attribute:: column
+       :type: int
+
+       The 1-based column number.
+
+    .. attribute:: expected
+       :type: str
+
+       What the format allows there, in words: ``"a headline `# TEXT`"``.
+
+    .. attribute:: found
+       :type: str
+
+       A short description of what is there instead: the start of the line, quoted, or
+       ``"the end of the file"``.
+
+    .. attribute:: source_line
+       :type: str
+
+       The offending line, without its line end.
+
+    .. attribute:: filename
+       :type: str | None
+
+       The file's name when parsing from a path or a named file, else ``None``.
     """
 
     def __init__(
@@ -70,7 +95,13 @@ class ParseError(ValueError):
 
 
 class DecodeError(ParseError):
-    """Bytes that are not UTF-8 text; :attr:`offset` is the first bad byte (0-based)."""
+    """Bytes that are not UTF-8 text (UTF-16 included).
+
+    .. attribute:: offset
+       :type: int
+
+       The position of the first bad byte, counted from 0.
+    """
 
     def __init__(self, expected: str, *, offset: int, **kwargs: object) -> None:
         self.offset = offset

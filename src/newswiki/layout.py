@@ -96,9 +96,13 @@ class DocumentLayout:
 class EventLayout:
     """Layout of an :class:`~newswiki.Event` outside its sources and related events."""
 
+    #: Byte order mark, line ends, final newline, blank lines at the end.
     document: DocumentLayout = DocumentLayout()
+    #: The date line ``### [YYYY-MM-DD](PATH)``.
     date_line: LineLayout | None = None
+    #: The headline ``# TEXT``.
     headline: LineLayout | None = None
+    #: Blank lines before each paragraph of the body.
     body: BlockLayout | None = None
     #: The ``### Source:`` line; kept also when the section has no items.
     sources_header: LineLayout | None = None
@@ -110,6 +114,7 @@ class EventLayout:
 class InfoboxLayout:
     """Layout of an :class:`~newswiki.Infobox`: its ``Infobox`` line and closing blank line."""
 
+    #: The ``Infobox`` line.
     line: LineLayout | None = None
     #: The blank line that closes the infobox, as written.  ``None`` is canonical: one empty
     #: line when something follows the infobox, nothing when it ends the file.
@@ -120,8 +125,11 @@ class InfoboxLayout:
 class ArticleLayout:
     """Layout of an :class:`~newswiki.Article` outside its infobox and sections."""
 
+    #: Byte order mark, line ends, final newline, blank lines at the end.
     document: DocumentLayout = DocumentLayout()
+    #: The title line ``= TITLE =``.
     title_line: LineLayout | None = None
+    #: Blank lines before each block of the lead.
     lead: BlockLayout | None = None
 
 
@@ -129,5 +137,7 @@ class ArticleLayout:
 class SectionLayout:
     """Layout of a :class:`~newswiki.Section`: its heading line and the gaps of its blocks."""
 
+    #: The heading line ``==TITLE==``.
     heading: LineLayout | None = None
+    #: Blank lines before each block of the section.
     blocks: BlockLayout | None = None

@@ -126,6 +126,7 @@ class Source:
     name: str = attrs.field(validator=_line)
     #: The address, exactly as written.
     url: str = attrs.field(validator=_target)
+    #: How the line was written, when not canonically (see :doc:`/roundtrip`); no part of ``==``.
     layout: LineLayout | None = attrs.field(default=None, eq=False, repr=False)
 
 
@@ -134,6 +135,10 @@ class RelatedEvent:
     """A numbered line of the ``### Related:`` section.
 
     ``N. [TITLE](PATH) _Context: TAG, TAG_``; :attr:`date` comes from the path.
+
+    >>> item = RelatedEvent(title="T", path="/news/2016/06/7/t.md", context=["Kazakhstan"])
+    >>> item.date
+    datetime.date(2016, 6, 7)
     """
 
     #: The linked event's headline, without padding spaces.
@@ -142,6 +147,7 @@ class RelatedEvent:
     path: str = attrs.field(validator=_target)
     #: The context tags, in order.  The format has no escape, so a tag holds no ``", "``.
     context: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=_check_tags)
+    #: How the line was written, when not canonically (see :doc:`/roundtrip`); no part of ``==``.
     layout: LineLayout | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
@@ -159,10 +165,14 @@ class RelatedEvent:
 
 @attrs.frozen
 class Diagnostic:
-    """A problem lenient parsing met: where it is (1-based) and what was expected there."""
+    """A problem lenient parsing met: where it is and what was expected there."""
 
+    #: The 1-based line number of the offending line.
     line: int
+    #: The 1-based column number.
     column: int
+    #: What was expected and what was found, as in :attr:`ParseError.message
+    #: <newswiki.ParseError.message>`.
     message: str
 
 
@@ -210,11 +220,13 @@ class Event:
     body: tuple[str, ...] = attrs.field(
         default=(), converter=tuple, validator=_event_paragraphs
     )
+    #: The lines of the ``### Source:`` section.
     sources: tuple[Source, ...] = attrs.field(
         default=(),
         converter=tuple,
         validator=attrs.validators.deep_iterable(attrs.validators.instance_of(Source)),
     )
+    #: The lines of the ``### Related:`` section.
     related: tuple[RelatedEvent, ...] = attrs.field(
         default=(),
         converter=tuple,
@@ -224,6 +236,7 @@ class Event:
     unparsed: tuple[Unparsed, ...] = attrs.field(
         default=(), converter=tuple, validator=_check_unparsed
     )
+    #: How the file was written, where not canonically; no part of ``==``.
     layout: EventLayout | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
@@ -250,6 +263,7 @@ class InfoboxField:
     key: str = attrs.field(validator=_line)
     #: The value, free text; may hold ``": "`` and may be empty.
     value: str = attrs.field(validator=_line)
+    #: How the line was written, when not canonically (see :doc:`/roundtrip`); no part of ``==``.
     layout: LineLayout | None = attrs.field(default=None, eq=False, repr=False)
 
     @key.validator
@@ -262,19 +276,21 @@ class InfoboxField:
 class Infobox(Mapping[str, str]):
     """The ``Infobox`` block: ordered fields, with a read-only mapping view.
 
-    Keys may repeat: ``infobox[key]`` and :meth:`get` give the first value, :meth:`get_all`
-    every value in order.
+    Keys may repeat: ``infobox[key]`` and ``infobox.get(key)`` give the first value,
+    :meth:`get_all` every value in order.
 
     >>> box = Infobox((InfoboxField("Date", "5–10 June 2016"), InfoboxField("Date", "2017")))
     >>> box["Date"], box.get_all("Date"), len(box)
     ('5–10 June 2016', ('5–10 June 2016', '2017'), 1)
     """
 
+    #: The fields, in file order.
     fields: tuple[InfoboxField, ...] = attrs.field(
         default=(),
         converter=tuple,
         validator=attrs.validators.deep_iterable(attrs.validators.instance_of(InfoboxField)),
     )
+    #: How the ``Infobox`` line and the closing blank line were written; no part of ``==``.
     layout: InfoboxLayout | None = attrs.field(default=None, eq=False, repr=False)
 
     def __getitem__(self, key: str) -> str:
@@ -303,10 +319,12 @@ def _check_items(_: Any, attribute: attrs.Attribute[Any], value: tuple[str, ...]
 
 @attrs.frozen
 class BulletList:
-    """A run of ``- `` (or ``* ``) lines in an article's lead or section."""
+    """A list in an article's lead or section: a run of lines that start with ``-`` (or
+    ``*``) and a space, one item each."""
 
     #: The item texts, in order.
     items: tuple[str, ...] = attrs.field(converter=tuple, validator=_check_items)
+    #: How the item lines were written (a ``*``, spaces); no part of ``==``.
     layout: ListLayout | None = attrs.field(default=None, eq=False, repr=False)
 
 
@@ -324,6 +342,7 @@ def _check_heading(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
 class Section:
     """A heading (``==Title==``, level 2 to 6) with its blocks and subsections."""
 
+    #: The heading's text, without the ``=`` marks and the spaces inside them.
     title: str = attrs.field(validator=_check_heading)
     #: 2 for ``==Title==`` down to 6 for ``======Title======``.
     level: int = attrs.field(
@@ -333,7 +352,10 @@ class Section:
     blocks: tuple[Block, ...] = attrs.field(
         default=(), converter=tuple, validator=_article_blocks
     )
+    #: The sections one level down, each deeper than this one.
     subsections: tuple[Section, ...] = attrs.field(default=(), converter=tuple)
+    #: How the heading line and the blank lines between the blocks were written; no part of
+    #: ``==``.
     layout: SectionLayout | None = attrs.field(default=None, eq=False, repr=False)
 
     @subsections.validator
@@ -361,7 +383,9 @@ class Section:
 class Article:
     """An encyclopedia article: title, optional infobox, lead blocks and a tree of sections."""
 
+    #: The text of the title line ``= TITLE =``.
     title: str = attrs.field(validator=_line)
+    #: The infobox; ``None`` when the file has none (an empty one is an empty :class:`Infobox`).
     infobox: Infobox | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Infobox))
     )
@@ -373,6 +397,7 @@ class Article:
     unparsed: tuple[Unparsed, ...] = attrs.field(
         default=(), converter=tuple, validator=_check_unparsed
     )
+    #: How the file was written, where not canonically; no part of ``==``.
     layout: ArticleLayout | None = attrs.field(default=None, eq=False, repr=False)
 
     @sections.validator
@@ -435,6 +460,7 @@ class UnparsedDocument:
 
     #: The text exactly as given.
     text: str = attrs.field(validator=attrs.validators.instance_of(str))
+    #: Why it could not be read: one entry per problem met; no part of ``==``.
     diagnostics: tuple[Diagnostic, ...] = attrs.field(default=(), converter=tuple, eq=False)
 
 

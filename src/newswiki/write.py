@@ -32,7 +32,8 @@ def dumps(obj: Document) -> str:
     :class:`~newswiki.UnparsedDocument` as text.
 
     A parsed object comes back byte for byte (``dumps(loads(text)) == text``); a built one is
-    written in the canonical layout.
+    written in the canonical layout; an edited one with the layout of what did not change (see
+    :doc:`/roundtrip`).  Raises :class:`TypeError` for any other object.
 
     >>> import datetime, newswiki
     >>> print(newswiki.dumps(newswiki.Event(date=datetime.date(2016, 7, 18), headline="Hi")))
