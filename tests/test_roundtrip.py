@@ -26,7 +26,8 @@ def test_objects_round_trip_through_text(obj: newswiki.Event | newswiki.Article)
 @given(objects)
 def test_built_objects_are_written_canonically(obj: newswiki.Event | newswiki.Article) -> None:
     text = newswiki.dumps(obj)
-    assert text.endswith("\n") and not text.endswith("\n\n")
+    assert text.endswith("\n")
+    assert not text.endswith("\n\n")
     assert newswiki.dumps(newswiki.canonical(newswiki.loads(text))) == text
 
 
@@ -63,16 +64,22 @@ def _event_edits(event: newswiki.Event) -> st.SearchStrategy[newswiki.Event]:
         choices.append(
             st.builds(
                 lambda title, tags: attrs.evolve(
-                    event, related=(attrs.evolve(related[0], title=title, context=tags), *related[1:])
+                    event,
+                    related=(attrs.evolve(related[0], title=title, context=tags), *related[1:]),
                 ),
                 nws.lines(),
-                st.lists(nws.lines(min_size=1).filter(lambda t: ", " not in t and "](" not in t), max_size=2),
+                st.lists(
+                    nws.lines(min_size=1).filter(lambda t: ", " not in t and "](" not in t),
+                    max_size=2,
+                ),
             )
         )
     return st.one_of(choices)
 
 
-def _replace_section(sections: tuple[newswiki.Section, ...], title: str) -> tuple[newswiki.Section, ...]:
+def _replace_section(
+    sections: tuple[newswiki.Section, ...], title: str
+) -> tuple[newswiki.Section, ...]:
     first, *rest = sections
     return (attrs.evolve(first, title=title), *rest)
 
@@ -80,7 +87,9 @@ def _replace_section(sections: tuple[newswiki.Section, ...], title: str) -> tupl
 def _article_edits(article: newswiki.Article) -> st.SearchStrategy[newswiki.Article]:
     choices = [
         st.builds(lambda t: attrs.evolve(article, title=t), nws.lines()),
-        st.builds(lambda blocks: attrs.evolve(article, lead=blocks), st.lists(nws.blocks(), max_size=3)),
+        st.builds(
+            lambda blocks: attrs.evolve(article, lead=blocks), st.lists(nws.blocks(), max_size=3)
+        ),
         st.just(attrs.evolve(article, sections=article.sections[1:])),
     ]
     if article.infobox is None or not article.lead:
@@ -101,7 +110,10 @@ def _article_edits(article: newswiki.Article) -> st.SearchStrategy[newswiki.Arti
     if article.sections:
         title = nws.lines(min_size=1).map(lambda s: s.strip("= \t")).filter(bool)
         choices.append(
-            st.builds(lambda t: attrs.evolve(article, sections=_replace_section(article.sections, t)), title)
+            st.builds(
+                lambda t: attrs.evolve(article, sections=_replace_section(article.sections, t)),
+                title,
+            )
         )
         first = article.sections[0]
         choices.append(
@@ -144,7 +156,7 @@ def test_section_tree_and_flat_walk_agree(pair: tuple[Any, str]) -> None:
     lines = pair[1].lstrip("\ufeff").replace("\r\n", "\n").split("\n")
     headings = [m.groups() for m in map(_HEADING.match, lines) if m]
     assert [("=" * s.level, s.title) for _, s in walked] == headings
-    by_path = {path: section for path, section in walked}
+    by_path = dict(walked)
     for path, section in walked:
         if len(path) > 1:
             assert section in by_path[path[:-1]].subsections

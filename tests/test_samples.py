@@ -40,11 +40,14 @@ def test_event_sample_values(event_text: str) -> None:
 
 def test_event_sample_remembers_stray_spaces(event_text: str) -> None:
     event = newswiki.parse_event(event_text)
-    assert event.layout is not None and event.layout.headline is not None
-    assert event.layout.headline.text is not None and event.layout.headline.text.endswith(". ")
+    assert event.layout is not None
+    assert event.layout.headline is not None
+    assert event.layout.headline.text is not None
+    assert event.layout.headline.text.endswith(". ")
     canonical = newswiki.dumps(newswiki.canonical(event))
     assert "still at large.\n" in canonical
-    assert "[ 2016 Aktobe" not in canonical and ". ](" not in canonical
+    assert "[ 2016 Aktobe" not in canonical
+    assert ". ](" not in canonical
     assert newswiki.loads(canonical) == event  # layout takes no part in ==
 
 
@@ -67,7 +70,10 @@ def test_article_sample_values(article_text: str) -> None:
     assert article.infobox.get_all("Location") == ("Aktobe, Kazakhstan",)
     assert len(article.lead) == 1
     assert [s.title for s in article.sections] == [
-        "Background", "Shootings", "Responsibility", "Reactions",
+        "Background",
+        "Shootings",
+        "Responsibility",
+        "Reactions",
     ]
     shootings = article.section("Shootings")
     assert shootings.blocks == ()

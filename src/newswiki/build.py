@@ -209,8 +209,10 @@ class _OpenSection:
 
     def close(self) -> Section:
         blocks = _block_layout(self.gaps, self.canonical_gaps)
-        layout = None if self.layout is None and blocks is None else SectionLayout(
-            heading=self.layout, blocks=blocks
+        layout = (
+            None
+            if self.layout is None and blocks is None
+            else SectionLayout(heading=self.layout, blocks=blocks)
         )
         return Section(
             title=self.title,
@@ -230,7 +232,9 @@ class ArticleBuilder(_Builder):
             raw_key, raw_value, end = self.groups(token)
             key = raw_key.strip(_PADDING)
             value = (raw_value or "").strip(_PADDING)
-            spelled = raw_key == key and not end and (raw_value == value if value else raw_value is None)
+            spelled = (
+                raw_key == key and not end and (raw_value == value if value else raw_value is None)
+            )
             text = None if spelled else token[:-1]
             layout = None if text is None else LineLayout(text=text, reads_as=(key, value))
             fields.append(InfoboxField(key, value, layout))
@@ -309,14 +313,12 @@ class ArticleBuilder(_Builder):
         if infobox_end == ONE_BLANK and (lead or top):
             infobox_end = None  # canonical
         infobox = None if infobox_parts is None else self._infobox(infobox_parts, infobox_end)
-        layout = ArticleLayout(
+        article_layout = ArticleLayout(
             document=DocumentLayout(end_gap=end_gap) if end_gap else DocumentLayout(),
             title_line=title_layout,
             lead=_block_layout(lead_gaps, lead_canonical),
         )
-        return Article(
-            title=title, infobox=infobox, lead=tuple(lead), sections=tuple(top), layout=layout
-        )
+        return Article(title=title, infobox=infobox, lead=lead, sections=top, layout=article_layout)
 
     def _infobox(self, parts: tuple[Any, ...], end: str | None) -> Infobox:
         _, token, fields = parts

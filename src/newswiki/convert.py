@@ -30,7 +30,6 @@ _KIND_OF = {cls: kind for kind, cls in KINDS.items()}
 converter = make_converter(forbid_extra_keys=True)
 
 
-
 def _has_layout(cls: Any) -> bool:
     return attrs.has(cls) and any(a.name == "layout" for a in attrs.fields(cls))
 
@@ -54,7 +53,9 @@ def _structure_block(data: Any, _: Any) -> Block:
         return data
     if isinstance(data, dict):
         return converter.structure(data, BulletList)
-    raise ValueError(f"a block is a paragraph (a string) or a list ({{'items': [...]}}), not {data!r}")
+    raise ValueError(
+        f"a block is a paragraph (a string) or a list ({{'items': [...]}}), not {data!r}"
+    )
 
 
 converter.register_structure_hook_func(lambda t: t == Block, _structure_block)
@@ -76,7 +77,9 @@ def to_dict(obj: Document) -> dict[str, Any]:
     """
     kind = _KIND_OF.get(type(obj))
     if kind is None:
-        raise TypeError(f"to_dict() takes an Event, Article or UnparsedDocument, not {type(obj).__name__}")
+        raise TypeError(
+            f"to_dict() takes an Event, Article or UnparsedDocument, not {type(obj).__name__}"
+        )
     data: dict[str, Any] = converter.unstructure(obj, type(obj))
     return {"kind": kind, **data}
 
@@ -102,5 +105,3 @@ def from_dict(data: dict[str, Any]) -> Document:
     except (TypeError, ValueError) as error:
         raise ValueError(str(error)) from error
     return result
-
-

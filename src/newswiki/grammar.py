@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import lark
 
@@ -29,7 +30,9 @@ def grammar_text(name: str) -> str:
     return repository.read_text(encoding="utf-8")
 
 
-def build_parser(name: str, transformer: lark.Transformer | None = None, **options: object) -> lark.Lark:
+def build_parser(
+    name: str, transformer: lark.Transformer[Any, Any] | None = None, **options: object
+) -> lark.Lark:
     """An LALR parser for ``name``; with ``transformer``, it builds objects while it parses."""
     return lark.Lark(grammar_text(name), parser="lalr", transformer=transformer, **options)
 

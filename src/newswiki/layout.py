@@ -14,6 +14,7 @@ Layout objects are made by the parser; build them by hand only to copy them betw
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -33,9 +34,15 @@ _GAP = re.compile(r"(?:[ \t]*\n)*\Z")
 _NEWLINES = ("\n", "\r\n")
 
 
+def _as_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(items)
+
+
 def _check_gap(_: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
     if value is not None and not _GAP.match(value):
-        raise ValueError(f"{attribute.name} must be blank lines (spaces, tabs, newlines): {value!r}")
+        raise ValueError(
+            f"{attribute.name} must be blank lines (spaces, tabs, newlines): {value!r}"
+        )
 
 
 def _check_line(_: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
@@ -67,7 +74,7 @@ class ListLayout:
     """How a list block's items were written: one spelling (or ``None``) per item."""
 
     #: Each item line as written, or ``None`` where it was canonical.
-    items: tuple[str | None, ...] = attrs.field(default=(), converter=tuple)
+    items: tuple[str | None, ...] = attrs.field(default=(), converter=_as_tuple)
 
 
 @attrs.frozen
@@ -75,12 +82,12 @@ class BlockLayout:
     """Blank lines before each block (paragraph or list) of a body, lead or section."""
 
     #: One gap per block, as written.
-    gaps: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=_check_gaps)
+    gaps: tuple[str, ...] = attrs.field(default=(), converter=_as_tuple, validator=_check_gaps)
 
 
 @attrs.frozen(kw_only=True)
 class DocumentLayout:
-    """Facts of the whole file: byte order mark, line ends, final newline, blank lines at the end."""
+    """Facts of the whole file: byte order mark, line ends, final newline, blank lines at end."""
 
     #: The file started with a UTF-8 byte order mark (U+FEFF).
     bom: bool = False

@@ -54,9 +54,12 @@ def parse_lenient(source: str, kind: str | None) -> Document:
         if not isinstance(error, (UnexpectedToken, UnexpectedCharacters)):  # pragma: no cover
             return False  # LALR reports only the two kinds above
         state = error.interactive_parser.lexer_thread.state
+        assert state is not None  # the parser was running
         # Set aside only the first non-blank line (and the blank lines before it): the lexer
         # may have read more lines into the unexpected token, and those may be fine.
-        start = error.token.start_pos if isinstance(error, UnexpectedToken) else state.line_ctr.char_pos
+        start = (
+            error.token.start_pos if isinstance(error, UnexpectedToken) else state.line_ctr.char_pos
+        )
         bad_line = _BLANK_LINES.match(text, start).end()  # type: ignore[union-attr]
         end = text.find("\n", bad_line) + 1 or len(text)
         line = text.count("\n", 0, start) + 1
@@ -75,4 +78,3 @@ def parse_lenient(source: str, kind: str | None) -> Document:
         diagnostics.append(_diagnostic(translate(error, text)))
         return UnparsedDocument(source, diagnostics)
     return _with_document(attrs.evolve(obj, unparsed=tuple(set_aside)), document)  # type: ignore[no-any-return]
-

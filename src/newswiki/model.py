@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator, Mapping
-from typing import Any, Union
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 import attrs
 
@@ -43,6 +43,12 @@ __all__ = [
 
 _PADDING = " \t"
 _RELATED_DATE = re.compile(r"/news/([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})/")
+
+
+def as_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
+    """Store any iterable as a tuple (validators check the items; ``Any`` keeps mypy's attrs
+    plugin from leaking a type variable into ``__init__``)."""
+    return tuple(items)
 
 
 def _line(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
@@ -146,7 +152,7 @@ class RelatedEvent:
     #: The linked event's file, e.g. ``/news/2016/06/7/slug.md``, exactly as written.
     path: str = attrs.field(validator=_target)
     #: The context tags, in order.  The format has no escape, so a tag holds no ``", "``.
-    context: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=_check_tags)
+    context: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=_check_tags)
     #: How the line was written, when not canonically (see :doc:`/roundtrip`); no part of ``==``.
     layout: LineLayout | None = attrs.field(default=None, eq=False, repr=False)
 
@@ -217,24 +223,22 @@ class Event:
     #: The headline, often led by topics (see :attr:`topics`).
     headline: str = attrs.field(validator=_line)
     #: The paragraphs of the body; a paragraph may span lines (joined by ``"\n"``).
-    body: tuple[str, ...] = attrs.field(
-        default=(), converter=tuple, validator=_event_paragraphs
-    )
+    body: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=_event_paragraphs)
     #: The lines of the ``### Source:`` section.
     sources: tuple[Source, ...] = attrs.field(
         default=(),
-        converter=tuple,
+        converter=as_tuple,
         validator=attrs.validators.deep_iterable(attrs.validators.instance_of(Source)),
     )
     #: The lines of the ``### Related:`` section.
     related: tuple[RelatedEvent, ...] = attrs.field(
         default=(),
-        converter=tuple,
+        converter=as_tuple,
         validator=attrs.validators.deep_iterable(attrs.validators.instance_of(RelatedEvent)),
     )
     #: Lines lenient parsing could not place (always empty in strict mode).
     unparsed: tuple[Unparsed, ...] = attrs.field(
-        default=(), converter=tuple, validator=_check_unparsed
+        default=(), converter=as_tuple, validator=_check_unparsed
     )
     #: How the file was written, where not canonically; no part of ``==``.
     layout: EventLayout | None = attrs.field(default=None, eq=False, repr=False)
@@ -287,7 +291,7 @@ class Infobox(Mapping[str, str]):
     #: The fields, in file order.
     fields: tuple[InfoboxField, ...] = attrs.field(
         default=(),
-        converter=tuple,
+        converter=as_tuple,
         validator=attrs.validators.deep_iterable(attrs.validators.instance_of(InfoboxField)),
     )
     #: How the ``Infobox`` line and the closing blank line were written; no part of ``==``.
@@ -323,13 +327,13 @@ class BulletList:
     ``*``) and a space, one item each."""
 
     #: The item texts, in order.
-    items: tuple[str, ...] = attrs.field(converter=tuple, validator=_check_items)
+    items: tuple[str, ...] = attrs.field(converter=as_tuple, validator=_check_items)
     #: How the item lines were written (a ``*``, spaces); no part of ``==``.
     layout: ListLayout | None = attrs.field(default=None, eq=False, repr=False)
 
 
 #: A block of an article's lead or section: a paragraph (``str``) or a :class:`BulletList`.
-Block = Union[str, BulletList]
+Block = str | BulletList
 
 
 def _check_heading(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
@@ -350,16 +354,18 @@ class Section:
     )
     #: Paragraphs (``str``, lines joined by ``"\n"``) and :class:`BulletList` blocks, in order.
     blocks: tuple[Block, ...] = attrs.field(
-        default=(), converter=tuple, validator=_article_blocks
+        default=(), converter=as_tuple, validator=_article_blocks
     )
     #: The sections one level down, each deeper than this one.
-    subsections: tuple[Section, ...] = attrs.field(default=(), converter=tuple)
+    subsections: tuple[Section, ...] = attrs.field(default=(), converter=as_tuple)
     #: How the heading line and the blank lines between the blocks were written; no part of
     #: ``==``.
     layout: SectionLayout | None = attrs.field(default=None, eq=False, repr=False)
 
     @subsections.validator
-    def _subsections_nest(self, attribute: attrs.Attribute[Any], value: tuple[Section, ...]) -> None:
+    def _subsections_nest(
+        self, attribute: attrs.Attribute[Any], value: tuple[Section, ...]
+    ) -> None:
         _check_levels(self.level, value)
 
     @property
@@ -376,7 +382,7 @@ class Section:
         while stack:
             path, section = stack.pop()
             yield path, section
-            stack.extend((path + (s.title,), s) for s in reversed(section.subsections))
+            stack.extend(((*path, s.title), s) for s in reversed(section.subsections))
 
 
 @attrs.frozen(kw_only=True)
@@ -390,12 +396,12 @@ class Article:
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Infobox))
     )
     #: Blocks before the first heading.
-    lead: tuple[Block, ...] = attrs.field(default=(), converter=tuple, validator=_article_blocks)
+    lead: tuple[Block, ...] = attrs.field(default=(), converter=as_tuple, validator=_article_blocks)
     #: The top-level sections; each holds its subsections.
-    sections: tuple[Section, ...] = attrs.field(default=(), converter=tuple)
+    sections: tuple[Section, ...] = attrs.field(default=(), converter=as_tuple)
     #: Lines lenient parsing could not place (always empty in strict mode).
     unparsed: tuple[Unparsed, ...] = attrs.field(
-        default=(), converter=tuple, validator=_check_unparsed
+        default=(), converter=as_tuple, validator=_check_unparsed
     )
     #: How the file was written, where not canonically; no part of ``==``.
     layout: ArticleLayout | None = attrs.field(default=None, eq=False, repr=False)
@@ -461,11 +467,11 @@ class UnparsedDocument:
     #: The text exactly as given.
     text: str = attrs.field(validator=attrs.validators.instance_of(str))
     #: Why it could not be read: one entry per problem met; no part of ``==``.
-    diagnostics: tuple[Diagnostic, ...] = attrs.field(default=(), converter=tuple, eq=False)
+    diagnostics: tuple[Diagnostic, ...] = attrs.field(default=(), converter=as_tuple, eq=False)
 
 
 #: What :func:`newswiki.loads` returns.
-Document = Union[Event, Article, UnparsedDocument]
+Document = Event | Article | UnparsedDocument
 
 
 def canonical(obj: Any) -> Any:

@@ -83,7 +83,9 @@ def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) > 1 and b"\x00" in data[:2]):
         raise DecodeError(
             "UTF-8 text, found UTF-16 (decode it, e.g. data.decode('utf-16'), and pass the str)",
-            offset=0, line=1, column=1,
+            offset=0,
+            line=1,
+            column=1,
         )
     try:
         return data.decode("utf-8")
@@ -106,11 +108,19 @@ def _position(text: str, offset: int) -> tuple[int, int, str]:
     """1-based line and column of ``offset``, and that line's text."""
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
-    return text.count("\n", 0, offset) + 1, offset - start + 1, text[start : end if end >= 0 else None]
+    return (
+        text.count("\n", 0, offset) + 1,
+        offset - start + 1,
+        text[start : end if end >= 0 else None],
+    )
 
 
 def _words(terminals: set[str] | frozenset[str]) -> str:
-    words = list(dict.fromkeys(_EXPECTED_WORDS[t] for t in sorted(terminals, key=_rank) if t in _EXPECTED_WORDS))
+    words = list(
+        dict.fromkeys(
+            _EXPECTED_WORDS[t] for t in sorted(terminals, key=_rank) if t in _EXPECTED_WORDS
+        )
+    )
     if not words:
         return "nothing more"
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
@@ -150,7 +160,7 @@ def translate(error: Exception, text: str) -> ParseError:
     if isinstance(error, BuildError):
         return error_at(text, error.offset, error.expected, error.found)
     if isinstance(error, UnexpectedCharacters):
-        return error_at(text, error.pos_in_stream, _words(error.allowed), token_start=True)
+        return error_at(text, error.pos_in_stream or 0, _words(error.allowed), token_start=True)
     if isinstance(error, UnexpectedToken):
         token = error.token
         offset = len(text) if token.type == "$END" else token.start_pos
@@ -219,7 +229,8 @@ def parse_event(text: str | bytes, *, strict: bool = True) -> Event:
 
     With ``strict=False``, text that cannot be read as an event at all still raises.
     """
-    return _parse_as("event", Event, text, strict)
+    event: Event = _parse_as("event", Event, text, strict)
+    return event
 
 
 def parse_article(text: str | bytes, *, strict: bool = True) -> Article:
@@ -227,7 +238,8 @@ def parse_article(text: str | bytes, *, strict: bool = True) -> Article:
 
     With ``strict=False``, text that cannot be read as an article at all still raises.
     """
-    return _parse_as("article", Article, text, strict)
+    article: Article = _parse_as("article", Article, text, strict)
+    return article
 
 
 def _parse_as(kind: str, cls: type[Any], text: str | bytes, strict: bool) -> Any:
@@ -250,6 +262,7 @@ def load(fp: IO[Any] | str | os.PathLike[str], *, strict: bool = True) -> Docume
     has its ``"\\r\\n"`` turned into ``"\\n"`` by Python before newswiki sees it.  Errors name
     the file (:attr:`ParseError.filename`).
     """
+    name: object
     if isinstance(fp, (str, os.PathLike)):
         name = os.fspath(fp)
         with open(name, "rb") as file:
@@ -260,4 +273,6 @@ def load(fp: IO[Any] | str | os.PathLike[str], *, strict: bool = True) -> Docume
     try:
         return loads(data, strict=strict)
     except ParseError as error:
-        raise error.with_filename(str(name)) if isinstance(name, str) else error
+        if isinstance(name, str):
+            error.with_filename(name)
+        raise

@@ -61,9 +61,43 @@ Draw = Callable[[st.SearchStrategy[T]], T]
 
 #: Fragments that look like markup, or break naive line handling.
 TRICKY = (
-    "](", "[", "]", "(", ")", ": ", ":", "_Context: ", "_", ", ", "==", "=", "#", "# ", "### ",
-    "- ", "* ", "1. ", "Infobox", "&nbsp;", "&amp;", "â€™", "\u00a0", "\r", "\x0b", "\x0c",
-    "\x1c", "\x85", "\u2028", "\u2029", "\t", "  ", "–", "\ufeff", "{{", "}}", "$x^2$",
+    "](",
+    "[",
+    "]",
+    "(",
+    ")",
+    ": ",
+    ":",
+    "_Context: ",
+    "_",
+    ", ",
+    "==",
+    "=",
+    "#",
+    "# ",
+    "### ",
+    "- ",
+    "* ",
+    "1. ",
+    "Infobox",
+    "&nbsp;",
+    "&amp;",
+    "â€™",
+    "\u00a0",
+    "\r",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x85",
+    "\u2028",
+    "\u2029",
+    "\t",
+    "  ",
+    "–",
+    "\ufeff",
+    "{{",
+    "}}",
+    "$x^2$",
 )
 _PADDING = " \t"
 
@@ -80,7 +114,9 @@ def lines(*, min_size: int = 0, max_size: int = 12) -> st.SearchStrategy[str]:
 
 def _targets() -> st.SearchStrategy[str]:
     free = st.text(st.characters(blacklist_characters=" \t\n"), max_size=20)
-    tricky = st.lists(st.sampled_from(["(", ")", "_", "?", "&", "#", "%", "]", "[", "/"]), max_size=6)
+    tricky = st.lists(
+        st.sampled_from(["(", ")", "_", "?", "&", "#", "%", "]", "[", "/"]), max_size=6
+    )
     raw = st.one_of(free, tricky.map("".join), st.just("https://www.rt.com/news/1-a/"))
     return raw.map(lambda s: s.replace("](", "]_("))
 
@@ -90,7 +126,7 @@ def _news_paths(title: str, date: datetime.date) -> str:
 
 
 def _tags() -> st.SearchStrategy[str]:
-    return lines(min_size=1, max_size=4).map(lambda s: s.replace(", ", ",").replace("](", "]"))
+    return lines(min_size=1, max_size=4).filter(lambda s: ", " not in s and "](" not in s)
 
 
 def sources() -> st.SearchStrategy[Source]:
@@ -136,9 +172,17 @@ def events(draw: Draw[Any]) -> Event:
         sources=draw(st.lists(sources(), max_size=4)),
         related=draw(st.lists(related_events(), max_size=6)),
     )
-    return event if path is None else Event(
-        date=date, path=path, headline=event.headline, body=event.body,
-        sources=event.sources, related=event.related,
+    return (
+        event
+        if path is None
+        else Event(
+            date=date,
+            path=path,
+            headline=event.headline,
+            body=event.body,
+            sources=event.sources,
+            related=event.related,
+        )
     )
 
 
@@ -174,17 +218,17 @@ def sections(draw: Draw[Any], parent_level: int = 1, max_depth: int = 3) -> tupl
 @st.composite
 def articles(draw: Draw[Any]) -> Article:
     """A valid :class:`~newswiki.Article` without layout."""
-    fields = st.builds(
-        InfoboxField, key=lines().map(lambda s: s.replace(": ", ":").strip(_PADDING)), value=lines()
-    )
+    fields = st.builds(InfoboxField, key=lines().filter(lambda s: ": " not in s), value=lines())
     infobox = draw(st.one_of(st.none(), st.builds(Infobox, st.lists(fields, max_size=5))))
     lead = draw(st.lists(blocks(), max_size=3))
     first = lead[0] if lead else None
-    if infobox is None and isinstance(first, str) and first.split("\n")[0].rstrip(_PADDING) == "Infobox":
+    if (
+        infobox is None
+        and isinstance(first, str)
+        and first.split("\n")[0].rstrip(_PADDING) == "Infobox"
+    ):
         infobox = Infobox()
-    return Article(
-        title=draw(lines()), infobox=infobox, lead=lead, sections=draw(sections())
-    )
+    return Article(title=draw(lines()), infobox=infobox, lead=lead, sections=draw(sections()))
 
 
 # --- texts with irregular layout -------------------------------------------------------------
@@ -221,7 +265,11 @@ def _event_text(draw: Draw[Any], event: Event) -> str:
             out += [_gap(draw, "" if index > 1 else "\n"), _number(draw, index)]
             out.append(f". [{draw(pad)}{item.title}{draw(pad)}]({item.path})")
             if item.context:
-                tags = [f"{draw(pad)}{tag}{draw(pad)}" for tag in item.context]
+                # A pad after a tag ending in "," would spell the separator ", ".
+                tags = [
+                    f"{draw(pad)}{tag}{'' if tag.endswith(',') else draw(pad)}"
+                    for tag in item.context
+                ]
                 out.append(f" _Context: {', '.join(tags)}_")
             elif draw(st.booleans()):
                 out.append(f" _Context: {draw(pad)}_")
@@ -255,13 +303,18 @@ def _blocks_text(draw: Draw[Any], blocks: tuple[Block, ...], after: str) -> tupl
     return out, after
 
 
-def _sections_text(draw: Draw[Any], sections: tuple[Section, ...], after: str) -> tuple[list[str], str]:
+def _sections_text(
+    draw: Draw[Any], sections: tuple[Section, ...], after: str
+) -> tuple[list[str], str]:
     out: list[str] = []
     for section in sections:
         marks = "=" * section.level
         lead, trail = _heading_pads(draw, section.title)
         canonical = "" if after in ("heading", "infobox") else "\n"
-        out += [_gap(draw, canonical), f"{marks}{lead}{section.title}{trail}{marks}{draw(_SPACES)}\n"]
+        out += [
+            _gap(draw, canonical),
+            f"{marks}{lead}{section.title}{trail}{marks}{draw(_SPACES)}\n",
+        ]
         text, after = _blocks_text(draw, section.blocks, "heading")
         out += text
         text, after = _sections_text(draw, section.subsections, after)
@@ -328,4 +381,3 @@ def event_texts() -> st.SearchStrategy[str]:
 def article_texts() -> st.SearchStrategy[str]:
     """Valid article files with irregular layout."""
     return texts_of(articles()).map(lambda pair: pair[1])
-

@@ -50,7 +50,9 @@ def dumps(obj: Document) -> str:
         return _finish(_article(obj), document, obj.unparsed)
     if isinstance(obj, UnparsedDocument):
         return obj.text
-    raise TypeError(f"newswiki.dumps() takes an Event, Article or UnparsedDocument, not {type(obj).__name__}")
+    raise TypeError(
+        f"newswiki.dumps() takes an Event, Article or UnparsedDocument, not {type(obj).__name__}"
+    )
 
 
 def dump(obj: Document, fp: IO[Any]) -> None:
@@ -101,17 +103,24 @@ def _event(event: Event, layout: EventLayout) -> list[str]:
         for index, source in enumerate(event.sources, 1):
             name, url = source.name, source.url
             _put(
-                out, source.layout, NO_GAP if index > 1 else ONE_BLANK, (name, url),
+                out,
+                source.layout,
+                NO_GAP if index > 1 else ONE_BLANK,
+                (name, url),
                 f"{index}. [{name}]({url})",
             )
     if event.related or layout.related_header is not None:
-        _put(out, layout.related_header, ONE_BLANK if has_sources else TWO_BLANKS, (), "### Related:")
+        _put(
+            out, layout.related_header, ONE_BLANK if has_sources else TWO_BLANKS, (), "### Related:"
+        )
         for index, item in enumerate(event.related, 1):
             title, target, context = item.title, item.path, item.context
             text = f"{index}. [{title}]({target})"
             if context:
                 text = f"{text} _Context: {', '.join(context)}_"
-            _put(out, item.layout, NO_GAP if index > 1 else ONE_BLANK, (title, target, context), text)
+            _put(
+                out, item.layout, NO_GAP if index > 1 else ONE_BLANK, (title, target, context), text
+            )
     return out
 
 
@@ -134,7 +143,13 @@ def _article(article: Article) -> list[str]:
         _put(out, box.line if box else None, ONE_BLANK, (), "Infobox")
         for field in infobox.fields:
             key, value = field.key, field.value
-            _put(out, field.layout, NO_GAP, (key, value), f"- {key}: {value}" if value else f"- {key}:")
+            _put(
+                out,
+                field.layout,
+                NO_GAP,
+                (key, value),
+                f"- {key}: {value}" if value else f"- {key}:",
+            )
         follows = bool(article.lead or article.sections)
         end = box.end if box and box.end is not None else ONE_BLANK if follows else ""
         if end:
@@ -152,15 +167,27 @@ def _section(out: list[str], section: Section, previous: str, loose: bool) -> st
     marks = "=" * section.level
     title = section.title
     gap = NO_GAP if previous in (_AFTER_HEADING, _AFTER_INFOBOX) else ONE_BLANK
-    _put(out, layout.heading if layout else None, gap, (section.level, title), f"{marks}{title}{marks}")
-    previous = _blocks(out, section.blocks, layout.blocks if layout else None, _AFTER_HEADING, loose)
+    _put(
+        out,
+        layout.heading if layout else None,
+        gap,
+        (section.level, title),
+        f"{marks}{title}{marks}",
+    )
+    previous = _blocks(
+        out, section.blocks, layout.blocks if layout else None, _AFTER_HEADING, loose
+    )
     for subsection in section.subsections:
         previous = _section(out, subsection, previous, loose)
     return previous
 
 
 def _blocks(
-    out: list[str], blocks: tuple[Block, ...], layout: BlockLayout | None, previous: str, loose: bool
+    out: list[str],
+    blocks: tuple[Block, ...],
+    layout: BlockLayout | None,
+    previous: str,
+    loose: bool,
 ) -> str:
     """Write paragraphs and lists; return the kind of the last thing written."""
     gaps = _gaps(layout, blocks)
@@ -184,7 +211,7 @@ def _list(out: list[str], block: BulletList) -> None:
     spellings = block.layout.items if block.layout else ()
     if len(spellings) != len(block.items):
         spellings = (None,) * len(block.items)
-    for item, spelling in zip(block.items, spellings):
+    for item, spelling in zip(block.items, spellings, strict=False):
         if spelling is not None and spelling[2:].strip(_PADDING) == item:
             out.append(spelling)
         else:

@@ -1,0 +1,220 @@
+"""Bad input: a ParseError that says where and what, and never any other exception."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import newswiki
+from newswiki import strategies as nws
+
+EVENT = "### [2016-07-18](/news/2016/07/18/index.md)\n\n# Headline\n\nBody.\n"
+
+# (text, line, column, words the expectation must contain, what was found)
+MALFORMED = [
+    pytest.param("", 1, 1, "date line", "an empty file", id="empty file"),
+    pytest.param("\n  \n", 1, 1, "title line", "an empty file", id="blank file"),
+    pytest.param("Hello\n", 1, 1, "date line", "'Hello'", id="neither format"),
+    pytest.param(
+        "### [2016-02-30](/news/2016/02/30/index.md)\n\n# H\n",
+        1,
+        6,
+        "real calendar date",
+        "'2016-02-30'",
+        id="bad date",
+    ),
+    pytest.param(
+        "### [2016-07-18](/x)\n\nNo headline here\n",
+        3,
+        1,
+        "headline `# TEXT`",
+        "'No headline here'",
+        id="missing headline",
+    ),
+    pytest.param(
+        "### [2016-07-18](/x)\n",
+        2,
+        1,
+        "headline",
+        "the end of the file",
+        id="headline at end",
+    ),
+    pytest.param(
+        EVENT + "\n\n### Source:\n\n1. [RT](https://rt.com/x)\n2. [RT] https://rt.com\n",
+        11,
+        1,
+        "source line `N. [NAME](URL)`",
+        "'2. [RT] https://rt.com'",
+        id="broken source line",
+    ),
+    pytest.param(
+        EVENT + "\n\n### Sources:\n\n1. [RT](https://rt.com/x)\n",
+        8,
+        1,
+        "`### Source:` line",
+        "'### Sources:'",
+        id="unknown section",
+    ),
+    pytest.param(
+        EVENT + "# Second headline\n",
+        6,
+        1,
+        "paragraph",
+        "'# Second headline'",
+        id="headline in body",
+    ),
+    pytest.param(
+        EVENT + "\n### Related:\n\n1. [T](/news/2016/06/7/t.md) _Context Kazakhstan_\n",
+        9,
+        1,
+        "related line",
+        None,
+        id="broken context",
+    ),
+    pytest.param("Infobox\n- a: b\n", 1, 1, "title line", "'Infobox'", id="no title line"),
+    pytest.param(
+        "= T =\n\nInfobox\n- Title: T\n- Injuries 40+\n",
+        5,
+        1,
+        "infobox field `- KEY: VALUE`",
+        "'- Injuries 40+'",
+        id="field without colon",
+    ),
+    pytest.param(
+        "= T =\n\n=======Deep=======\nText\n",
+        3,
+        1,
+        "heading `==TITLE==`",
+        "'=======Deep======='",
+        id="heading level 7",
+    ),
+    pytest.param(
+        "= T =\n\nLead.\n\n==Background\nText\n",
+        5,
+        1,
+        "heading",
+        "'==Background'",
+        id="unclosed heading",
+    ),
+    pytest.param(
+        "= T =\n\n===Mismatched==\n",
+        3,
+        1,
+        "heading",
+        None,
+        id="mismatched heading",
+    ),
+    pytest.param("== T ==\n", 1, 1, "title line", None, id="heading as title"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "column", "expected", "found"), MALFORMED)
+def test_malformed_input_is_located_and_explained(
+    text: str, line: int, column: int, expected: str, found: str | None
+) -> None:
+    with pytest.raises(newswiki.ParseError) as caught:
+        newswiki.loads(text)
+    error = caught.value
+    assert (error.line, error.column) == (line, column)
+    assert expected in error.expected
+    assert "__ANON" not in error.expected
+    assert "_LINE" not in error.expected
+    if found is not None:
+        assert error.found == found
+    shown = str(error).split("\n")
+    assert shown[0].startswith(f"<string>:{line}:{column}: expected ")
+    assert shown[1].endswith(f"| {error.source_line}")
+    assert shown[2].index("^") == shown[1].index("|") + 1 + column
+
+
+def test_errors_carry_the_file_name(tmp_path: pytest.TempPathFactory) -> None:
+    path = tmp_path / "broken.md"  # type: ignore[operator]
+    path.write_bytes(b"### [2016-07-18](/x)\n\nno headline\n")
+    with pytest.raises(newswiki.ParseError) as caught:
+        newswiki.load(path)
+    assert caught.value.filename == str(path)
+    assert str(caught.value).startswith(f"{path}:3:1: expected a headline")
+
+
+def test_parse_error_is_a_value_error_and_pickles() -> None:
+    import pickle
+
+    with pytest.raises(ValueError, match="expected") as caught:
+        newswiki.loads("nonsense")
+    again = pickle.loads(pickle.dumps(caught.value))
+    assert isinstance(again, newswiki.ParseError)
+    assert (again.line, again.column, str(again)) == (1, 1, str(caught.value))
+
+
+def test_forcing_the_wrong_format_is_an_error() -> None:
+    with pytest.raises(newswiki.ParseError, match="title line"):
+        newswiki.parse_article(EVENT)
+    with pytest.raises(newswiki.ParseError, match="date line"):
+        newswiki.parse_event("= T =\n")
+
+
+def _check_any_text(text: str) -> None:
+    try:
+        obj = newswiki.loads(text)
+    except newswiki.ParseError as error:
+        failure = error
+    else:
+        assert newswiki.dumps(obj) == text
+        return
+    assert failure.line >= 1
+    assert failure.column >= 1
+    assert failure.expected
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> str:
+    """A valid file with lines or characters inserted, deleted, duplicated, swapped or cut."""
+    text = draw(st.one_of(nws.event_texts(), nws.article_texts()))
+    lines = text.split("\n")
+    for _ in range(draw(st.integers(1, 3))):
+        i = draw(st.integers(0, len(lines) - 1))
+        j = draw(st.integers(0, len(lines) - 1))
+        action = draw(st.sampled_from(["insert", "delete", "duplicate", "swap", "chars", "cut"]))
+        if action == "insert":
+            lines.insert(i, draw(st.one_of(nws.lines(), st.sampled_from(nws.TRICKY))))
+        elif action == "delete" and len(lines) > 1:
+            del lines[i]
+        elif action == "duplicate":
+            lines.insert(i, lines[j])
+        elif action == "swap":
+            lines[i], lines[j] = lines[j], lines[i]
+        elif action == "chars":
+            line = lines[i]
+            k = draw(st.integers(0, len(line)))
+            junk = draw(st.text(max_size=3))
+            lines[i] = line[:k] + junk + line[k + draw(st.integers(0, 2)) :]
+        else:
+            return "\n".join(lines)[: draw(st.integers(0, len(text)))]
+    return "\n".join(lines)
+
+
+@given(st.text())
+def test_any_text_parses_and_round_trips_or_raises_parse_error(text: str) -> None:
+    _check_any_text(text)
+
+
+@given(mutated())
+def test_mutated_files_round_trip_or_raise_parse_error(text: str) -> None:
+    _check_any_text(text)
+
+
+@given(st.binary())
+def test_any_bytes_parse_or_raise_parse_error(data: bytes) -> None:
+    try:
+        obj = newswiki.loads(data)
+    except newswiki.ParseError:
+        return
+    assert newswiki.dumps(obj).encode("utf-8") == data
+
+
+@pytest.mark.fuzz
+@settings(max_examples=3000)
+@given(st.one_of(st.text(), mutated(), st.text(st.sampled_from("#=[]()-*: \n\t_Infobox0123."))))
+def test_fuzz_strict(text: str) -> None:
+    _check_any_text(text)

@@ -1,0 +1,82 @@
+"""Lenient mode: never raises on text, loses nothing, says what it could not place."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import newswiki
+from newswiki import strategies as nws
+from tests.test_errors import mutated
+
+BROKEN_EVENT = (
+    "### [2016-07-18](/news/2016/07/18/index.md)\n\n# Headline\n\nBody.\n### Bogus:\nMore.\n\n"
+    "### Source:\n\n1. [RT](https://rt.com/a)\n2. broken line\n3. [BBC](https://bbc.com/b)\n"
+)
+
+
+def test_broken_lines_become_unparsed_blocks() -> None:
+    event = newswiki.loads(BROKEN_EVENT, strict=False)
+    assert isinstance(event, newswiki.Event)
+    assert [(u.line, u.text) for u in event.unparsed] == [(6, "### Bogus:"), (12, "2. broken line")]
+    assert [s.name for s in event.sources] == ["RT", "BBC"]
+    assert [(d.line, d.column) for d in event.diagnostics] == [(6, 1), (12, 1)]
+    assert "`### Source:` line" in event.diagnostics[0].message
+    assert newswiki.dumps(event) == BROKEN_EVENT
+
+
+def test_a_bad_infobox_field_keeps_the_rest_of_the_infobox() -> None:
+    text = "= T =\n\nInfobox\n- Title: T\n- Injuries 40+\n- Perps: unknown\n\n==A==\nText\n"
+    article = newswiki.parse_article(text, strict=False)
+    assert article.infobox is not None
+    assert article.infobox.get_all("Perps") == ("unknown",)
+    assert [u.text for u in article.unparsed] == ["- Injuries 40+"]
+    assert newswiki.dumps(article) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "just text\n", "### [2016-02-30](/x)\n\n# H\n", "### [2016-07-18](/x)\n", "\x00\x01"],
+)
+def test_text_in_neither_format_is_kept_whole(text: str) -> None:
+    document = newswiki.loads(text, strict=False)
+    assert isinstance(document, newswiki.UnparsedDocument)
+    assert document.text == text
+    assert document.diagnostics
+    assert document.diagnostics[0].message.startswith("expected")
+    assert newswiki.dumps(document) == text
+
+
+def test_strict_stays_the_default() -> None:
+    with pytest.raises(newswiki.ParseError):
+        newswiki.loads(BROKEN_EVENT)
+
+
+def test_lenient_forced_format_still_raises_when_nothing_fits() -> None:
+    with pytest.raises(newswiki.ParseError):
+        newswiki.parse_event("= An article =\n", strict=False)
+
+
+def _check_lenient(text: str) -> None:
+    document = newswiki.loads(text, strict=False)
+    assert newswiki.dumps(document) == text
+    if isinstance(document, (newswiki.Event, newswiki.Article)):
+        assert newswiki.loads(newswiki.dumps(document), strict=False) == document
+
+
+@given(st.one_of(st.text(), mutated()))
+def test_lenient_never_raises_and_loses_nothing(text: str) -> None:
+    _check_lenient(text)
+
+
+@given(nws.texts_of(st.one_of(nws.events(), nws.articles())))
+def test_lenient_agrees_with_strict_on_valid_files(pair: tuple[object, str]) -> None:
+    assert newswiki.loads(pair[1], strict=False) == pair[0]
+
+
+@pytest.mark.fuzz
+@settings(max_examples=3000)
+@given(st.one_of(st.text(), mutated()))
+def test_fuzz_lenient(text: str) -> None:
+    _check_lenient(text)
