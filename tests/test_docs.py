@@ -22,8 +22,10 @@ import inspect
 import io
 import pkgutil
 import re
+import sys
 import tokenize
 import traceback
+import types
 from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -79,29 +81,38 @@ def mark_blank_output(body: str) -> str:
 
 
 def run_page(path: Path) -> tuple[int, int, str]:
-    """Run a page's code blocks in order; return (examples, failures, report)."""
+    """Run a page's code blocks in order; return (examples, failures, report).
+
+    The blocks run in a module of their own, registered while they run, so that the functions
+    they define can be pickled (as worker processes need).
+    """
     parser = doctest.DocTestParser()
     runner = doctest.DocTestRunner(optionflags=OPTIONS)
     report: list[str] = []
-    globs: dict[str, Any] = {"__name__": f"docs.{path.stem}"}
+    module = types.ModuleType(f"newswiki_docs_{path.stem}")
+    module.__file__ = str(path)
+    globs = module.__dict__
     examples = 0
-    for block in blocks(path):
-        name = f"{path.name}:{block.line + 1}"
-        if block.language == "pycon":
-            test = parser.get_doctest(
-                mark_blank_output(block.body), globs, name, str(path), block.line
-            )
-            examples += len(test.examples)
-            runner.run(test, out=report.append, clear_globs=False)
-            globs = test.globs
-        elif block.language == "python":
-            examples += 1
-            code = compile("\n" * block.line + block.body, str(path), "exec")
-            try:
-                exec(code, globs)
-            except Exception as error:  # a broken example is a failure, reported with its line
-                report.append(f"{name}:\n{''.join(traceback.format_exception(error))}")
-                runner.failures += 1
+    sys.modules[module.__name__] = module
+    try:
+        for block in blocks(path):
+            name = f"{path.name}:{block.line + 1}"
+            if block.language == "pycon":
+                text = mark_blank_output(block.body)
+                test = parser.get_doctest(text, globs, name, str(path), block.line)
+                examples += len(test.examples)
+                runner.run(test, out=report.append, clear_globs=False)
+                globs.update(test.globs)
+            elif block.language == "python":
+                examples += 1
+                code = compile("\n" * block.line + block.body, str(path), "exec")
+                try:
+                    exec(code, globs)
+                except Exception as error:  # a broken example is a failure, reported with its line
+                    report.append(f"{name}:\n{''.join(traceback.format_exception(error))}")
+                    runner.failures += 1
+    finally:
+        del sys.modules[module.__name__]
     return examples, runner.failures, "".join(report)
 
 
