@@ -16,11 +16,13 @@ import pytest
 import newswiki
 from newswiki import Article, Event, RelatedEvent, Source, UnparsedDocument
 from newswiki.corpus import (
+    Batch,
     Corpus,
     CorpusError,
     CorpusIndex,
     FileError,
     Outcome,
+    map_batches,
     map_files,
     natural_key,
     walk,
@@ -226,6 +228,27 @@ def test_a_dying_worker_is_reported_with_its_file(tmp_path: Path, no_hang: None)
     assert [(o.path, o.error.kind) for o in crashed if o.error] == [(paths[4], "crash")]
     assert str(crashed[0].error).startswith(f"{paths[4]}: the worker process died")
     assert [o.value for o in outcomes if o.ok] == [1, 2, 3, 4, 6, 7, 8]
+
+
+def _total(sizes: list[int]) -> int:
+    return sum(sizes)
+
+
+def test_map_batches_packs_each_chunk(tmp_path: Path, no_hang: None) -> None:
+    paths = [str(write(tmp_path, f"{i}.md", b"x" * i)) for i in range(1, 8)]
+    for jobs in (1, 2):
+        batches = list(map_batches(_size_or_die_never, _total, paths, jobs=jobs, chunksize=3))
+        assert [[o.path for o in b.outcomes] for b in batches] == [paths[:3], paths[3:6], paths[6:]]
+        assert [b.value for b in batches] == [6, 15, 7]
+        assert [o.size for b in batches for o in b.outcomes] == [1, 2, 3, 4, 5, 6, 7]
+        assert all(o.value is None and o.ok for b in batches for o in b.outcomes)
+    # A worker dies on 5.md: that file alone fails, and its chunk is still packed.
+    dying = functools.partial(_size_or_die, "5.md")
+    batches = list(map_batches(dying, _total, paths, jobs=2, chunksize=3))
+    assert [b.value for b in batches] == [6, 10, 7]
+    crash = FileError(paths[4], "crash", "the worker process died while reading this file")
+    assert [o.error for b in batches for o in b.outcomes if o.error] == [crash]
+    assert isinstance(batches[0], Batch)
 
 
 def test_exceptions_and_unreadable_files_become_errors(tmp_path: Path, no_hang: None) -> None:

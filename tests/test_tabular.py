@@ -211,18 +211,46 @@ def test_parquet_writer_round_trip_in_row_groups(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.parquet"]  # no temp left
 
 
+def test_arrow_and_rows_mix_in_order_in_full_row_groups(tmp_path: Path) -> None:
+    target = tmp_path / "events.parquet"
+    made = [newswiki.canonical(EVENT)] * 5
+    with TableWriter(target, "events", "parquet", batch_rows=4) as writer:
+        writer.write([event_row(EVENT, "0.md")])
+        writer.write_arrow(
+            to_arrow([event_row(e, f"{i}.md") for i, e in enumerate(made, 1)], "events")
+        )
+        writer.write([event_row(LENIENT, "6.md")])
+        assert writer.rows == 7
+        with pytest.raises(ValueError, match="expected the schema of 'events'"):
+            writer.write_arrow(to_arrow([], "errors"))
+    read = pq.ParquetFile(target)
+    assert [read.metadata.row_group(i).num_rows for i in range(read.num_row_groups)] == [4, 3]
+    assert [row["path"] for row in read.read().to_pylist()] == [f"{i}.md" for i in range(7)]
+    with pytest.raises(ValueError, match="writes Parquet"):
+        TableWriter(tmp_path / "x.jsonl", "events", "jsonl").write_arrow(to_arrow([], "events"))
+
+
 def test_jsonl_writer_and_reader(tmp_path: Path) -> None:
     target = tmp_path / "articles.jsonl"
     with TableWriter(target, "articles", "jsonl") as writer:
         writer.write([article_row(ARTICLE, "a.txt")])
         writer.write_lines([json_line(article_row(TRICKY, "t.txt"))])
+        writer.write_jsonl(json_line(article_row(ARTICLE)).encode("utf-8") + b"\n")
+        writer.write_jsonl(b"")
+        with pytest.raises(ValueError, match="must end with a newline"):
+            writer.write_jsonl(b"{}")
+    assert writer.rows == 3
     lines = target.read_bytes().split(b"\n")
     assert lines[-1] == b""
-    assert len(lines) == 3
+    assert len(lines) == 4
     assert "5\u201310 June 2016" in lines[0].decode("utf-8")  # UTF-8, not \\u escapes
-    assert [from_row(r) for r in read_jsonl(target)] == [ARTICLE, TRICKY]
+    assert [from_row(r) for r in read_jsonl(target)] == [ARTICLE, TRICKY, ARTICLE]
+    parquet = TableWriter(tmp_path / "x.parquet", "events", "parquet")
     with pytest.raises(ValueError, match="JSON Lines"):
-        TableWriter(tmp_path / "x.parquet", "events", "parquet").write_lines(["{}"])
+        parquet.write_lines(["{}"])
+    with pytest.raises(ValueError, match="JSON Lines"):
+        parquet.write_jsonl(b"{}\n")
+    parquet.abort()
 
 
 def test_writer_arguments(tmp_path: Path) -> None:
@@ -252,7 +280,11 @@ def test_dataset_writer_writes_every_table(tmp_path: Path, fmt: str) -> None:
     out = tmp_path / "out"
     with DatasetWriter(out, fmt) as writer:  # type: ignore[arg-type]
         writer.add("e.md", EVENT)
-        writer.add("a.txt", ARTICLE)
+        if fmt == "parquet":
+            found = rows(ARTICLE, "a.txt")
+            writer.add_arrow({table: to_arrow(items, table) for table, items in found.items()})
+        else:
+            writer.add("a.txt", ARTICLE)
         writer.add_error(FileError("bad.md", "parse", "expected a headline", 3, 1))
     assert writer.counts == {"events": 1, "articles": 1, "sections": 6, "errors": 1}
     assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.{fmt}" for t in TABLES)

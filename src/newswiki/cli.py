@@ -16,7 +16,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any, TextIO, TypeVar
@@ -31,13 +30,14 @@ from newswiki.corpus import (
     FileError,
     Outcome,
     _index_facts,
+    map_batches,
     map_files,
     walk,
 )
 from newswiki.errors import ParseError
 from newswiki.model import canonical
 from newswiki.parse import loads
-from newswiki.tabular import FORMATS, DatasetWriter, json_line, rows
+from newswiki.tabular import FORMATS, DatasetWriter, _AtomicFile, json_line, rows, to_arrow
 from newswiki.write import dumps
 
 __all__ = ["Progress", "atomic_write", "main"]
@@ -157,21 +157,12 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
     Raises:
         OSError: the folder is not writable, the disk is full, ...
     """
-    path = os.fspath(path)
-    folder, name = os.path.split(path)
-    mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else None
-    fd, temporary = tempfile.mkstemp(dir=folder or ".", prefix=f".{name}.", suffix=".tmp")
+    target = _AtomicFile(os.fspath(path))
     try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        if mode is not None:
-            os.chmod(temporary, mode)
-        os.replace(temporary, path)
+        target.file.write(data)
+        target.commit()
     except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        target.discard()
         raise
 
 
@@ -215,13 +206,8 @@ def _paths(args: argparse.Namespace) -> Iterator[str]:
         raise UsageError(f"cannot find {error.filename!r}: no such file, folder or match") from None
 
 
-def _outcomes(
-    args: argparse.Namespace,
-    console: _Console,
-    func: Callable[[str, bytes], T],
-    label: str,
-) -> Iterator[Outcome[T]]:
-    """Walk the paths and run ``func`` over the files with the progress bar on."""
+def _start(args: argparse.Namespace, console: _Console, label: str) -> Iterator[str]:
+    """The paths to work on, with the progress bar set up (it counts the files first)."""
     paths = _paths(args)
     enabled = not args.no_progress and _progress_wanted(console.err)
     total = None
@@ -232,6 +218,17 @@ def _outcomes(
         counting.close()
         total = counting.files
     console.progress = Progress(label, total, console.err, enabled=enabled)
+    return paths
+
+
+def _outcomes(
+    args: argparse.Namespace,
+    console: _Console,
+    func: Callable[[str, bytes], T],
+    label: str,
+) -> Iterator[Outcome[T]]:
+    """Walk the paths and run ``func`` over the files with the progress bar on."""
+    paths = _start(args, console, label)
     try:
         for outcome in map_files(func, paths, jobs=args.jobs, chunksize=DEFAULT_CHUNKSIZE):
             console.progress.advance(1, outcome.size)
@@ -396,6 +393,27 @@ def _convert_file(jsonl: bool, strict: bool, path: str, data: bytes) -> dict[str
     return found
 
 
+def _merge(values: list[dict[str, list[Any]]]) -> dict[str, list[Any]]:
+    """The rows (or lines) of a chunk's files, by table."""
+    merged: dict[str, list[Any]] = {}
+    for value in values:
+        for table, items in value.items():
+            merged.setdefault(table, []).extend(items)
+    return merged
+
+
+def _jsonl_blocks(values: list[dict[str, list[Any]]]) -> dict[str, bytes]:
+    """A chunk's lines, encoded in the worker: bytes cross back without another pass."""
+    return {
+        table: ("\n".join(lines) + "\n").encode("utf-8") for table, lines in _merge(values).items()
+    }
+
+
+def _arrow_tables(values: list[dict[str, list[Any]]]) -> dict[str, Any]:
+    """A chunk's rows as Arrow tables, made in the worker: Arrow crosses back as buffers."""
+    return {table: to_arrow(items, table) for table, items in _merge(values).items()}
+
+
 def _run_convert(args: argparse.Namespace, console: _Console) -> int:
     jsonl = args.to == "jsonl"
     if os.path.exists(args.output) and not os.path.isdir(args.output):
@@ -410,18 +428,27 @@ def _run_convert(args: argparse.Namespace, console: _Console) -> int:
     start = time.monotonic()
     files = size = 0
     func = functools.partial(_convert_file, jsonl, not args.lenient)
+    pack = _jsonl_blocks if jsonl else _arrow_tables
     with writer:
-        for outcome in _outcomes(args, console, func, "convert"):
-            files += 1
-            size += outcome.size
-            if outcome.error is not None:
-                status = max(status, _status(outcome.error))
-                console.print(str(outcome.error), err=True)
-                writer.add_error(outcome.error)
-            elif jsonl:
-                writer.add_lines(outcome.value or {})
-            else:
-                writer.add_rows(outcome.value or {})
+        paths = _start(args, console, "convert")
+        try:
+            for batch in map_batches(
+                func, pack, paths, jobs=args.jobs, chunksize=DEFAULT_CHUNKSIZE
+            ):
+                for outcome in batch.outcomes:
+                    files += 1
+                    size += outcome.size
+                    console.progress.advance(1, outcome.size)
+                    if outcome.error is not None:
+                        status = max(status, _status(outcome.error))
+                        console.print(str(outcome.error), err=True)
+                        writer.add_error(outcome.error)
+                if jsonl:
+                    writer.add_jsonl(batch.value)
+                else:
+                    writer.add_arrow(batch.value)
+        finally:
+            console.progress.close()
     elapsed = time.monotonic() - start
     counts = ", ".join(_plural(n, table.rstrip("s")) for table, n in writer.counts.items())
     console.print(

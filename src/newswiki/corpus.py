@@ -44,18 +44,22 @@ from newswiki.parse import loads
 __all__ = [
     "DEFAULT_EXCLUDE",
     "DEFAULT_INCLUDE",
+    "Batch",
     "Corpus",
     "CorpusError",
     "CorpusIndex",
     "FileError",
     "Link",
     "Outcome",
+    "map_batches",
     "map_files",
     "natural_key",
     "walk",
 ]
 
 T = TypeVar("T")
+P = TypeVar("P")
+R = TypeVar("R")
 
 #: File names :func:`walk` reads inside folders (shell patterns on the base name).
 DEFAULT_INCLUDE: tuple[str, ...] = ("*.md", "*.txt")
@@ -283,6 +287,18 @@ def _run_chunk(func: Callable[[str, bytes], T], chunk: list[str]) -> list[Outcom
     return [_run_one(func, path) for path in chunk]
 
 
+def _pack(outcomes: list[Outcome[T]], pack: Callable[[list[T]], P]) -> Batch[P]:
+    values = [o.value for o in outcomes if o.error is None]
+    stripped = [attrs.evolve(o, value=None) if o.error is None else o for o in outcomes]
+    return Batch(stripped, pack(values))  # type: ignore[arg-type]
+
+
+def _run_batch(
+    func: Callable[[str, bytes], T], pack: Callable[[list[T]], P], chunk: list[str]
+) -> Batch[P]:
+    return _pack(_run_chunk(func, chunk), pack)
+
+
 def _ignore_interrupts() -> None:
     # Ctrl-C reaches the whole process group: the parent stops the run and lets the workers
     # finish the chunk in hand (so ``fmt`` never leaves a file half replaced).
@@ -304,6 +320,13 @@ def _chunks(paths: Iterable[str], size: int) -> Iterator[list[str]]:
         yield chunk
 
 
+def _check(jobs: int | None, chunksize: int) -> int:
+    jobs = _available_cpus() if jobs is None else jobs
+    if jobs < 1 or chunksize < 1:
+        raise ValueError(f"jobs and chunksize must be at least 1, not {jobs} and {chunksize}")
+    return jobs
+
+
 def map_files(
     func: Callable[[str, bytes], T],
     paths: Iterable[str],
@@ -320,27 +343,71 @@ def map_files(
 
     Nothing a file does stops the run: an unreadable file, a :class:`~newswiki.ParseError`,
     an :class:`OSError` or any other exception raised by ``func`` becomes the
-    :attr:`Outcome.error` of that file.  When a worker
-    process dies (a crash, the out-of-memory killer), the files of the unfinished chunks are
-    run again one at a time, each in a fresh process, so the file that kills its worker is
-    named (kind ``"crash"``) and the others still get their results.
+    :attr:`Outcome.error` of that file.  When a worker process dies (a crash, the
+    out-of-memory killer), the files of the unfinished chunks are run again one at a time,
+    each in a fresh process, so the file that kills its worker is named (kind ``"crash"``)
+    and the others still get their results.
 
     Raises:
         ValueError: ``jobs`` or ``chunksize`` below 1.
     """
-    jobs = _available_cpus() if jobs is None else jobs
-    if jobs < 1 or chunksize < 1:
-        raise ValueError(f"jobs and chunksize must be at least 1, not {jobs} and {chunksize}")
+    jobs = _check(jobs, chunksize)
     if jobs == 1:
         return (_run_one(func, path) for path in paths)
-    return _map_parallel(func, _chunks(paths, chunksize), jobs)
+    task = functools.partial(_run_chunk, func)
+    recover = functools.partial(_isolate_chunk, func)
+    chunks = _map_parallel(task, recover, _chunks(paths, chunksize), jobs)
+    return (outcome for chunk in chunks for outcome in chunk)
+
+
+@attrs.frozen
+class Batch(Generic[P]):
+    """What :func:`map_batches` made of a chunk of files."""
+
+    #: One outcome per file, in order, with its error or size (values are in :attr:`value`).
+    outcomes: list[Outcome[None]]
+    #: What ``pack`` made of the values of the files that succeeded, in order.
+    value: P
+
+
+def map_batches(
+    func: Callable[[str, bytes], T],
+    pack: Callable[[list[T]], P],
+    paths: Iterable[str],
+    *,
+    jobs: int | None = 1,
+    chunksize: int = DEFAULT_CHUNKSIZE,
+) -> Iterator[Batch[P]]:
+    """:func:`map_files`, then ``pack`` the values of each chunk where they were made.
+
+    ``pack(values)`` runs in the worker process on the values of a chunk's files, in order,
+    so what travels back is one packed value per chunk (an Arrow table, a joined block of
+    text) instead of many small objects: that is what keeps the parent process from becoming
+    the bottleneck.  Errors are as in :func:`map_files`; the files of a chunk whose worker
+    died are run again one at a time and packed here.  ``pack`` must be picklable too.
+
+    Raises:
+        ValueError: ``jobs`` or ``chunksize`` below 1.
+    """
+    jobs = _check(jobs, chunksize)
+    chunks = _chunks(paths, chunksize)
+    if jobs == 1:
+        return (_run_batch(func, pack, chunk) for chunk in chunks)
+    task = functools.partial(_run_batch, func, pack)
+    recover = functools.partial(_isolate_batch, func, pack)
+    return _map_parallel(task, recover, chunks, jobs)
 
 
 def _map_parallel(
-    func: Callable[[str, bytes], T], chunks: Iterator[list[str]], jobs: int
-) -> Iterator[Outcome[T]]:
+    task: Callable[[list[str]], R],
+    recover: Callable[[list[str]], R],
+    chunks: Iterator[list[str]],
+    jobs: int,
+) -> Iterator[R]:
+    """``task(chunk)`` for every chunk in worker processes, in order; ``recover(chunk)`` for
+    the chunks whose worker died."""
     window = jobs * 4
-    pending: collections.deque[tuple[list[str], Future[list[Outcome[T]]]]] = collections.deque()
+    pending: collections.deque[tuple[list[str], Future[R]]] = collections.deque()
     pool = _pool(jobs)
     try:
         while True:
@@ -348,12 +415,12 @@ def _map_parallel(
                 chunk = next(chunks, None)
                 if chunk is None:
                     break
-                pending.append((chunk, _submit(pool, func, chunk)))
+                pending.append((chunk, _submit(pool, task, chunk)))
             if not pending:
                 return
             chunk, future = pending.popleft()
             try:
-                outcomes = future.result()
+                result = future.result()
             except BrokenProcessPool:
                 # Every unfinished chunk failed with it: run those again, file by file.
                 pending.appendleft((chunk, future))
@@ -362,42 +429,50 @@ def _map_parallel(
                 pool.shutdown(wait=True, cancel_futures=True)
                 for chunk, future in unfinished:
                     if future.done() and future.exception() is None:
-                        yield from future.result()
+                        yield future.result()
                     else:
-                        yield from _isolate(func, chunk)
+                        yield recover(chunk)
                 pool = _pool(jobs)
                 continue
-            yield from outcomes
+            yield result
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _submit(
-    pool: ProcessPoolExecutor, func: Callable[[str, bytes], T], chunk: list[str]
-) -> Future[list[Outcome[T]]]:
+    pool: ProcessPoolExecutor, task: Callable[[list[str]], R], chunk: list[str]
+) -> Future[R]:
     try:
-        return pool.submit(_run_chunk, func, chunk)
+        return pool.submit(task, chunk)
     except BrokenProcessPool as error:
         # A worker died since the last result: this chunk joins the ones to run again.
-        future: Future[list[Outcome[T]]] = Future()
+        future: Future[R] = Future()
         future.set_exception(error)
         return future
 
 
-def _isolate(func: Callable[[str, bytes], T], paths: list[str]) -> Iterator[Outcome[T]]:
+def _isolate_chunk(func: Callable[[str, bytes], T], paths: list[str]) -> list[Outcome[T]]:
     """Run each file alone in a one-worker pool: the file whose worker dies is the culprit."""
+    outcomes: list[Outcome[T]] = []
     pool = _pool(1)
     try:
         for path in paths:
             try:
-                yield pool.submit(_run_one, func, path).result()
+                outcomes.append(pool.submit(_run_one, func, path).result())
             except BrokenProcessPool:
                 message = "the worker process died while reading this file"
-                yield Outcome(path, error=FileError(path, "crash", message))
+                outcomes.append(Outcome(path, error=FileError(path, "crash", message)))
                 pool.shutdown(wait=True)
                 pool = _pool(1)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+    return outcomes
+
+
+def _isolate_batch(
+    func: Callable[[str, bytes], T], pack: Callable[[list[T]], P], paths: list[str]
+) -> Batch[P]:
+    return _pack(_isolate_chunk(func, paths), pack)
 
 
 def _parse_file(strict: bool, path: str, data: bytes) -> Document:
@@ -433,7 +508,7 @@ class Corpus:
 
     >>> corpus = Corpus("examples", "README.md", on_error="collect")
     >>> len(list(corpus)), [str(e) for e in corpus.errors]  # doctest: +ELLIPSIS
-    (2, ["README.md:1:1: expected an event's date line ... found '# newswiki'"])
+    (2, ["README.md:1:1: expected a date line ... found '# newswiki'"])
     """
 
     def __init__(
@@ -485,7 +560,7 @@ class Corpus:
         """Read every file once and build the :class:`CorpusIndex` of the corpus.
 
         Only the facts the index needs travel back from the worker processes, not the
-        documents.  Files that give no document are handled as :attr:`on_error` says.
+        documents.  Files that give no document are handled as ``on_error`` says.
         """
         index = CorpusIndex()
         self.errors = []

@@ -521,16 +521,16 @@ class TableWriter:
         self.table = table
         self.format = format
         self.batch_rows = batch_rows
-        #: Rows written so far.
+        #: Rows taken so far (some may still wait in memory for a full row group).
         self.rows = 0
-        self._pending: list[Row] = []
+        self._pending: list[Row] = []  # rows not yet in Arrow form
+        self._tables: list[Any] = []  # Arrow tables not yet written, in order
+        self._buffered = 0  # rows in both
         self._parquet: Any = None
         if format == "parquet":
             self._schema = schema(table)  # fails early without pyarrow
-        folder, name = os.path.split(self.path)
-        self._file: IO[bytes] = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed by close()
-            dir=folder or ".", prefix=f".{name}.", suffix=".tmp", delete=False
-        )
+        self._target = _AtomicFile(self.path)
+        self._file = self._target.file
 
     def __enter__(self) -> TableWriter:
         return self
@@ -548,28 +548,69 @@ class TableWriter:
             return
         for row in table_rows:
             self._pending.append(row)
-            if len(self._pending) >= self.batch_rows:
+            self._buffered += 1
+            self.rows += 1
+            if self._buffered >= self.batch_rows:
                 self._flush()
+
+    def write_arrow(self, table: Any) -> None:
+        """Add the rows of a ``pyarrow.Table`` with this table's schema (e.g. made by
+        :func:`to_arrow` in a worker process); Parquet only.
+
+        Raises:
+            ValueError: JSON Lines, or a table with another schema.
+        """
+        if self.format != "parquet":
+            raise ValueError("write_arrow() writes Parquet; use write() for JSON Lines")
+        if not table.schema.equals(self._schema):
+            raise ValueError(f"expected the schema of {self.table!r}, not {table.schema}")
+        self._arrow_pending()
+        self._tables.append(table)
+        self._buffered += table.num_rows
+        self.rows += table.num_rows
+        if self._buffered >= self.batch_rows:
+            self._flush()
+
+    def _arrow_pending(self) -> None:
+        if self._pending:
+            self._tables.append(to_arrow(self._pending, self.table))
+            self._pending = []
 
     def write_lines(self, lines: Iterable[str]) -> None:
         """Add rows already encoded by :func:`json_line` (JSON Lines only)."""
         if self.format != "jsonl":
             raise ValueError("write_lines() writes JSON Lines; use write() for Parquet")
-        count = 0
-        for line in lines:
-            self._file.write(line.encode("utf-8"))
-            self._file.write(b"\n")
-            count += 1
-        self.rows += count
+        batch = list(lines)
+        if batch:
+            self._file.write(("\n".join(batch) + "\n").encode("utf-8"))
+            self.rows += len(batch)
 
-    def _flush(self) -> None:
+    def write_jsonl(self, data: bytes) -> None:
+        """Add rows already encoded as JSON Lines: :func:`json_line` lines in UTF-8, each
+        ending in ``\\n`` (e.g. joined in a worker process); JSON Lines only."""
+        if self.format != "jsonl":
+            raise ValueError("write_jsonl() writes JSON Lines; use write_arrow() for Parquet")
+        if data and not data.endswith(b"\n"):
+            raise ValueError("JSON Lines data must end with a newline")
+        self._file.write(data)
+        self.rows += data.count(b"\n")
+
+    def _flush(self, *, final: bool = False) -> None:
+        """Write the buffered rows in row groups of ``batch_rows``; keep the rest unless
+        ``final``."""
         if self._parquet is None:
             parquet = importlib.import_module("pyarrow.parquet")
             self._parquet = parquet.ParquetWriter(self._file, self._schema, compression="zstd")
-        if self._pending:
-            self._parquet.write_table(to_arrow(self._pending, self.table))
-            self.rows += len(self._pending)
-            self._pending = []
+        self._arrow_pending()
+        if not self._tables:
+            return
+        table = _pyarrow().concat_tables(self._tables)
+        size = table.num_rows if final else table.num_rows - table.num_rows % self.batch_rows
+        if size:
+            self._parquet.write_table(table.slice(0, size), row_group_size=self.batch_rows)
+        rest = table.slice(size)
+        self._tables = [rest] if rest.num_rows else []
+        self._buffered = rest.num_rows
 
     def close(self) -> None:
         """Finish the file and move it into place."""
@@ -577,22 +618,16 @@ class TableWriter:
             return
         try:
             if self.format == "parquet":
-                self._flush()
+                self._flush(final=True)
                 self._parquet.close()
-            self._file.flush()
-            os.fsync(self._file.fileno())
-            self._file.close()
-            os.chmod(self._file.name, 0o666 & ~_umask())
-            os.replace(self._file.name, self.path)
+            self._target.commit()
         except BaseException:
             self.abort()
             raise
 
     def abort(self) -> None:
         """Drop what was written; ``path`` is left as it was."""
-        self._file.close()
-        if os.path.exists(self._file.name):
-            os.unlink(self._file.name)
+        self._target.discard()
 
 
 @functools.cache
@@ -600,6 +635,31 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+class _AtomicFile:
+    """A hidden temporary file beside ``path`` that replaces it in one step on
+    :meth:`commit` (flushed to disk first, with the permission bits of the file it replaces,
+    or the usual ones for a new file), or vanishes on :meth:`discard`."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        folder, name = os.path.split(path)
+        self._mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else None
+        fd, self.temporary = tempfile.mkstemp(dir=folder or ".", prefix=f".{name}.", suffix=".tmp")
+        self.file: IO[bytes] = os.fdopen(fd, "wb", buffering=1 << 20)
+
+    def commit(self) -> None:
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        self.file.close()
+        os.chmod(self.temporary, 0o666 & ~_umask() if self._mode is None else self._mode)
+        os.replace(self.temporary, self.path)
+
+    def discard(self) -> None:
+        self.file.close()
+        if os.path.exists(self.temporary):
+            os.unlink(self.temporary)
 
 
 class DatasetWriter:
@@ -660,6 +720,17 @@ class DatasetWriter:
         """Add rows by table name."""
         for table, items in table_rows.items():
             self.writers[table].write(items)
+
+    def add_arrow(self, tables: dict[str, Any]) -> None:
+        """Add ``pyarrow.Table`` objects by table name (Parquet only; see
+        :meth:`TableWriter.write_arrow`)."""
+        for table, data in tables.items():
+            self.writers[table].write_arrow(data)
+
+    def add_jsonl(self, tables: dict[str, bytes]) -> None:
+        """Add encoded JSON Lines by table name (see :meth:`TableWriter.write_jsonl`)."""
+        for table, data in tables.items():
+            self.writers[table].write_jsonl(data)
 
     def add_lines(self, table_lines: dict[str, list[str]]) -> None:
         """Add rows already encoded by :func:`json_line`, by table name (JSON Lines only)."""
