@@ -542,70 +542,60 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newswiki {newswiki.__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    parse = commands.add_parser(
-        "parse",
-        help="print documents as JSON",
-        description="Print each document as JSON (newswiki.to_dict): one file gives one"
-        " object, several give an array, --jsonl gives one line per file. '-' reads"
-        " standard input.",
-    )
-    _walk_options(parse, progress=False)
+    # name: (what runs it, the one-line summary, the description of its --help)
+    specs: dict[str, tuple[Callable[[argparse.Namespace, _Console], int], str, str]] = {
+        "parse": (
+            _run_parse,
+            "print documents as JSON",
+            "Print each document as JSON (newswiki.to_dict): one file gives one object,"
+            " several give an array, --jsonl gives one line per file. '-' reads standard"
+            " input.",
+        ),
+        "check": (
+            _run_check,
+            "validate files, with compiler-style errors",
+            "Parse every file strictly and print FILE:LINE:COL: message for each one that"
+            " breaks the format, then a count on standard error.",
+        ),
+        "fmt": (
+            _run_fmt,
+            "rewrite files in the canonical layout",
+            "Rewrite files in the canonical layout (LF line ends, no byte order mark, no stray"
+            " spaces or blank lines). Files that do not parse are reported and never touched;"
+            " files are replaced atomically.",
+        ),
+        "convert": (
+            _run_convert,
+            "write tables of events, articles and sections",
+            "Write the tables events, articles, sections and errors to OUT (one file each,"
+            " e.g. OUT/events.parquet). Files that fail are listed on standard error and in"
+            " the errors table; the others are converted.",
+        ),
+        "links": (
+            _run_links,
+            "report related links that point at no event file",
+            "Resolve every related link of every event to an event file of the corpus (the"
+            " day in a link need not be zero-padded) and print the dangling ones.",
+        ),
+    }
+    subs = {}
+    for name, (run, summary, description) in specs.items():
+        subs[name] = commands.add_parser(name, help=summary, description=description)
+        _walk_options(subs[name], progress=name != "parse")
+        subs[name].set_defaults(run=run)
+    parse, check, fmt, convert, links = subs.values()
     parse.add_argument("--jsonl", action="store_true", help="one compact JSON object per line")
-    parse.add_argument("--lenient", action="store_true", help="keep lines that break the format")
-    parse.add_argument(
-        "--with-file", action="store_true", help="add the file's path to each object ('file')"
-    )
-    parse.set_defaults(run=_run_parse)
-
-    check = commands.add_parser(
-        "check",
-        help="validate files, with compiler-style errors",
-        description="Parse every file strictly and print FILE:LINE:COL: message for each one"
-        " that breaks the format, then a count on standard error.",
-    )
-    _walk_options(check)
+    parse.add_argument("--with-file", action="store_true", help="add each file's path ('file')")
     check.add_argument("--show-source", action="store_true", help="show the offending line too")
-    check.set_defaults(run=_run_check)
-
-    fmt = commands.add_parser(
-        "fmt",
-        help="rewrite files in the canonical layout",
-        description="Rewrite files in the canonical layout (LF line ends, no byte order mark,"
-        " no stray spaces or blank lines). Files that do not parse are reported and never"
-        " touched; files are replaced atomically.",
-    )
-    _walk_options(fmt)
-    fmt.add_argument(
-        "--check", action="store_true", help="write nothing; exit 1 if a file would change"
-    )
-    fmt.add_argument(
-        "--diff", action="store_true", help="write nothing; print unified diffs, exit 1 if any"
-    )
-    fmt.set_defaults(run=_run_fmt)
-
-    convert = commands.add_parser(
-        "convert",
-        help="write tables of events, articles and sections",
-        description="Write the tables events, articles, sections and errors to OUT (one"
-        " file each, e.g. OUT/events.parquet). Files that fail are listed on standard"
-        " error and in the errors table; the others are converted.",
-    )
-    _walk_options(convert)
+    fmt.add_argument("--check", action="store_true", help="write nothing; exit 1 on a change")
+    fmt.add_argument("--diff", action="store_true", help="write nothing; print unified diffs")
     convert.add_argument("--to", choices=sorted(FORMATS), required=True, help="output format")
     convert.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder")
-    convert.add_argument("--lenient", action="store_true", help="keep lines that break the format")
-    convert.set_defaults(run=_run_convert)
-
-    links = commands.add_parser(
-        "links",
-        help="report related links that point at no event file",
-        description="Resolve every related link of every event to an event file of the"
-        " corpus (the day in a link need not be zero-padded) and print the dangling ones.",
-    )
-    _walk_options(links)
     links.add_argument("--all", action="store_true", help="print resolved links too")
-    links.add_argument("--lenient", action="store_true", help="keep lines that break the format")
-    links.set_defaults(run=_run_links)
+    for lenient in (parse, convert, links):
+        lenient.add_argument(
+            "--lenient", action="store_true", help="keep lines that break the format"
+        )
     return parser
 
 

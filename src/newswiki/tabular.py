@@ -33,7 +33,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, TypeVar
 
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
@@ -490,7 +490,30 @@ def spark_schema(table: str) -> str:
 # -- writers ----------------------------------------------------------------------------------
 
 
-class TableWriter:
+_W = TypeVar("_W", bound="_Committing")
+
+
+class _Committing:
+    """``with`` support for writers: :meth:`close` when the block ends, :meth:`abort` when it
+    raises, so a failed run leaves no half-written file in place."""
+
+    def __enter__(self: _W) -> _W:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abort()
+
+    def close(self) -> None:  # pragma: no cover - every writer defines it
+        raise NotImplementedError
+
+    def abort(self) -> None:  # pragma: no cover - every writer defines it
+        raise NotImplementedError
+
+
+class TableWriter(_Committing):
     """Write the rows of one table to a Parquet or JSON Lines file, atomically.
 
     Rows go to a hidden temporary file beside ``path``; :meth:`close` moves it into place
@@ -531,15 +554,6 @@ class TableWriter:
             self._schema = schema(table)  # fails early without pyarrow
         self._target = _AtomicFile(self.path)
         self._file = self._target.file
-
-    def __enter__(self) -> TableWriter:
-        return self
-
-    def __exit__(self, kind: object, *_: object) -> None:
-        if kind is None:
-            self.close()
-        else:
-            self.abort()
 
     def write(self, table_rows: Iterable[Row]) -> None:
         """Add rows (dicts as :func:`event_row` and its siblings make them)."""
@@ -662,7 +676,7 @@ class _AtomicFile:
             os.unlink(self.temporary)
 
 
-class DatasetWriter:
+class DatasetWriter(_Committing):
     """Write documents to a folder of tables: ``events``, ``articles``, ``sections`` and
     ``errors``, each one Parquet or JSON Lines file (``OUT/events.parquet`` ...).
 
@@ -702,15 +716,6 @@ class DatasetWriter:
     def paths(self) -> dict[str, str]:
         """The file of each table."""
         return {table: writer.path for table, writer in self.writers.items()}
-
-    def __enter__(self) -> DatasetWriter:
-        return self
-
-    def __exit__(self, kind: object, *_: object) -> None:
-        if kind is None:
-            self.close()
-        else:
-            self.abort()
 
     def add(self, path: str | os.PathLike[str], document: Document) -> None:
         """Add the rows of the document read from ``path`` (see :func:`rows`)."""
