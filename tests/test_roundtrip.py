@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -148,17 +149,24 @@ def test_dicts_round_trip_and_are_json(pair: tuple[Any, str]) -> None:
 _HEADING = re.compile(r"(={2,6})[ \t]*(.*?)[ \t]*\1[ \t]*\Z")
 
 
+def _preorder(
+    sections: tuple[newswiki.Section, ...], path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], newswiki.Section]]:
+    for section in sections:
+        here = (*path, section.title)
+        yield here, section
+        yield from _preorder(section.subsections, here)
+
+
 @given(nws.texts_of(nws.articles()))
 def test_section_tree_and_flat_walk_agree(pair: tuple[Any, str]) -> None:
     article = newswiki.loads(pair[1])
     assert isinstance(article, newswiki.Article)
     walked = list(article.walk())
+    assert [(p, id(s)) for p, s in walked] == [(p, id(s)) for p, s in _preorder(article.sections)]
     lines = pair[1].lstrip("\ufeff").replace("\r\n", "\n").split("\n")
     headings = [m.groups() for m in map(_HEADING.match, lines) if m]
     assert [("=" * s.level, s.title) for _, s in walked] == headings
-    by_path = dict(walked)
     for path, section in walked:
-        if len(path) > 1:
-            assert section in by_path[path[:-1]].subsections
-            assert section.level > by_path[path[:-1]].level
+        assert all(child.level > section.level for child in section.subsections)
         assert article.section(*path).title == section.title

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from lark import Token, Transformer
@@ -91,9 +92,16 @@ class _Builder(Transformer[Token, Any]):
         self.document = DocumentLayout()
 
     def groups(self, token: Token) -> tuple[Any, ...]:
+        """The groups of a one-line token, read with its terminal's own pattern."""
         match = self.patterns[token.type].match(token)
         assert match is not None, token.type  # the lexer matched this very pattern
         return match.groups()
+
+    def parts(self, terminal: str, tokens: list[Token]) -> Iterator[re.Match[str]]:
+        """The lines (or blocks) of coarse tokens, one match of ``terminal`` each."""
+        finditer = self.patterns[terminal].finditer
+        for token in tokens:
+            yield from finditer(token)
 
 
 class EventBuilder(_Builder):
@@ -101,19 +109,19 @@ class EventBuilder(_Builder):
 
     def sources(self, children: list[Token]) -> tuple[Any, ...]:
         built = []
-        for index, token in enumerate(children[1:]):
-            gap, number, raw, url, end = self.groups(token)
+        for index, match in enumerate(self.parts("SOURCE_ITEM", children[1:])):
+            gap, number, raw, url, end = match.groups()
             name = raw.strip(_PADDING)
             spelled = raw == name and not end and number == str(index + 1)
-            text = None if spelled else token[len(gap) : -1]
+            text = None if spelled else match.group()[len(gap) : -1]
             layout = line_layout(gap, NO_GAP if index else ONE_BLANK, text, (name, url))
             built.append(Source(name, url, layout))
         return ("sources", children[0], tuple(built))
 
     def related(self, children: list[Token]) -> tuple[Any, ...]:
         built = []
-        for index, token in enumerate(children[1:]):
-            gap, number, raw, path, context, end = self.groups(token)
+        for index, match in enumerate(self.parts("RELATED_ITEM", children[1:])):
+            gap, number, raw, path, context, end = match.groups()
             title = raw.strip(_PADDING)
             tags = read_tags(context) if context is not None else ()
             spelled = (
@@ -122,7 +130,7 @@ class EventBuilder(_Builder):
                 and number == str(index + 1)
                 and (context == canonical_tags(tags) if tags else context is None)
             )
-            text = None if spelled else token[len(gap) : -1]
+            text = None if spelled else match.group()[len(gap) : -1]
             layout = line_layout(gap, NO_GAP if index else ONE_BLANK, text, (title, path, tags))
             built.append(RelatedEvent(title=title, path=path, context=tags, layout=layout))
         return ("related", children[0], tuple(built))
@@ -167,10 +175,11 @@ class EventBuilder(_Builder):
                     canonical_gap = ONE_BLANK if has_sources else TWO_BLANKS
                     related_header = self._header(header, canonical_gap, not items)
                     related = items
-            elif child.type == "PARAGRAPH":
-                gap, lines = self.groups(child)
-                gaps.append(gap)
-                body.append(lines[:-1])
+            elif child.type == "PARAGRAPHS":
+                for match in self.parts("PARAGRAPH", [child]):
+                    gap, lines = match.groups()
+                    gaps.append(gap)
+                    body.append(lines[:-1])
             else:  # END_GAP
                 end_gap = str(child)
 
@@ -191,6 +200,15 @@ class EventBuilder(_Builder):
             related=related,
             layout=layout,
         )
+
+
+def _heading(line: str) -> tuple[int, str, str | None]:
+    """Level, title and (when not canonical) spelling of a heading line the lexer matched."""
+    core = line.rstrip(" \t\r")
+    level = len(core) - len(core.lstrip("="))
+    title = core[level:-level].strip(_PADDING)
+    canonical = len(core) == len(line) and len(title) == len(core) - 2 * level
+    return level, title, None if canonical else line
 
 
 class _OpenSection:
@@ -228,17 +246,30 @@ class ArticleBuilder(_Builder):
 
     def infobox(self, children: list[Token]) -> tuple[Any, ...]:
         fields = []
-        for token in children[1:]:
-            raw_key, raw_value, end = self.groups(token)
+        for match in self.parts("FIELD", children[1:]):
+            raw_key, raw_value, end = match.groups()
             key = raw_key.strip(_PADDING)
             value = (raw_value or "").strip(_PADDING)
             spelled = (
                 raw_key == key and not end and (raw_value == value if value else raw_value is None)
             )
-            text = None if spelled else token[:-1]
+            text = None if spelled else match.group()[:-1]
             layout = None if text is None else LineLayout(text=text, reads_as=(key, value))
             fields.append(InfoboxField(key, value, layout))
         return ("infobox", children[0], tuple(fields))
+
+    def _body(self, token: Token) -> Iterator[tuple[str, str, bool]]:
+        """``(text, gap, is_heading)`` for each block and heading of a BODY token."""
+        block, heading = self.patterns["BLOCK"].match, self.patterns["HEADING"].match
+        position = 0
+        while position < len(token):
+            match = block(token, position)
+            is_heading = match is None
+            if match is None:
+                match = heading(token, position)
+                assert match is not None  # the lexer matched BODY, made of the two
+            yield match.group(), match.group(1), is_heading
+            position = match.end()
 
     def _list(self, lines: str) -> BulletList:
         items = []
@@ -278,35 +309,29 @@ class ArticleBuilder(_Builder):
             if kind == "END_GAP":
                 end_gap = str(child)
                 continue
-            groups = self.groups(child)
-            gap = groups[0]
-            canonical_gap = NO_GAP if previous in ("heading", "infobox end") else ONE_BLANK
-            if kind == "HEADING":
-                # Lark orders the H2..H6 alternatives its own way: count the marks instead.
-                lead_pad, heading, trail_pad = (g for g in groups[1:-1] if g is not None)
-                line = child[len(gap) :]
-                level = len(line) - len(line.lstrip("="))
-                spelled = not (lead_pad or trail_pad or groups[-1])
-                layout = line_layout(
-                    gap, canonical_gap, None if spelled else child[len(gap) : -1], (level, heading)
-                )
-                while stack and stack[-1].level >= level:
-                    closed = stack.pop().close()
-                    (stack[-1].subsections if stack else top).append(closed)
-                stack.append(_OpenSection(level, heading, layout))
-                previous = "heading"
-                continue
-            block: Block = groups[1][:-1] if kind == "PARAGRAPH" else self._list(groups[1])
-            if stack:
-                section = stack[-1]
-                section.blocks.append(block)
-                section.gaps.append(gap)
-                section.canonical_gaps.append(canonical_gap)
-            else:
-                lead.append(block)
-                lead_gaps.append(gap)
-                lead_canonical.append(canonical_gap)
-            previous = "block"
+            for part, gap, heading in self._body(child):
+                canonical_gap = NO_GAP if previous in ("heading", "infobox end") else ONE_BLANK
+                if heading:
+                    level, heading_title, spelling = _heading(part[len(gap) : -1])
+                    layout = line_layout(gap, canonical_gap, spelling, (level, heading_title))
+                    while stack and stack[-1].level >= level:
+                        closed = stack.pop().close()
+                        (stack[-1].subsections if stack else top).append(closed)
+                    stack.append(_OpenSection(level, heading_title, layout))
+                    previous = "heading"
+                    continue
+                lines = part[len(gap) :]
+                block = self._list(lines) if lines[:2] in ("- ", "* ") else lines[:-1]
+                if stack:
+                    open_section = stack[-1]
+                    open_section.blocks.append(block)
+                    open_section.gaps.append(gap)
+                    open_section.canonical_gaps.append(canonical_gap)
+                else:
+                    lead.append(block)
+                    lead_gaps.append(gap)
+                    lead_canonical.append(canonical_gap)
+                previous = "block"
         while stack:
             closed = stack.pop().close()
             (stack[-1].subsections if stack else top).append(closed)

@@ -38,5 +38,11 @@ def build_parser(
 
 
 def terminal_patterns(parser: lark.Lark) -> dict[str, re.Pattern[str]]:
-    """Each terminal of ``parser`` compiled on its own, to read the groups of its tokens."""
-    return {t.name: re.compile(t.pattern.to_regexp()) for t in parser.terminals}
+    """Every terminal the grammar defines, compiled on its own to read the groups of its text.
+
+    This includes the one-line terminals that the coarse tokens are made of (``SOURCE_ITEM``
+    inside ``SOURCE_ITEMS``): the rules do not use them, so Lark's lexer leaves them out.
+    """
+    names = {name for name, _ in parser.grammar.term_defs}
+    terminals, _, _ = parser.grammar.compile(parser.options.start, names)
+    return {t.name: re.compile(t.pattern.to_regexp()) for t in terminals}

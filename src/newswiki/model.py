@@ -436,22 +436,16 @@ class Article:
             yield from section.walk()
 
     def section(self, *path: str) -> Section:
-        """The section at ``path``: the first title is looked for at any depth (first in file
-        order), each further title among the subsections of the one before.
+        """The first section, in file order, whose titles from the top end with ``path``.
 
-        Raises :class:`KeyError` when there is no such section.
+        ``article.section("Shootings")`` finds a section at any depth;
+        ``article.section("Shootings", "Initial shootings")`` one whose parent is
+        ``Shootings``.  Raises :class:`KeyError` when there is none.
         """
-        if not path:
-            raise KeyError(path)
-        for found, section in self.walk():
-            if found[-1] != path[0]:
-                continue
-            for title in path[1:]:
-                section = next((s for s in section.subsections if s.title == title), None)  # type: ignore[assignment]
-                if section is None:
-                    break
-            else:
-                return section
+        if path:
+            for found, section in self.walk():
+                if found[-len(path) :] == path:
+                    return section
         raise KeyError(path)
 
     @property
