@@ -1,0 +1,375 @@
+"""Throughput of newswiki against its peers, and how its cost grows with input size.
+
+Issue 7 and issue 4: parses a generated mixed corpus (thousands of realistic events and
+articles) with ``newswiki.loads`` and with the peers (markdown-it-py's ``MarkdownIt().parse``
+for events, mwparserfromhell's ``parse`` for articles), writes the objects back with
+``newswiki.dumps``, all round-robin in one process, and prints MB/s, documents/s and the ratios
+the issues set as targets.  Then it climbs the size ladder (10 KB to 10 MB, plus an event with
+100,000 related items) and prints the time per MB of each step and the ratio of the 10 MB step
+to the 1 MB one.
+
+It prints; it asserts nothing about time.  Run from the repository root::
+
+    python benchmarks/bench_speed.py            # the full run, a few minutes
+    python benchmarks/bench_speed.py --quick    # a tiny corpus in seconds (CI smoke run)
+
+The peers come from the ``bench`` extra (``pip install -e '.[bench]'``); a missing peer is
+reported and its rows are left out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+
+import corpus
+import harness
+
+import newswiki
+
+__all__ = ["Contender", "Step", "ladder", "main", "peers", "ratios", "throughput"]
+
+#: Targets of issue 7: (numerator, denominator, at least).
+TARGETS: tuple[tuple[str, str, float], ...] = (
+    ("newswiki loads, events", "markdown-it-py parse, events", 6.0),
+    ("newswiki loads, articles", "mwparserfromhell parse, articles", 1.0),
+    ("newswiki dumps, events", "newswiki loads, events", 3.0),
+    ("newswiki dumps, articles", "newswiki loads, articles", 3.0),
+)
+#: Issue 4: the 10 MB step may cost at most this many times the 1 MB step, per MB.
+LINEAR_LIMIT = 1.5
+RELATED_ITEMS = 100_000
+#: Slices of the corpus the contenders take turns on within a round.
+PARTS = 25
+
+
+@dataclass
+class Contender:
+    """One thing timed over a list of inputs: its name, the function and its inputs."""
+
+    name: str
+    function: Callable[[object], object]
+    inputs: Sequence[object]
+    megabytes: float
+    seconds: list[float] = field(default_factory=list)
+
+    def run(self, part: int = 0, parts: int = 1) -> float:
+        """Call the function once on each input of slice ``part`` of ``parts``; return the
+        seconds it took."""
+        function = self.function
+        count = len(self.inputs)
+        inputs = self.inputs[part * count // parts : (part + 1) * count // parts]
+        start = time.perf_counter()
+        for item in inputs:
+            function(item)
+        return time.perf_counter() - start
+
+    @property
+    def median(self) -> float:
+        """The median seconds of one pass over the inputs."""
+        return harness.median(self.seconds)
+
+
+def peers() -> dict[str, Callable[[str], object] | None]:
+    """The peers' parse functions, ``None`` for a peer that is not installed."""
+    found: dict[str, Callable[[str], object] | None] = {}
+    try:
+        from markdown_it import MarkdownIt
+
+        found["markdown-it-py"] = MarkdownIt().parse
+    except ImportError:
+        found["markdown-it-py"] = None
+    try:
+        import mwparserfromhell
+
+        found["mwparserfromhell"] = mwparserfromhell.parse
+    except ImportError:
+        found["mwparserfromhell"] = None
+    return found
+
+
+def throughput(events: list[str], articles: list[str], rounds: int) -> list[Contender]:
+    """Time newswiki and the peers over the corpus, round-robin, ``rounds`` times.
+
+    Each round runs every contender once over all its inputs, taking turns slice by slice
+    (:data:`PARTS` slices, in an order rotated from slice to slice), so a slow patch of a
+    shared machine is spread over all of them.
+    """
+    event_mb = sum(map(corpus.utf8_size, events)) / harness.MB
+    article_mb = sum(map(corpus.utf8_size, articles)) / harness.MB
+    # Every document is checked once, outside the timing: parsed, and written back exactly.
+    event_objects = [newswiki.loads(text) for text in events]
+    article_objects = [newswiki.loads(text) for text in articles]
+    for text, obj in zip(events + articles, event_objects + article_objects, strict=True):
+        if newswiki.dumps(obj) != text:
+            raise AssertionError("the corpus does not round-trip")
+    contenders = [
+        Contender("newswiki loads, events", newswiki.loads, events, event_mb),
+        Contender("newswiki loads, articles", newswiki.loads, articles, article_mb),
+        Contender("newswiki dumps, events", newswiki.dumps, event_objects, event_mb),
+        Contender("newswiki dumps, articles", newswiki.dumps, article_objects, article_mb),
+    ]
+    found = peers()
+    if found["markdown-it-py"] is not None:
+        contenders.append(
+            Contender("markdown-it-py parse, events", found["markdown-it-py"], events, event_mb)
+        )
+    if found["mwparserfromhell"] is not None:
+        contenders.append(
+            Contender(
+                "mwparserfromhell parse, articles", found["mwparserfromhell"], articles, article_mb
+            )
+        )
+    for contender in contenders:
+        contender.run()  # warm-up: caches, lazily built parsers
+    parts = min(PARTS, len(events), len(articles))
+    for round_number in range(rounds):
+        gc.collect()
+        totals = dict.fromkeys((c.name for c in contenders), 0.0)
+        # Round-robin in small slices, so a burst of load from a neighbour on a shared
+        # machine falls on every contender alike, not on whichever ran at the time.
+        for part in range(parts):
+            shift = (round_number + part) % len(contenders)
+            for contender in contenders[shift:] + contenders[:shift]:
+                totals[contender.name] += contender.run(part, parts)
+        for contender in contenders:
+            contender.seconds.append(totals[contender.name])
+    return contenders
+
+
+def ratios(contenders: list[Contender]) -> list[tuple[str, float, float]]:
+    """The target ratios of issue 7 that can be computed: (name, measured, target).
+
+    A ratio of speeds on the same inputs is the inverse ratio of times; it is taken round by
+    round (both sides measured minutes apart at most) and the median of the rounds reported.
+    """
+    by_name = {c.name: c for c in contenders}
+    measured = []
+    for fast, slow, target in TARGETS:
+        if fast in by_name and slow in by_name:
+            per_round = [
+                s / f for f, s in zip(by_name[fast].seconds, by_name[slow].seconds, strict=True)
+            ]
+            measured.append((f"{fast} / {slow}", harness.median(per_round), target))
+    return measured
+
+
+def print_throughput(contenders: list[Contender]) -> None:
+    """Print MB/s and documents/s of every contender, then the ratios against the targets."""
+    rows = []
+    for contender in contenders:
+        seconds = contender.median
+        count = len(contender.inputs)
+        rows.append(
+            [
+                contender.name,
+                f"{contender.megabytes / seconds:.2f}",
+                f"{count / seconds:,.0f}",
+                f"{seconds:.3f}",
+                f"{min(contender.seconds):.3f}",
+            ]
+        )
+    harness.print_table(["contender", "MB/s", "docs/s", "median s", "best s"], rows)
+    print()
+    rows = [
+        [name, f"{value:.2f}x", f">= {target:g}x", "met" if value >= target else "MISSED"]
+        for name, value, target in ratios(contenders)
+    ]
+    harness.print_table(
+        ["ratio of speeds (same inputs, per round)", "measured", "target", ""], rows
+    )
+    missing = [name for name, function in peers().items() if function is None]
+    for name in missing:
+        print(f"({name} is not installed: pip install -e '.[bench]' to compare with it)")
+
+
+@dataclass
+class Step:
+    """One rung of the ladder: what the timed function is called with, and its size."""
+
+    label: str
+    argument: object
+    megabytes: float
+    repeats: int = 1
+    seconds: list[float] = field(default_factory=list)
+    skipped: str = ""
+
+    def ms_per_mb(self, best: bool = False) -> float:
+        """Median (or ``best``: lowest) milliseconds per MB."""
+        seconds = min(self.seconds) if best else harness.median(self.seconds)
+        return 1000 * seconds / self.megabytes
+
+
+def size_label(size: int) -> str:
+    """``10 KB``, ``1 MB``: the label of a ladder size."""
+    return f"{size // harness.MB} MB" if size >= harness.MB else f"{size // 1000} KB"
+
+
+def ladder(
+    steps: list[Step],
+    function: Callable[[object], object],
+    rounds: int,
+    budget: float,
+    min_time: float = 0.2,
+) -> list[Step]:
+    """Time ``function`` on each step's argument, round-robin over the steps, ``rounds`` times.
+
+    Small steps are repeated to last about ``min_time`` seconds per measurement.  A step whose
+    projected time (the step before it, scaled by the growth seen between the two steps before
+    it, times ``rounds``) exceeds ``budget`` seconds is skipped and says so; that only happens
+    when the cost is far from linear.
+    """
+    previous: Step | None = None
+    growth = 1.0  # how time grows with size: 1 is linear, 2 quadratic
+    for index, step in enumerate(steps):
+        if previous is not None and previous.skipped:
+            step.skipped = previous.skipped
+        elif previous is not None:
+            if index >= 2 and steps[index - 2].seconds:
+                before = steps[index - 2]
+                growth = max(
+                    1.0,
+                    math.log(previous.seconds[0] / before.seconds[0])
+                    / math.log(previous.megabytes / before.megabytes),
+                )
+            scale = (step.megabytes / previous.megabytes) ** growth
+            projected = previous.seconds[0] * scale * rounds
+            if projected > budget:
+                step.skipped = f"skipped: projected {projected:.0f} s > budget {budget:.0f} s"
+        if not step.skipped:
+            call = partial(function, step.argument)
+            step.repeats, once = harness.calibrate(call, min_time)
+            step.seconds.append(once if step.repeats == 1 else harness.timed(call, step.repeats))
+        previous = step
+    for _ in range(rounds - 1):
+        for step in steps:
+            if not step.skipped:
+                step.seconds.append(harness.timed(partial(function, step.argument), step.repeats))
+    for step in steps:
+        step.argument = None  # the results keep the figures, not the documents
+    return steps
+
+
+def print_ladder(results: list[tuple[str, list[Step]]], base: str, top: str) -> None:
+    """Print ms/MB of every step and the ratio ``top`` / ``base`` per kind."""
+    labels = list(dict.fromkeys(step.label for _, steps in results for step in steps))
+    rows = []
+    for name, steps in results:
+        by_label = {step.label: step for step in steps}
+        row = [name]
+        for label in labels:
+            step = by_label.get(label)
+            if step is None:
+                row.append("")
+            else:
+                row.append("skipped" if step.skipped else f"{step.ms_per_mb():.0f}")
+        low, high = by_label.get(base), by_label.get(top)
+        if low and high and low.seconds and high.seconds:
+            ratio = high.ms_per_mb() / low.ms_per_mb()
+            row.append(f"{ratio:.2f} {'met' if ratio < LINEAR_LIMIT else 'MISSED'}")
+            row.append(f"{high.ms_per_mb(best=True) / low.ms_per_mb(best=True):.2f}")
+        else:
+            row += ["n/a", "n/a"]
+        rows.append(row)
+    header = [
+        "ms per MB (median)",
+        *labels,
+        f"{top} / {base} (< {LINEAR_LIMIT:g})",
+        "same, best rounds",
+    ]
+    harness.print_table(header, rows)
+    for name, steps in results:
+        base_step = next((s for s in steps if s.label == base), None)
+        for step in steps:
+            if step.skipped:
+                print(f"- {name}, {step.label}: {step.skipped}")
+            elif step.label.endswith("items") and base_step is not None and base_step.seconds:
+                print(
+                    f"- {name}, {step.label} ({step.megabytes:.1f} MB):"
+                    f" {step.ms_per_mb():.0f} ms/MB,"
+                    f" {step.ms_per_mb() / base_step.ms_per_mb():.2f} x the {base} step"
+                )
+
+
+def ladder_runs(args: argparse.Namespace) -> tuple[list[tuple[str, list[Step]]], str, str]:
+    """Make every ladder document, check it round-trips, and time loads (and dumps for the
+    article and event ladders).  Returns the results and the labels of the ratio's steps."""
+    sizes = [size for size in corpus.LADDER if size <= args.max_size]
+    generator = corpus.Generator(args.seed)
+    results: list[tuple[str, list[Step]]] = []
+    for name, make in corpus.LADDER_KINDS.items():
+        texts = [(size_label(size), make(generator, size)) for size in sizes]
+        if name == corpus.EVENT_LADDER:
+            texts.append((f"{args.related:,} items", generator.event_with_related(args.related)))
+        load = partial(newswiki.loads, strict=name not in corpus.LENIENT_KINDS)
+        megabytes = [corpus.utf8_size(text) / harness.MB for _, text in texts]
+        # Only the texts are alive while loads is timed: objects held from other steps would
+        # make every full garbage collection during the parse slower.
+        steps = [Step(label, text, mb) for (label, text), mb in zip(texts, megabytes, strict=True)]
+        steps = ladder(steps, load, args.ladder_rounds, args.budget, args.min_time)
+        results.append((f"loads, {name}", steps))
+        objects = [load(text) for _, text in texts]
+        for (_, text), obj in zip(texts, objects, strict=True):
+            if newswiki.dumps(obj) != text:
+                raise AssertionError(f"the {name} ladder does not round-trip")
+        if name in corpus.WRITE_LADDERS:
+            written = zip(texts, objects, megabytes, strict=True)
+            steps = [Step(label, obj, mb) for (label, _), obj, mb in written]
+            steps = ladder(steps, newswiki.dumps, args.ladder_rounds, args.budget, args.min_time)
+            results.append((f"dumps, {name}", steps))
+        del texts, objects
+    top = size_label(sizes[-1])
+    base = size_label(sizes[-2]) if len(sizes) > 1 else top
+    return results, base, top
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line: sizes and rounds, or ``--quick`` for a smoke run."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=1500, help="events in the corpus")
+    parser.add_argument("--articles", type=int, default=500, help="articles in the corpus")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of the corpus run")
+    parser.add_argument("--ladder-rounds", type=int, default=3, help="rounds of the ladder")
+    parser.add_argument("--max-size", type=int, default=corpus.LADDER[-1], help="top of ladder")
+    parser.add_argument("--related", type=int, default=RELATED_ITEMS, help="the big event's items")
+    parser.add_argument("--budget", type=float, default=60.0, help="seconds one step may take")
+    parser.add_argument("--min-time", type=float, default=0.2, help="seconds per measurement")
+    quick = {
+        "events": 40,
+        "articles": 15,
+        "rounds": 2,
+        "ladder_rounds": 2,
+        "max_size": 100_000,
+        "related": 1_000,
+        "budget": 10.0,
+        "min_time": 0.01,
+    }
+    return harness.command_line(parser, argv, quick)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the corpus round-robin, then the ladder, and print both reports."""
+    args = parse_args(argv)
+    print(f"# Speed benchmark: {harness.subject()}\n\n{harness.machine()}")
+    events, articles = corpus.mixed_corpus(args.events, args.articles, args.seed)
+    contenders = throughput(events, articles, args.rounds)
+    print(
+        f"\n## Corpus: {len(events)} events, {len(articles)} articles;"
+        f" {args.rounds} rounds round-robin, medians\n"
+    )
+    print_throughput(contenders)
+    results, base, top = ladder_runs(args)
+    print(
+        f"\n## Size ladder: {args.ladder_rounds} rounds round-robin over the steps, medians"
+        " (1 MB = 10^6 bytes of UTF-8)\n"
+    )
+    print_ladder(results, base, top)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""Smoke runs of the benchmark scripts, so they never rot (no timing is asserted).
+
+Each script runs with ``--quick`` in a fresh interpreter, as CI and users run it, and must
+print every row of its report.  The corpus generator must make valid documents: each one
+parses and is written back byte for byte.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import newswiki
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _corpus() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("newswiki_bench_corpus", BENCHMARKS / "corpus.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+corpus = _corpus()
+
+
+def _run(script: str, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), "--quick", *args],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def _rows(output: str) -> dict[str, list[str]]:
+    """The table rows of a report, by their first cell."""
+    rows = {}
+    for line in output.splitlines():
+        if line.startswith("| ") and not line.startswith("|-"):
+            cells = [cell.strip() for cell in line.strip("|").split("|")]
+            rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_corpus_is_valid_and_round_trips() -> None:
+    events, articles = corpus.mixed_corpus(30, 15, seed=3)
+    for text in events + articles:
+        obj = newswiki.loads(text)
+        assert newswiki.dumps(obj) == text
+    assert all(isinstance(newswiki.loads(text), newswiki.Event) for text in events)
+    assert all(isinstance(newswiki.loads(text), newswiki.Article) for text in articles)
+    related = [len(newswiki.loads(text).related) for text in events]
+    assert min(related) >= 5
+    assert max(related) <= 15
+    sections = [len(newswiki.loads(text).sections) for text in articles]
+    assert min(sections) >= 5
+    assert max(sections) <= 20
+
+
+@pytest.mark.parametrize("kind", list(corpus.LADDER_KINDS))
+def test_ladder_documents_are_valid_and_round_trip(kind: str) -> None:
+    generator = corpus.Generator(seed=5)
+    text = corpus.LADDER_KINDS[kind](generator, 20_000)
+    assert corpus.utf8_size(text) >= 20_000
+    strict = kind not in corpus.LENIENT_KINDS
+    obj = newswiki.loads(text, strict=strict)
+    assert newswiki.dumps(obj) == text
+    if strict:
+        assert not obj.unparsed
+    else:
+        assert obj.unparsed
+        assert isinstance(obj, newswiki.Article)
+        with pytest.raises(newswiki.ParseError):
+            newswiki.loads(text)
+
+
+def test_event_with_related_items() -> None:
+    text = corpus.Generator(seed=1).event_with_related(300)
+    event = newswiki.loads(text)
+    assert len(event.related) == 300
+    assert newswiki.dumps(event) == text
+
+
+def _has_rows(output: str, names: list[str]) -> dict[str, list[str]]:
+    """The rows of ``output``, after checking that every one of ``names`` is there."""
+    rows = _rows(output)
+    missing = [name for name in names if name not in rows]
+    assert not missing, f"missing rows {missing} in:\n{output}"
+    return rows
+
+
+def test_bench_speed_quick() -> None:
+    output = _run("bench_speed.py")
+    loads = ["newswiki loads, events", "newswiki loads, articles"]
+    dumps = ["newswiki dumps, events", "newswiki dumps, articles"]
+    ladder = [f"loads, {kind}" for kind in corpus.LADDER_KINDS] + ["dumps, article"]
+    ratios = ["newswiki dumps, events / newswiki loads, events"]
+    rows = _has_rows(output, loads + dumps + ladder + ratios)
+    assert all(float(rows[name][0]) > 0 for name in loads + dumps)  # MB/s
+    peers = {
+        "markdown-it-py parse, events": "markdown_it",
+        "mwparserfromhell parse, articles": "mwparserfromhell",
+    }
+    for name, module in peers.items():
+        assert (name in rows) == (importlib.util.find_spec(module) is not None), output
+    assert "100 KB / 10 KB (< 1.5)" in output
+    assert "1,000 items" in output
+
+
+def test_bench_footprint_quick() -> None:
+    output = _run("bench_footprint.py")
+    starts = ["import lark", "import newswiki", "import newswiki; loads(event sample)"]
+    memory = ["loads, article", "loads, event (related items)", "loads, broken lines (lenient)"]
+    rows = _has_rows(output, [*starts, "import newswiki; loads(article sample)", *memory])
+    assert all(rows[name][-2].endswith("x") for name in memory)  # peak / input
+
+
+def test_profile_hotspots_quick() -> None:
+    output = _run("profile_hotspots.py")
+    _has_rows(output, ["newswiki.loads", "Lark contextual lexer alone"])
+    assert output.count("## cProfile, dumps") == 2, output
