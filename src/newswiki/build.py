@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
+import attrs
 from lark import Token, Transformer
 
 from newswiki.layout import (
@@ -46,6 +47,36 @@ ONE_BLANK = "\n"
 TWO_BLANKS = "\n\n"
 
 
+T = TypeVar("T")
+
+
+def _unchecked(cls: type[T]) -> Callable[..., T]:
+    """A constructor for ``cls`` that takes every field in order and skips the validators.
+
+    The grammar already guarantees what the validators check, and they cost a third of
+    parsing; the tests check every parsed object against the validators all the same.
+    """
+    names = tuple(field.name for field in attrs.fields(cls))  # type: ignore[arg-type]
+    new, assign = object.__new__, object.__setattr__
+
+    def make(*values: object) -> T:
+        instance = new(cls)
+        for name, value in zip(names, values, strict=True):
+            assign(instance, name, value)
+        return instance
+
+    make.__name__ = f"unchecked_{cls.__name__}"
+    return make
+
+
+_Source = _unchecked(Source)
+_RelatedEvent = _unchecked(RelatedEvent)
+_InfoboxField = _unchecked(InfoboxField)
+_Section = _unchecked(Section)
+_BulletList = _unchecked(BulletList)
+_LineLayout = _unchecked(LineLayout)
+
+
 class BuildError(Exception):
     """A token that matched its terminal but holds an impossible value (a 30 February)."""
 
@@ -72,10 +103,8 @@ def line_layout(
     """Layout for a line: ``None`` when both its gap and its spelling (``text``) are canonical."""
     if gap == canonical_gap and text is None:
         return None
-    return LineLayout(
-        gap=None if gap == canonical_gap else gap,
-        text=text,
-        reads_as=reads_as if text is not None else (),
+    return _LineLayout(
+        None if gap == canonical_gap else gap, text, reads_as if text is not None else ()
     )
 
 
@@ -115,7 +144,7 @@ class EventBuilder(_Builder):
             spelled = raw == name and not end and number == str(index + 1)
             text = None if spelled else match.group()[len(gap) : -1]
             layout = line_layout(gap, NO_GAP if index else ONE_BLANK, text, (name, url))
-            built.append(Source(name, url, layout))
+            built.append(_Source(name, url, layout))
         return ("sources", children[0], tuple(built))
 
     def related(self, children: list[Token]) -> tuple[Any, ...]:
@@ -132,7 +161,7 @@ class EventBuilder(_Builder):
             )
             text = None if spelled else match.group()[len(gap) : -1]
             layout = line_layout(gap, NO_GAP if index else ONE_BLANK, text, (title, path, tags))
-            built.append(RelatedEvent(title=title, path=path, context=tags, layout=layout))
+            built.append(_RelatedEvent(title, path, tags, layout))
         return ("related", children[0], tuple(built))
 
     def _header(self, token: Token, canonical_gap: str, empty: bool) -> LineLayout | None:
@@ -232,13 +261,7 @@ class _OpenSection:
             if self.layout is None and blocks is None
             else SectionLayout(heading=self.layout, blocks=blocks)
         )
-        return Section(
-            title=self.title,
-            level=self.level,
-            blocks=tuple(self.blocks),
-            subsections=tuple(self.subsections),
-            layout=layout,
-        )
+        return _Section(self.title, self.level, tuple(self.blocks), tuple(self.subsections), layout)
 
 
 class ArticleBuilder(_Builder):
@@ -254,8 +277,8 @@ class ArticleBuilder(_Builder):
                 raw_key == key and not end and (raw_value == value if value else raw_value is None)
             )
             text = None if spelled else match.group()[:-1]
-            layout = None if text is None else LineLayout(text=text, reads_as=(key, value))
-            fields.append(InfoboxField(key, value, layout))
+            layout = None if text is None else _LineLayout(None, text, (key, value))
+            fields.append(_InfoboxField(key, value, layout))
         return ("infobox", children[0], tuple(fields))
 
     def _body(self, token: Token) -> Iterator[tuple[str, str, bool]]:
@@ -279,7 +302,7 @@ class ArticleBuilder(_Builder):
             items.append(item)
             spellings.append(None if line[0] == "-" and line[2:] == item else line)
         layout = ListLayout(spellings) if any(s is not None for s in spellings) else None
-        return BulletList(tuple(items), layout)
+        return _BulletList(tuple(items), layout)
 
     def start(self, children: list[Any]) -> Article:
         gap, content, end = self.groups(children[0])
