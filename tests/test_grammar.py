@@ -72,3 +72,10 @@ def test_strict_build_would_catch_the_one_deliberate_overlap() -> None:
     text = grammar_text("article").replace("INFOBOX_LINE.2:", "INFOBOX_LINE:")
     with pytest.raises(lark.exceptions.LexError, match="Collision"):
         lark.Lark(text, parser="lalr", strict=True)
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_every_terminal_has_words_for_error_messages(name: str) -> None:
+    from newswiki.parse import _EXPECTED_WORDS
+
+    assert {t.name for t in build_parser(name).terminals} <= set(_EXPECTED_WORDS)

@@ -7,7 +7,8 @@ write them back byte for byte.
 ('RT', 10)
 """
 
-from newswiki.convert import from_dict, to_dict
+from typing import TYPE_CHECKING, Any
+
 from newswiki.errors import DecodeError, ParseError
 from newswiki.layout import (
     ArticleLayout,
@@ -39,7 +40,20 @@ from newswiki.parse import load, loads, parse_article, parse_event
 from newswiki.text import fix_mojibake, slugify, split_topics, unescape_html
 from newswiki.write import dump, dumps
 
+if TYPE_CHECKING:
+    from newswiki.convert import from_dict, to_dict
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    # cattrs costs a third of the import time; load it on first use of to_dict/from_dict.
+    if name in ("to_dict", "from_dict"):
+        from newswiki import convert
+
+        return getattr(convert, name)
+    raise AttributeError(f"module 'newswiki' has no attribute {name!r}")
+
 
 __all__ = [
     "Article",

@@ -206,9 +206,9 @@ class EventBuilder(_Builder):
                     related = items
             elif child.type == "PARAGRAPHS":
                 for match in self.parts("PARAGRAPH", [child]):
-                    gap, lines = match.groups()
+                    gap = match.group(1)
                     gaps.append(gap)
-                    body.append(lines[:-1])
+                    body.append(match.group()[len(gap) : -1])
             else:  # END_GAP
                 end_gap = str(child)
 

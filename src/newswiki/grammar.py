@@ -30,11 +30,30 @@ def grammar_text(name: str) -> str:
     return repository.read_text(encoding="utf-8")
 
 
+class _UncheckedLark(lark.Lark):
+    """Lark without the terminal checks it runs at every construction.
+
+    With interegular installed, Lark compares every pair of terminals on each start, which
+    costs more than the rest of building the parser.  The test suite builds each grammar with
+    ``strict=True`` and runs those checks (and fails on any collision); a running program
+    need not repeat them.
+    """
+
+    def _build_parser(self) -> Any:
+        self.lexer_conf.skip_validation = True
+        return super()._build_parser()
+
+
 def build_parser(
-    name: str, transformer: lark.Transformer[Any, Any] | None = None, **options: object
+    name: str, transformer: lark.Transformer[Any, Any] | None = None, *, strict: bool = False
 ) -> lark.Lark:
-    """An LALR parser for ``name``; with ``transformer``, it builds objects while it parses."""
-    return lark.Lark(grammar_text(name), parser="lalr", transformer=transformer, **options)
+    """An LALR parser for ``name``; with ``transformer``, it builds objects while it parses.
+
+    ``strict=True`` makes Lark check the grammar for terminal collisions (it needs
+    ``lark[interegular]``); the default skips the checks, which the tests run.
+    """
+    cls = lark.Lark if strict else _UncheckedLark
+    return cls(grammar_text(name), parser="lalr", transformer=transformer, strict=strict)
 
 
 def terminal_patterns(parser: lark.Lark) -> dict[str, re.Pattern[str]]:

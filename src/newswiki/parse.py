@@ -25,22 +25,25 @@ _FORMAT_WORDS = {
     "article": "an article's title line `= TITLE =`",
 }
 # What each terminal means to someone who writes these files (never Lark's own names).
-_EXPECTED_WORDS = {
-    "DATE_LINE": "a date line `### [YYYY-MM-DD](PATH)`",
-    "HEADLINE": "a headline `# TEXT`",
-    "TITLE_LINE": "a title line `= TITLE =`",
-    "INFOBOX_LINE": "an `Infobox` line",
-    "FIELD_LINE": "an infobox field `- KEY: VALUE`",
-    "INFOBOX_END": "a blank line closing the infobox",
-    "PARAGRAPH": "a paragraph",
-    "LIST": "a list item `- TEXT`",
-    "HEADING": "a heading `==TITLE==` (2 to 6 `=` on both sides)",
-    "SOURCE_HEADER": "a `### Source:` line",
-    "SOURCE_ITEM": "a source line `N. [NAME](URL)`",
-    "RELATED_HEADER": "a `### Related:` line",
-    "RELATED_ITEM": "a related line `N. [TITLE](PATH) _Context: TAGS_`",
-    "END_GAP": "the end of the file",
-    "$END": "the end of the file",
+_EXPECTED_WORDS: dict[str, tuple[str, ...]] = {
+    "DATE_LINE": ("a date line `### [YYYY-MM-DD](PATH)`",),
+    "HEADLINE": ("a headline `# TEXT`",),
+    "TITLE_LINE": ("a title line `= TITLE =`",),
+    "INFOBOX_LINE": ("an `Infobox` line",),
+    "FIELDS": ("an infobox field `- KEY: VALUE`",),
+    "INFOBOX_END": ("a blank line closing the infobox",),
+    "PARAGRAPHS": ("a paragraph",),
+    "BODY": (
+        "a paragraph",
+        "a list item `- TEXT`",
+        "a heading `==TITLE==` (2 to 6 `=` on both sides)",
+    ),
+    "SOURCE_HEADER": ("a `### Source:` line",),
+    "SOURCE_ITEMS": ("a source line `N. [NAME](URL)`",),
+    "RELATED_HEADER": ("a `### Related:` line",),
+    "RELATED_ITEMS": ("a related line `N. [TITLE](PATH) _Context: TAGS_`",),
+    "END_GAP": ("the end of the file",),
+    "$END": ("the end of the file",),
 }
 _ORDER = list(_EXPECTED_WORDS)
 
@@ -116,18 +119,11 @@ def _position(text: str, offset: int) -> tuple[int, int, str]:
 
 
 def _words(terminals: set[str] | frozenset[str]) -> str:
-    words = list(
-        dict.fromkeys(
-            _EXPECTED_WORDS[t] for t in sorted(terminals, key=_rank) if t in _EXPECTED_WORDS
-        )
-    )
+    ranked = sorted((t for t in terminals if t in _EXPECTED_WORDS), key=_ORDER.index)
+    words = list(dict.fromkeys(word for t in ranked for word in _EXPECTED_WORDS[t]))
     if not words:
         return "nothing more"
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
-
-
-def _rank(terminal: str) -> int:
-    return _ORDER.index(terminal) if terminal in _ORDER else len(_ORDER)
 
 
 def error_at(
