@@ -337,7 +337,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--ladder-rounds", type=int, default=3, help="rounds of the ladder")
     parser.add_argument("--max-size", type=int, default=corpus.LADDER[-1], help="top of ladder")
     parser.add_argument("--related", type=int, default=RELATED_ITEMS, help="the big event's items")
-    parser.add_argument("--budget", type=float, default=60.0, help="seconds one step may take")
+    parser.add_argument("--budget", type=float, default=120.0, help="seconds one step may take")
     parser.add_argument("--min-time", type=float, default=0.2, help="seconds per measurement")
     quick = {
         "events": 40,

@@ -301,7 +301,7 @@ class Generator:
 
     def broken_article(self, size: int) -> str:
         """An article where every fourth section has a broken line (an unclosed ``==Heading``):
-        about one in 30 lines, one per 5 KB.  Only ``newswiki.loads(text, strict=False)`` reads it.
+        about one in 30 lines, one per 6 KB.  Only ``newswiki.loads(text, strict=False)`` reads it.
         """
 
         def part(index: int) -> list[str]:
