@@ -97,6 +97,8 @@ EXTERNAL = {
     "str.splitlines": _PY + "stdtypes.html#str.splitlines",
     "functools.partial": _PY + "functools.html#functools.partial",
     "json": _PY + "json.html",
+    "tracemalloc": _PY + "tracemalloc.html",
+    "cProfile": _PY + "profile.html#module-cProfile",
     "attrs.evolve": "https://www.attrs.org/en/stable/api.html#attrs.evolve",
     "cattrs": "https://catt.rs/en/stable/",
     "dask.bag.Bag": "https://docs.dask.org/en/stable/bag.html",
