@@ -213,8 +213,18 @@ def test_any_bytes_parse_or_raise_parse_error(data: bytes) -> None:
     assert newswiki.dumps(obj).encode("utf-8") == data
 
 
+MARKUP = st.text(st.sampled_from("#=[]()-*: \n\r\t_Infobox0123."))
+
+
 @pytest.mark.fuzz
-@settings(max_examples=3000)
-@given(st.one_of(st.text(), mutated(), st.text(st.sampled_from("#=[]()-*: \n\t_Infobox0123."))))
-def test_fuzz_strict(text: str) -> None:
+@settings(max_examples=2000)
+@given(st.one_of(st.text(), MARKUP))
+def test_fuzz_strict_on_text(text: str) -> None:
+    _check_any_text(text)
+
+
+@pytest.mark.fuzz
+@settings(max_examples=400)
+@given(mutated())
+def test_fuzz_strict_on_mutated_files(text: str) -> None:
     _check_any_text(text)

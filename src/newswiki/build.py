@@ -27,6 +27,7 @@ from newswiki.layout import (
     SectionLayout,
 )
 from newswiki.model import (
+    PADDING,
     Article,
     Block,
     BulletList,
@@ -40,7 +41,6 @@ from newswiki.model import (
 
 __all__ = ["ArticleBuilder", "BuildError", "EventBuilder", "canonical_tags", "read_tags"]
 
-_PADDING = " \t"
 # Canonical blank lines before each kind of line (see docs/formats.md, "Canonical layout").
 NO_GAP = ""
 ONE_BLANK = "\n"
@@ -89,7 +89,7 @@ class BuildError(Exception):
 
 def read_tags(raw: str) -> tuple[str, ...]:
     """The tags of a ``_Context: ..._`` text: split at ``", "``, padding and empty tags dropped."""
-    return tuple(tag for tag in (part.strip(_PADDING) for part in raw.split(", ")) if tag)
+    return tuple(tag for tag in (part.strip(PADDING) for part in raw.split(", ")) if tag)
 
 
 def canonical_tags(tags: tuple[str, ...]) -> str:
@@ -140,7 +140,7 @@ class EventBuilder(_Builder):
         built = []
         for index, match in enumerate(self.parts("SOURCE_ITEM", children[1:])):
             gap, number, raw, url, end = match.groups()
-            name = raw.strip(_PADDING)
+            name = raw.strip(PADDING)
             spelled = raw == name and not end and number == str(index + 1)
             text = None if spelled else match.group()[len(gap) : -1]
             layout = line_layout(gap, NO_GAP if index else ONE_BLANK, text, (name, url))
@@ -151,7 +151,7 @@ class EventBuilder(_Builder):
         built = []
         for index, match in enumerate(self.parts("RELATED_ITEM", children[1:])):
             gap, number, raw, path, context, end = match.groups()
-            title = raw.strip(_PADDING)
+            title = raw.strip(PADDING)
             tags = read_tags(context) if context is not None else ()
             spelled = (
                 raw == title
@@ -182,7 +182,7 @@ class EventBuilder(_Builder):
         date_layout = line_layout(gap, NO_GAP, spelling, (date, path))
 
         gap, raw = self.groups(headline_token)
-        headline = raw.strip(_PADDING)
+        headline = raw.strip(PADDING)
         spelling = None if raw == headline else headline_token[len(gap) : -1]
         headline_layout = line_layout(gap, ONE_BLANK, spelling, (headline,))
 
@@ -235,7 +235,7 @@ def _heading(line: str) -> tuple[int, str, str | None]:
     """Level, title and (when not canonical) spelling of a heading line the lexer matched."""
     core = line.rstrip(" \t\r")
     level = len(core) - len(core.lstrip("="))
-    title = core[level:-level].strip(_PADDING)
+    title = core[level:-level].strip(PADDING)
     canonical = len(core) == len(line) and len(title) == len(core) - 2 * level
     return level, title, None if canonical else line
 
@@ -271,8 +271,8 @@ class ArticleBuilder(_Builder):
         fields = []
         for match in self.parts("FIELD", children[1:]):
             raw_key, raw_value, end = match.groups()
-            key = raw_key.strip(_PADDING)
-            value = (raw_value or "").strip(_PADDING)
+            key = raw_key.strip(PADDING)
+            value = (raw_value or "").strip(PADDING)
             spelled = (
                 raw_key == key and not end and (raw_value == value if value else raw_value is None)
             )
@@ -298,7 +298,7 @@ class ArticleBuilder(_Builder):
         items = []
         spellings: list[str | None] = []
         for line in lines[:-1].split("\n"):
-            item = line[2:].strip(_PADDING)
+            item = line[2:].strip(PADDING)
             items.append(item)
             spellings.append(None if line[0] == "-" and line[2:] == item else line)
         layout = ListLayout(spellings) if any(s is not None for s in spellings) else None
@@ -306,7 +306,7 @@ class ArticleBuilder(_Builder):
 
     def start(self, children: list[Any]) -> Article:
         gap, content, end = self.groups(children[0])
-        title = content.strip(_PADDING)
+        title = content.strip(PADDING)
         spelled = content == f" {title} " and not end
         title_layout = line_layout(
             gap, NO_GAP, None if spelled else children[0][len(gap) : -1], (title,)

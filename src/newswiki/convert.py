@@ -8,6 +8,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.json import make_converter
+from cattrs.v import format_exception
 
 from newswiki.model import (
     Article,
@@ -84,6 +85,13 @@ def to_dict(obj: Document) -> dict[str, Any]:
     return {"kind": kind, **data}
 
 
+def _describe(error: BaseException, type_: Any) -> str:
+    # The model's validators say precisely what is wrong; keep their words.
+    if isinstance(error, ValueError) and str(error):
+        return str(error)
+    return format_exception(error, type_)
+
+
 def from_dict(data: dict[str, Any]) -> Document:
     """The object :func:`to_dict` made ``data`` from; it is written in the canonical layout.
 
@@ -101,7 +109,8 @@ def from_dict(data: dict[str, Any]) -> Document:
     try:
         result: Document = converter.structure(fields, KINDS[data["kind"]])
     except cattrs.BaseValidationError as error:
-        raise ValueError("; ".join(cattrs.transform_error(error))) from error
+        messages = cattrs.transform_error(error, format_exception=_describe)
+        raise ValueError("; ".join(messages)) from error
     except (TypeError, ValueError) as error:
         raise ValueError(str(error)) from error
     return result

@@ -30,7 +30,7 @@ __all__ = [
     "SectionLayout",
 ]
 
-_GAP = re.compile(r"(?:[ \t]*\n)*\Z")
+_GAP = re.compile(r"(?:[ \t\r]*\n)*\Z")
 _NEWLINES = ("\n", "\r\n")
 
 

@@ -19,6 +19,7 @@ from newswiki.errors import ParseError
 from newswiki.model import Diagnostic, Document, Unparsed, UnparsedDocument
 from newswiki.parse import (
     _BLANK_LINES,
+    LineIndex,
     _detect,
     _parse,
     _parser,
@@ -47,6 +48,7 @@ def parse_lenient(source: str, kind: str | None) -> Document:
         pass
 
     set_aside: list[Unparsed] = []
+    index = LineIndex(text)
 
     def skip(error: UnexpectedInput) -> bool:
         if isinstance(error, UnexpectedToken) and error.token.type == "$END":
@@ -62,12 +64,12 @@ def parse_lenient(source: str, kind: str | None) -> Document:
         )
         bad_line = _BLANK_LINES.match(text, start).end()  # type: ignore[union-attr]
         end = text.find("\n", bad_line) + 1 or len(text)
-        line = text.count("\n", 0, start) + 1
+        line = index.line_of(start)
         counter = state.line_ctr
         counter.char_pos = counter.line_start_pos = end
-        counter.line = text.count("\n", 0, end) + 1
+        counter.line = index.line_of(end)
         counter.column = 1
-        diagnostic = _diagnostic(translate(error, text))
+        diagnostic = _diagnostic(translate(error, text, index))
         set_aside.append(Unparsed(line, text[start : end - 1], diagnostic))
         return True
 
@@ -75,6 +77,6 @@ def parse_lenient(source: str, kind: str | None) -> Document:
         obj: Any = _parser(kind).parse(text, on_error=skip)
     except (UnexpectedInput, BuildError) as error:
         diagnostics = [u.diagnostic for u in set_aside if u.diagnostic is not None]
-        diagnostics.append(_diagnostic(translate(error, text)))
+        diagnostics.append(_diagnostic(translate(error, text, index)))
         return UnparsedDocument(source, diagnostics)
     return _with_document(attrs.evolve(obj, unparsed=tuple(set_aside)), document)  # type: ignore[no-any-return]

@@ -41,7 +41,8 @@ __all__ = [
     "canonical",
 ]
 
-_PADDING = " \t"
+#: What a single-line value may not start or end with: the padding around it is layout.
+PADDING = " \t\r"
 _RELATED_DATE = re.compile(r"/news/([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})/")
 
 
@@ -57,8 +58,10 @@ def _line(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
         raise TypeError(f"{attribute.name} must be a str, not {type(value).__name__}")
     if "\n" in value:
         raise ValueError(f"{attribute.name} must be a single line: {value!r}")
-    if value != value.strip(_PADDING):
-        raise ValueError(f"{attribute.name} must not start or end with spaces or tabs: {value!r}")
+    if value != value.strip(PADDING):
+        raise ValueError(
+            f"{attribute.name} must not start or end with spaces, tabs or CR: {value!r}"
+        )
 
 
 def _target(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
@@ -81,7 +84,7 @@ def _lines_of(value: object, name: str) -> list[str]:
         raise TypeError(f"{name} must be a str, not {type(value).__name__}")
     lines = value.split("\n")
     for line in lines:
-        if not line.strip(_PADDING):
+        if not line.strip(PADDING):
             raise ValueError(f"{name} must not hold blank lines: {value!r}")
     return lines
 
@@ -415,7 +418,7 @@ class Article:
         if (
             self.infobox is None
             and isinstance(first, str)
-            and first.split("\n", 1)[0].rstrip(_PADDING) == "Infobox"
+            and first.split("\n", 1)[0].rstrip(PADDING) == "Infobox"
         ):
             raise ValueError("without an infobox, the lead cannot start with the line 'Infobox'")
 

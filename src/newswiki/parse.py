@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from functools import cache
@@ -107,12 +108,28 @@ def _decode(data: bytes) -> str:
         ) from None
 
 
-def _position(text: str, offset: int) -> tuple[int, int, str]:
+class LineIndex:
+    """Where each line of a text starts, to find many positions in one pass (lenient mode)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(match.end() for match in re.finditer("\n", text))]
+
+    def line_of(self, offset: int) -> int:
+        """The 1-based line holding ``offset``."""
+        return bisect.bisect_right(self.starts, offset)
+
+
+def _position(text: str, offset: int, index: LineIndex | None = None) -> tuple[int, int, str]:
     """1-based line and column of ``offset``, and that line's text."""
-    start = text.rfind("\n", 0, offset) + 1
+    if index is None:
+        line = text.count("\n", 0, offset) + 1
+        start = text.rfind("\n", 0, offset) + 1
+    else:
+        line = index.line_of(offset)
+        start = index.starts[line - 1]
     end = text.find("\n", offset)
     return (
-        text.count("\n", 0, offset) + 1,
+        line,
         offset - start + 1,
         text[start : end if end >= 0 else None],
     )
@@ -127,13 +144,19 @@ def _words(terminals: set[str] | frozenset[str]) -> str:
 
 
 def error_at(
-    text: str, offset: int, expected: str, found: str | None = None, *, token_start: bool = False
+    text: str,
+    offset: int,
+    expected: str,
+    found: str | None = None,
+    *,
+    token_start: bool = False,
+    index: LineIndex | None = None,
 ) -> ParseError:
     """A :class:`ParseError` at ``offset`` of the prepared ``text``."""
     if token_start:
         # Tokens begin with the blank lines before them: point at the line that is wrong.
         offset = _BLANK_LINES.match(text, offset).end()  # type: ignore[union-attr]
-    line, column, source_line = _position(text, offset)
+    line, column, source_line = _position(text, offset, index)
     if found is None:
         found = "the end of the file" if offset >= len(text) else _show(source_line[column - 1 :])
     return ParseError(expected, line=line, column=column, found=found, source_line=source_line)
@@ -151,18 +174,19 @@ def _show(text: str) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
-def translate(error: Exception, text: str) -> ParseError:
+def translate(error: Exception, text: str, index: LineIndex | None = None) -> ParseError:
     """Turn what Lark (or a builder) raised into a :class:`ParseError` that speaks the format."""
     if isinstance(error, BuildError):
-        return error_at(text, error.offset, error.expected, error.found)
+        return error_at(text, error.offset, error.expected, error.found, index=index)
     if isinstance(error, UnexpectedCharacters):
-        return error_at(text, error.pos_in_stream or 0, _words(error.allowed), token_start=True)
+        offset = error.pos_in_stream or 0
+        return error_at(text, offset, _words(error.allowed), token_start=True, index=index)
     if isinstance(error, UnexpectedToken):
         token = error.token
         offset = len(text) if token.type == "$END" else token.start_pos
-        return error_at(text, offset, _words(error.expected), token_start=True)
+        return error_at(text, offset, _words(error.expected), token_start=True, index=index)
     if isinstance(error, UnexpectedEOF):
-        return error_at(text, len(text), _words(set(error.expected)))
+        return error_at(text, len(text), _words(set(error.expected)), index=index)
     raise error  # pragma: no cover - every Lark error is an UnexpectedInput above
 
 
@@ -246,8 +270,7 @@ def _parse_as(kind: str, cls: type[Any], text: str | bytes, strict: bool) -> Any
 
     result = parse_lenient(source, kind)
     if not isinstance(result, cls):
-        diagnostic = result.diagnostics[0]
-        raise ParseError(diagnostic.message, line=diagnostic.line, column=diagnostic.column)
+        return _parse(kind, source)  # raises the strict ParseError, which says why
     return result
 
 

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 from hypothesis import strategies as st
 
 from newswiki.model import (
+    PADDING,
     Article,
     Block,
     BulletList,
@@ -99,7 +100,6 @@ TRICKY = (
     "}}",
     "$x^2$",
 )
-_PADDING = " \t"
 
 
 def lines(*, min_size: int = 0, max_size: int = 12) -> st.SearchStrategy[str]:
@@ -109,7 +109,7 @@ def lines(*, min_size: int = 0, max_size: int = 12) -> st.SearchStrategy[str]:
         st.sampled_from(TRICKY),
     )
     text = st.lists(piece, min_size=min_size, max_size=max_size).map("".join)
-    return text.map(lambda s: s.strip(_PADDING)).filter(lambda s: len(s) >= min(min_size, 1))
+    return text.map(lambda s: s.strip(PADDING)).filter(lambda s: len(s) >= min(min_size, 1))
 
 
 def _targets() -> st.SearchStrategy[str]:
@@ -146,7 +146,7 @@ def related_events(draw: Draw[Any]) -> RelatedEvent:
 
 def _paragraph(bad_starts: tuple[str, ...]) -> st.SearchStrategy[str]:
     def fix(line: str) -> str:
-        return "p" + line if not line.strip(_PADDING) or line.startswith(bad_starts) else line
+        return "p" + line if not line.strip(PADDING) or line.startswith(bad_starts) else line
 
     one = st.one_of(
         st.text(st.characters(blacklist_characters="\n"), min_size=1, max_size=30),
@@ -203,7 +203,7 @@ def sections(draw: Draw[Any], parent_level: int = 1, max_depth: int = 3) -> tupl
     level = draw(st.integers(parent_level + 1, 6))
     for _ in range(count):
         level = draw(st.integers(parent_level + 1, level))
-        title = draw(lines(min_size=1).map(lambda s: s.strip("=" + _PADDING)).filter(bool))
+        title = draw(lines(min_size=1).map(lambda s: s.strip("=" + PADDING)).filter(bool))
         result.append(
             Section(
                 title=title,
@@ -225,7 +225,7 @@ def articles(draw: Draw[Any]) -> Article:
     if (
         infobox is None
         and isinstance(first, str)
-        and first.split("\n")[0].rstrip(_PADDING) == "Infobox"
+        and first.split("\n")[0].rstrip(PADDING) == "Infobox"
     ):
         infobox = Infobox()
     return Article(title=draw(lines()), infobox=infobox, lead=lead, sections=draw(sections()))

@@ -7,6 +7,7 @@ from typing import IO, Any
 from newswiki.build import NO_GAP, ONE_BLANK, TWO_BLANKS
 from newswiki.layout import BlockLayout, DocumentLayout, EventLayout, LineLayout
 from newswiki.model import (
+    PADDING,
     Article,
     Block,
     BulletList,
@@ -19,7 +20,6 @@ from newswiki.model import (
 
 __all__ = ["dump", "dumps"]
 
-_PADDING = " \t"
 _CANONICAL_EVENT = EventLayout()
 _CANONICAL_DOCUMENT = DocumentLayout()
 # What a line or block follows decides its canonical gap, and which remembered gaps are safe.
@@ -212,7 +212,7 @@ def _list(out: list[str], block: BulletList) -> None:
     if len(spellings) != len(block.items):
         spellings = (None,) * len(block.items)
     for item, spelling in zip(block.items, spellings, strict=False):
-        if spelling is not None and spelling[2:].strip(_PADDING) == item:
+        if spelling is not None and spelling[2:].strip(PADDING) == item:
             out.append(spelling)
         else:
             out.append("- ")
