@@ -9,8 +9,8 @@ Needs `hypothesis <https://hypothesis.readthedocs.io>`_ (``pip install newswiki[
   :func:`texts_of` gives the object and such a text together: the text parses to an object
   equal to it.
 
-Values mix ordinary text with the fragments that break naive parsers (``](``, ``: ``, ``==``,
-``_Context: ``, ``&nbsp;``, mojibake, ``\\x0b`` and ``\\u2028``, which ``str.splitlines``
+Values mix ordinary text with the fragments that break naive parsers (``](``, ``":"``, ``==``,
+``_Context:``, ``&nbsp;``, mojibake, ``\\x0b`` and ``\\u2028``, which ``str.splitlines``
 would break on).
 
 >>> from hypothesis import given
