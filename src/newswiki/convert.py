@@ -101,7 +101,7 @@ def from_dict(data: dict[str, Any]) -> Document:
     >>> from_dict({"kind": "event", "date": "2016-02-30", "headline": "Hi", "extra": 1})
     Traceback (most recent call last):
     ...
-    ValueError: invalid value for type, expected date @ $.date; extra fields found (extra) @ $
+    ValueError: day is out of range for month @ $.date; extra fields found (extra) @ $
     """
     if not isinstance(data, dict) or data.get("kind") not in KINDS:
         raise ValueError(f"expected a dict with 'kind' one of {sorted(KINDS)}")
