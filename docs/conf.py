@@ -101,6 +101,7 @@ EXTERNAL = {
     "cProfile": _PY + "profile.html#module-cProfile",
     "attrs.evolve": "https://www.attrs.org/en/stable/api.html#attrs.evolve",
     "cattrs": "https://catt.rs/en/stable/",
+    "cattrs.converters.Converter": "https://catt.rs/en/stable/cattrs.html#cattrs.Converter",
     "dask.bag.Bag": "https://docs.dask.org/en/stable/bag.html",
     "dask.dataframe.DataFrame": "https://docs.dask.org/en/stable/dataframe.html",
     "hypothesis.find": _HYPOTHESIS,

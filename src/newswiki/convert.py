@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import cattrs
@@ -19,7 +19,9 @@ from newswiki.model import (
     UnparsedDocument,
 )
 
-__all__ = ["KINDS", "converter", "from_dict", "to_dict"]
+T = TypeVar("T")
+
+__all__ = ["KINDS", "converter", "from_dict", "structure", "to_dict"]
 
 #: The ``"kind"`` key of :func:`~newswiki.to_dict`'s result, and the class it stands for.
 KINDS: dict[str, type[Any]] = {"event": Event, "article": Article, "unparsed": UnparsedDocument}
@@ -92,6 +94,21 @@ def _describe(error: BaseException, type_: Any) -> str:
     return format_exception(error, type_)
 
 
+def structure(data: Any, cls: type[T], using: cattrs.Converter | None = None) -> T:
+    """``data`` structured into ``cls`` by ``using`` (default :data:`converter`).
+
+    Raises :class:`ValueError` naming every problem, in the model's own words where a
+    validator refused a value.
+    """
+    try:
+        return (using or converter).structure(data, cls)
+    except cattrs.BaseValidationError as error:
+        messages = cattrs.transform_error(error, format_exception=_describe)
+        raise ValueError("; ".join(messages)) from error
+    except (TypeError, ValueError) as error:
+        raise ValueError(str(error)) from error
+
+
 def from_dict(data: dict[str, Any]) -> Document:
     """The object :func:`to_dict` made ``data`` from; it is written in the canonical layout.
 
@@ -106,11 +123,5 @@ def from_dict(data: dict[str, Any]) -> Document:
     if not isinstance(data, dict) or data.get("kind") not in KINDS:
         raise ValueError(f"expected a dict with 'kind' one of {sorted(KINDS)}")
     fields = {key: value for key, value in data.items() if key != "kind"}
-    try:
-        result: Document = converter.structure(fields, KINDS[data["kind"]])
-    except cattrs.BaseValidationError as error:
-        messages = cattrs.transform_error(error, format_exception=_describe)
-        raise ValueError("; ".join(messages)) from error
-    except (TypeError, ValueError) as error:
-        raise ValueError(str(error)) from error
+    result: Document = structure(fields, KINDS[data["kind"]])
     return result

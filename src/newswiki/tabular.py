@@ -35,11 +35,10 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any, Literal, TypeVar
 
-import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 from cattrs.preconf.json import make_converter
-from cattrs.v import format_exception
 
+from newswiki.convert import structure
 from newswiki.corpus import FileError
 from newswiki.model import (
     Article,
@@ -323,13 +322,6 @@ def _section_tree(flat: Iterable[Row]) -> list[Row]:
     return top
 
 
-def _describe(error: BaseException, cls: type[Any] | None) -> str:
-    """Say what is wrong in the words of the model's validators and of the hooks above."""
-    if type(error) is ValueError:
-        return str(error)
-    return format_exception(error, cls)
-
-
 def from_row(row: Row) -> Event | Article:
     """The :class:`~newswiki.Event` or :class:`~newswiki.Article` an ``events`` or
     ``articles`` row was made from (it is written in the canonical layout).
@@ -357,13 +349,7 @@ def from_row(row: Row) -> Event | Article:
         data["sections"] = _section_tree(row["sections"] or ())
     else:
         raise ValueError("expected an 'events' or 'articles' row (with 'headline' or 'sections')")
-    try:
-        result: Event | Article = _converter.structure(data, cls)
-    except cattrs.BaseValidationError as error:
-        messages = cattrs.transform_error(error, format_exception=_describe)
-        raise ValueError("; ".join(messages)) from error
-    except (TypeError, ValueError) as error:
-        raise ValueError(str(error)) from error
+    result: Event | Article = structure(data, cls, _converter)
     return result
 
 
