@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 __all__ = [
+    "BASELINE_LADDER",
     "EVENT_LADDER",
     "LADDER",
     "LADDER_KINDS",
@@ -328,6 +329,8 @@ LADDER_KINDS: dict[str, LadderKind] = {
 LENIENT_KINDS = frozenset({"broken lines (lenient)"})
 #: The ladder that also gets a step of :meth:`Generator.event_with_related` items.
 EVENT_LADDER = "event (related items)"
+#: The ladder whose texts are also copied, as the baseline of what the machine does with size.
+BASELINE_LADDER = "one long line"
 #: The ladders whose objects are also written back (timing ``dumps``).
 WRITE_LADDERS = frozenset({"article", EVENT_LADDER})
 

@@ -7,6 +7,8 @@ default (``addopts`` in pyproject.toml) and run with ``pytest -m fuzz``.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,14 @@ settings.register_profile(
 settings.load_profile(os.environ.get("NEWSWIKI_HYPOTHESIS_PROFILE", "default"))
 
 DATA = Path(__file__).parent / "data"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the session's parser cache out of the user's own cache directory."""
+    if "NEWSWIKI_CACHE_DIR" not in os.environ:
+        directory = tempfile.mkdtemp(prefix="newswiki-test-cache-")
+        os.environ["NEWSWIKI_CACHE_DIR"] = directory
+        config.add_cleanup(lambda: shutil.rmtree(directory, ignore_errors=True))
 
 
 @pytest.fixture

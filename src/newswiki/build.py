@@ -281,8 +281,10 @@ class ArticleBuilder(_Builder):
             fields.append(_InfoboxField(key, value, layout))
         return ("infobox", children[0], tuple(fields))
 
-    def _body(self, token: Token) -> Iterator[tuple[str, str, bool]]:
-        """``(text, gap, is_heading)`` for each block and heading of a BODY token."""
+    def _body(self, token: Token) -> Iterator[tuple[str, int, int, bool]]:
+        """``(gap, start, end, is_heading)`` for each block and heading of a BODY token: its
+        gap, and where its lines begin and end in the token (slicing once, at the caller, keeps
+        a huge paragraph from being copied three times)."""
         block, heading = self.patterns["BLOCK"].match, self.patterns["HEADING"].match
         position = 0
         while position < len(token):
@@ -291,7 +293,7 @@ class ArticleBuilder(_Builder):
             if match is None:
                 match = heading(token, position)
                 assert match is not None  # the lexer matched BODY, made of the two
-            yield match.group(), match.group(1), is_heading
+            yield match.group(1), match.end(1), match.end(), is_heading
             position = match.end()
 
     def _list(self, lines: str) -> BulletList:
@@ -332,10 +334,10 @@ class ArticleBuilder(_Builder):
             if kind == "END_GAP":
                 end_gap = str(child)
                 continue
-            for part, gap, heading in self._body(child):
+            for gap, start, end, heading in self._body(child):
                 canonical_gap = NO_GAP if previous in ("heading", "infobox end") else ONE_BLANK
                 if heading:
-                    level, heading_title, spelling = _heading(part[len(gap) : -1])
+                    level, heading_title, spelling = _heading(child[start : end - 1])
                     layout = line_layout(gap, canonical_gap, spelling, (level, heading_title))
                     while stack and stack[-1].level >= level:
                         closed = stack.pop().close()
@@ -343,8 +345,10 @@ class ArticleBuilder(_Builder):
                     stack.append(_OpenSection(level, heading_title, layout))
                     previous = "heading"
                     continue
-                lines = part[len(gap) :]
-                block = self._list(lines) if lines[:2] in ("- ", "* ") else lines[:-1]
+                if child.startswith(("- ", "* "), start):
+                    block: Block = self._list(child[start:end])
+                else:
+                    block = child[start : end - 1]
                 if stack:
                     open_section = stack[-1]
                     open_section.blocks.append(block)

@@ -418,6 +418,7 @@ class Article:
         if (
             self.infobox is None
             and isinstance(first, str)
+            and first.startswith("Infobox")  # before the split, which copies the whole block
             and first.split("\n", 1)[0].rstrip(PADDING) == "Infobox"
         ):
             raise ValueError("without an infobox, the lead cannot start with the line 'Infobox'")

@@ -53,7 +53,7 @@ _ORDER = list(_EXPECTED_WORDS)
 def _parser(kind: str) -> lark.Lark:
     """The parser for ``kind``, built on first use and kept for the life of the process."""
     builder = EventBuilder() if kind == "event" else ArticleBuilder()
-    parser = build_parser(kind, transformer=builder)
+    parser = build_parser(kind, transformer=builder, cache=True)
     builder.patterns = terminal_patterns(parser)
     return parser
 
@@ -64,8 +64,9 @@ def _prepare(text: str) -> tuple[str, DocumentLayout]:
     if bom:
         text = text[1:]
     newline = "\n"
-    # "\r\n" is the line end only when every line ends so; otherwise "\r" is text.
-    if "\r\n" in text and text.count("\n") == text.count("\r\n"):
+    # "\r\n" is the line end only when every line ends so; otherwise "\r" is text.  Looking
+    # for "\r" alone first is some 50 times faster than for "\r\n" on text without any.
+    if "\r" in text and "\r\n" in text and text.count("\n") == text.count("\r\n"):
         newline = "\r\n"
         text = text.replace("\r\n", "\n")
     final_newline = text.endswith("\n")
@@ -75,10 +76,10 @@ def _prepare(text: str) -> tuple[str, DocumentLayout]:
 
 
 def _detect(text: str) -> str | None:
-    first = text[_BLANK_LINES.match(text).end() :]  # type: ignore[union-attr]
-    if first.startswith("#"):
+    first = _BLANK_LINES.match(text).end()  # type: ignore[union-attr]
+    if text.startswith("#", first):
         return "event"
-    if first.startswith(("=", "Infobox")):
+    if text.startswith(("=", "Infobox"), first):
         return "article"
     return None
 

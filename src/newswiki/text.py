@@ -6,7 +6,6 @@ afterwards (splitting topics off a headline, making a slug, repairing entities a
 
 from __future__ import annotations
 
-import html
 import re
 
 __all__ = ["fix_mojibake", "slugify", "split_topics", "unescape_html"]
@@ -69,6 +68,8 @@ def unescape_html(text: str) -> str:
     >>> unescape_html("19&nbsp;- three &amp; more")
     '19\\xa0- three & more'
     """
+    import html  # on first use: most programs never call it, and every start would pay
+
     return html.unescape(text)
 
 

@@ -1,0 +1,163 @@
+"""The parser cache: where it lives, that a cached parser reads exactly like a built one, and
+that a broken or unwritable cache only costs time."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import lark
+import pytest
+
+from newswiki import grammar
+from newswiki.build import ArticleBuilder, EventBuilder
+from newswiki.grammar import FORMATS, build_parser, cache_dir, grammar_text, terminal_patterns
+
+_BUILDERS = {"event": EventBuilder, "article": ArticleBuilder}
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache directory of the test's own."""
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("NEWSWIKI_CACHE_DIR", str(directory))
+    return directory
+
+
+def _no_build(self: lark.Lark) -> None:
+    raise AssertionError("the parser was built, not read from the cache")
+
+
+def test_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSWIKI_CACHE_DIR", "/somewhere/else")
+    assert cache_dir() == "/somewhere/else"
+    monkeypatch.setenv("NEWSWIKI_CACHE_DIR", "")
+    assert cache_dir() is None
+
+
+@pytest.mark.parametrize(
+    ("platform", "variable", "expected"),
+    [
+        ("linux", "XDG_CACHE_HOME", ["xdg", "newswiki"]),
+        ("linux", None, ["home", ".cache", "newswiki"]),
+        ("darwin", None, ["home", "Library", "Caches", "newswiki"]),
+        ("win32", "LOCALAPPDATA", ["local", "newswiki", "Cache"]),
+        ("win32", None, ["home", "AppData", "Local", "newswiki", "Cache"]),
+    ],
+)
+def test_cache_dir_defaults_to_the_users_cache_directory(
+    platform: str,
+    variable: str | None,
+    expected: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("NEWSWIKI_CACHE_DIR", "XDG_CACHE_HOME", "LOCALAPPDATA"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path / "home"))
+    if variable is not None:
+        monkeypatch.setenv(variable, str(tmp_path / expected[0]))
+    monkeypatch.setattr(grammar.sys, "platform", platform)
+    assert cache_dir() == os.path.join(tmp_path, *expected)
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_a_cached_parser_reads_like_a_built_one(
+    name: str, cache: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = request.getfixturevalue(f"{name}_text")
+    built_builder = _BUILDERS[name]()
+    built = build_parser(name, transformer=built_builder, cache=True)
+    built_builder.patterns = terminal_patterns(built)
+    [file] = cache.iterdir()
+    assert file.name.startswith(f"{name}-")
+    monkeypatch.setattr(grammar._UncheckedLark, "_build_parser", _no_build)
+    cached_builder = _BUILDERS[name]()
+    cached = build_parser(name, transformer=cached_builder, cache=True)
+    cached_builder.patterns = terminal_patterns(cached)
+    assert cached_builder.patterns == built_builder.patterns
+    assert cached.parse(text) == built.parse(text)
+    broken = text[1:]
+    with pytest.raises(lark.UnexpectedInput) as from_built:
+        built.parse(broken)
+    with pytest.raises(lark.UnexpectedInput) as from_cache:
+        cached.parse(broken)
+    assert (from_cache.value.line, from_cache.value.column) == (
+        from_built.value.line,
+        from_built.value.column,
+    )
+    assert from_cache.value.expected == from_built.value.expected  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("content", [b"", b"not a cache\n", b"0" * 64 + b"\n\x80\x05truncated"])
+def test_a_broken_cache_file_is_rebuilt(
+    cache: Path, content: bytes, event_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A half-written file is what a reader meets while another process writes the cache.
+    build_parser("event", cache=True)
+    [file] = cache.iterdir()
+    file.write_bytes(content)
+    assert build_parser("event", cache=True).parse(event_text)
+    assert file.read_bytes() != content
+    monkeypatch.setattr(grammar._UncheckedLark, "_build_parser", _no_build)
+    assert build_parser("event", cache=True).parse(event_text)
+
+
+def test_an_unwritable_cache_directory_only_means_no_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, event_text: str
+) -> None:
+    blocker = tmp_path / "a file"
+    blocker.write_text("in the way")
+    monkeypatch.setenv("NEWSWIKI_CACHE_DIR", str(blocker / "cache"))
+    assert build_parser("event", cache=True).parse(event_text)
+    assert blocker.read_text() == "in the way"
+
+
+def test_a_changed_grammar_gets_a_cache_file_of_its_own(cache: Path) -> None:
+    text = grammar_text("event")
+    first = grammar._cache_file("event", text)
+    second = grammar._cache_file("event", text + "// a comment\n")
+    assert first is not None
+    assert second is not None
+    assert first != second
+    assert os.path.dirname(first) == str(cache)
+
+
+def test_the_cache_directory_is_private(cache: Path) -> None:
+    build_parser("article", cache=True)
+    assert cache.stat().st_mode & 0o077 == 0
+
+
+_PROGRAM = """
+import sys, newswiki
+for path in sys.argv[1:]:
+    text = open(path, encoding="utf-8", newline="").read()
+    assert newswiki.dumps(newswiki.loads(text)) == text
+    try:
+        newswiki.loads(text[1:])
+    except newswiki.ParseError as error:
+        print(error)
+"""
+
+
+def test_a_fresh_interpreter_reads_the_cache_the_last_one_wrote(
+    cache: Path, tmp_path: Path
+) -> None:
+    data = Path(__file__).parent / "data"
+    samples = [str(data / "event-almaty-2016-07-18.md"), str(data / "article-aktobe-shootings.txt")]
+    environment = {**os.environ, "NEWSWIKI_CACHE_DIR": str(cache)}
+
+    def run() -> str:
+        command = [sys.executable, "-c", _PROGRAM, *samples]
+        done = subprocess.run(command, env=environment, capture_output=True, text=True, check=True)
+        return done.stdout
+
+    first = run()
+    files = {path: path.stat().st_mtime_ns for path in cache.iterdir()}
+    assert sorted(path.name.split("-")[0] for path in files) == ["article", "event"]
+    assert run() == first
+    assert {path: path.stat().st_mtime_ns for path in cache.iterdir()} == files
+    assert first.count(": expected ") == 2
