@@ -9,6 +9,7 @@ canonical file costs nothing extra.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -45,6 +46,8 @@ __all__ = ["ArticleBuilder", "BuildError", "EventBuilder", "canonical_tags", "re
 NO_GAP = ""
 ONE_BLANK = "\n"
 TWO_BLANKS = "\n\n"
+# The facts of a file written canonically; one shared instance, as a frozen one can be.
+PLAIN_DOCUMENT = DocumentLayout()
 
 
 T = TypeVar("T")
@@ -69,6 +72,9 @@ def _unchecked(cls: type[T]) -> Callable[..., T]:
     return make
 
 
+_Event = _unchecked(Event)
+_Article = _unchecked(Article)
+_Infobox = _unchecked(Infobox)
 _Source = _unchecked(Source)
 _RelatedEvent = _unchecked(RelatedEvent)
 _InfoboxField = _unchecked(InfoboxField)
@@ -118,7 +124,6 @@ class _Builder(Transformer[Token, Any]):
     def __init__(self) -> None:
         super().__init__()
         self.patterns: dict[str, re.Pattern[str]] = {}
-        self.document = DocumentLayout()
 
     def groups(self, token: Token) -> tuple[Any, ...]:
         """The groups of a one-line token, read with its terminal's own pattern."""
@@ -213,22 +218,14 @@ class EventBuilder(_Builder):
                 end_gap = str(child)
 
         layout = EventLayout(
-            document=DocumentLayout(end_gap=end_gap) if end_gap else DocumentLayout(),
+            document=DocumentLayout(end_gap=end_gap) if end_gap else PLAIN_DOCUMENT,
             date_line=date_layout,
             headline=headline_layout,
             body=_block_layout(gaps, [ONE_BLANK] * len(gaps)),
             sources_header=sources_header,
             related_header=related_header,
         )
-        return Event(
-            date=date,
-            path=path,
-            headline=headline,
-            body=tuple(body),
-            sources=sources,
-            related=related,
-            layout=layout,
-        )
+        return _Event(date, path, headline, tuple(body), sources, related, (), layout)
 
 
 def _heading(line: str) -> tuple[int, str, str | None]:
@@ -281,20 +278,14 @@ class ArticleBuilder(_Builder):
             fields.append(_InfoboxField(key, value, layout))
         return ("infobox", children[0], tuple(fields))
 
-    def _body(self, token: Token) -> Iterator[tuple[str, int, int, bool]]:
-        """``(gap, start, end, is_heading)`` for each block and heading of a BODY token: its
-        gap, and where its lines begin and end in the token (slicing once, at the caller, keeps
-        a huge paragraph from being copied three times)."""
-        block, heading = self.patterns["BLOCK"].match, self.patterns["HEADING"].match
-        position = 0
-        while position < len(token):
-            match = block(token, position)
-            is_heading = match is None
-            if match is None:
-                match = heading(token, position)
-                assert match is not None  # the lexer matched BODY, made of the two
-            yield match.group(1), match.end(1), match.end(), is_heading
-            position = match.end()
+    @functools.cached_property
+    def _part(self) -> tuple[Callable[[str, int], re.Match[str] | None], int]:
+        """One pattern for a block or a heading of a BODY token, and the number of the group
+        that holds a block's gap (a heading's is group 1): one match per part, where trying
+        BLOCK and then HEADING took two for every heading."""
+        heading, block = self.patterns["HEADING"], self.patterns["BLOCK"]
+        part = re.compile(f"(?:{heading.pattern})|(?:{block.pattern})")
+        return part.match, heading.groups + 1
 
     def _list(self, lines: str) -> BulletList:
         items = []
@@ -334,7 +325,15 @@ class ArticleBuilder(_Builder):
             if kind == "END_GAP":
                 end_gap = str(child)
                 continue
-            for gap, start, end, heading in self._body(child):
+            part, block_gap = self._part
+            position, size = 0, len(child)
+            while position < size:
+                match = part(child, position)
+                assert match is not None  # the lexer matched BODY, made of blocks and headings
+                end = position = match.end()
+                heading = match.start(1) >= 0  # the heading's gap group takes part
+                gap = match.group(1 if heading else block_gap)
+                start = match.end(1 if heading else block_gap)
                 canonical_gap = NO_GAP if previous in ("heading", "infobox end") else ONE_BLANK
                 if heading:
                     level, heading_title, spelling = _heading(child[start : end - 1])
@@ -366,16 +365,16 @@ class ArticleBuilder(_Builder):
             infobox_end = None  # canonical
         infobox = None if infobox_parts is None else self._infobox(infobox_parts, infobox_end)
         article_layout = ArticleLayout(
-            document=DocumentLayout(end_gap=end_gap) if end_gap else DocumentLayout(),
+            document=DocumentLayout(end_gap=end_gap) if end_gap else PLAIN_DOCUMENT,
             title_line=title_layout,
             lead=_block_layout(lead_gaps, lead_canonical),
         )
-        return Article(title=title, infobox=infobox, lead=lead, sections=top, layout=article_layout)
+        return _Article(title, infobox, tuple(lead), tuple(top), (), article_layout)
 
     def _infobox(self, parts: tuple[Any, ...], end: str | None) -> Infobox:
         _, token, fields = parts
         gap, trailing = self.groups(token)
         line = line_layout(gap, ONE_BLANK, token[len(gap) : -1] if trailing else None)
         if line is None and end is None:
-            return Infobox(fields)
-        return Infobox(fields, InfoboxLayout(line=line, end=end))
+            return _Infobox(fields, None)
+        return _Infobox(fields, InfoboxLayout(line=line, end=end))

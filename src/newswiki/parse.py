@@ -12,7 +12,7 @@ import attrs
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from newswiki.build import ArticleBuilder, BuildError, EventBuilder
+from newswiki.build import PLAIN_DOCUMENT, ArticleBuilder, BuildError, EventBuilder
 from newswiki.errors import DecodeError, ParseError
 from newswiki.grammar import build_parser, terminal_patterns
 from newswiki.layout import DocumentLayout
@@ -72,6 +72,8 @@ def _prepare(text: str) -> tuple[str, DocumentLayout]:
     final_newline = text.endswith("\n")
     if not final_newline:
         text += "\n"
+    elif not bom and newline == "\n":
+        return text, PLAIN_DOCUMENT
     return text, DocumentLayout(bom=bom, newline=newline, final_newline=final_newline)
 
 
@@ -202,7 +204,7 @@ def _parse(kind: str, text: str, prepared: tuple[str, DocumentLayout] | None = N
 
 def _with_document(obj: Any, document: DocumentLayout) -> Any:
     """Put the facts read before the grammar ran onto the object's layout."""
-    if document == DocumentLayout():
+    if document is PLAIN_DOCUMENT:
         return obj
     document = attrs.evolve(document, end_gap=obj.layout.document.end_gap)
     return attrs.evolve(obj, layout=attrs.evolve(obj.layout, document=document))

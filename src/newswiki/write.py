@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from newswiki.build import NO_GAP, ONE_BLANK, TWO_BLANKS
+from newswiki.build import NO_GAP, ONE_BLANK, PLAIN_DOCUMENT, TWO_BLANKS
 from newswiki.layout import BlockLayout, DocumentLayout, EventLayout, LineLayout
 from newswiki.model import (
     PADDING,
@@ -21,7 +21,6 @@ from newswiki.model import (
 __all__ = ["dump", "dumps"]
 
 _CANONICAL_EVENT = EventLayout()
-_CANONICAL_DOCUMENT = DocumentLayout()
 # What a line or block follows decides its canonical gap, and which remembered gaps are safe.
 _AFTER_HEADING = "heading"
 _AFTER_INFOBOX = "infobox end"
@@ -46,7 +45,7 @@ def dumps(obj: Document) -> str:
         layout = obj.layout or _CANONICAL_EVENT
         return _finish(_event(obj, layout), layout.document, obj.unparsed)
     if isinstance(obj, Article):
-        document = obj.layout.document if obj.layout else _CANONICAL_DOCUMENT
+        document = obj.layout.document if obj.layout else PLAIN_DOCUMENT
         return _finish(_article(obj), document, obj.unparsed)
     if isinstance(obj, UnparsedDocument):
         return obj.text
