@@ -26,6 +26,7 @@ from pathlib import Path
 
 __all__ = [
     "BASELINE_LADDER",
+    "COLLECTOR_LADDER",
     "EVENT_LADDER",
     "LADDER",
     "LADDER_KINDS",
@@ -331,6 +332,8 @@ LENIENT_KINDS = frozenset({"broken lines (lenient)"})
 EVENT_LADDER = "event (related items)"
 #: The ladder whose texts are also copied, as the baseline of what the machine does with size.
 BASELINE_LADDER = "one long line"
+#: The ladder also read with the garbage collector off, to show the collector's share.
+COLLECTOR_LADDER = "headings only"
 #: The ladders whose objects are also written back (timing ``dumps``).
 WRITE_LADDERS = frozenset({"article", EVENT_LADDER})
 

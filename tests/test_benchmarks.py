@@ -8,6 +8,7 @@ parses and is written back byte for byte.
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -107,6 +108,8 @@ def test_bench_speed_quick() -> None:
     loads = ["newswiki loads, events", "newswiki loads, articles"]
     dumps = ["newswiki dumps, events", "newswiki dumps, articles"]
     ladder = [f"loads, {kind}" for kind in corpus.LADDER_KINDS] + ["dumps, article"]
+    ladder.append(f"baseline: one copy of the text ({corpus.BASELINE_LADDER})")
+    ladder.append(f"comparison: {corpus.COLLECTOR_LADDER}, garbage collector off")
     ratios = ["newswiki dumps, events / newswiki loads, events"]
     rows = _has_rows(output, loads + dumps + ladder + ratios)
     assert all(float(rows[name][0]) > 0 for name in loads + dumps)  # MB/s
@@ -118,13 +121,17 @@ def test_bench_speed_quick() -> None:
         assert (name in rows) == (importlib.util.find_spec(module) is not None), output
     assert "100 KB / 10 KB (< 1.5)" in output
     assert "1,000 items" in output
+    # The corpus table, then the same contenders on the real samples.
+    assert "## The real samples" in output
+    assert len(re.findall(r"^\| newswiki loads, articles +\|", output, re.MULTILINE)) == 2, output
 
 
 def test_bench_footprint_quick() -> None:
     output = _run("bench_footprint.py")
     starts = ["import lark", "import newswiki", "import newswiki; loads(event sample)"]
     memory = ["loads, article", "loads, event (related items)", "loads, broken lines (lenient)"]
-    rows = _has_rows(output, [*starts, "import newswiki; loads(article sample)", *memory])
+    first = ["same, event, no parser cache", "same, event, no parser cache, no interegular"]
+    rows = _has_rows(output, [*starts, "import newswiki; loads(article sample)", *first, *memory])
     assert all(rows[name][-2].endswith("x") for name in memory)  # peak / input
 
 
