@@ -80,6 +80,10 @@ _InfoboxField = _unchecked(InfoboxField)
 _Section = _unchecked(Section)
 _BulletList = _unchecked(BulletList)
 _LineLayout = _unchecked(LineLayout)
+_BlockLayout = _unchecked(BlockLayout)
+_SectionLayout = _unchecked(SectionLayout)
+_EventLayout = _unchecked(EventLayout)
+_ArticleLayout = _unchecked(ArticleLayout)
 
 
 class BuildError(Exception):
@@ -113,8 +117,25 @@ def line_layout(
     )
 
 
-def _block_layout(gaps: list[str], canonical: list[str]) -> BlockLayout | None:
-    return None if gaps == canonical else BlockLayout(gaps)
+class _Blocks:
+    """The blocks of a body, lead or section as they are read, and whether every gap before
+    them is the canonical one (then they need no layout)."""
+
+    __slots__ = ("blocks", "gaps", "plain")
+
+    def __init__(self) -> None:
+        self.blocks: list[Any] = []
+        self.gaps: list[str] = []
+        self.plain = True
+
+    def add(self, block: Any, gap: str, canonical_gap: str) -> None:
+        self.blocks.append(block)
+        self.gaps.append(gap)
+        if gap != canonical_gap:
+            self.plain = False
+
+    def layout(self) -> BlockLayout | None:
+        return None if self.plain else _BlockLayout(tuple(self.gaps))
 
 
 class _Builder(Transformer[Token, Any]):
@@ -190,8 +211,7 @@ class EventBuilder(_Builder):
         spelling = None if raw == headline else headline_token[len(gap) : -1]
         headline_layout = line_layout(gap, ONE_BLANK, spelling, (headline,))
 
-        body: list[str] = []
-        gaps: list[str] = []
+        body = _Blocks()
         sources: tuple[Source, ...] = ()
         related: tuple[RelatedEvent, ...] = ()
         sources_header = related_header = None
@@ -211,20 +231,19 @@ class EventBuilder(_Builder):
             elif child.type == "PARAGRAPHS":
                 for match in self.parts("PARAGRAPH", [child]):
                     gap = match.group(1)
-                    gaps.append(gap)
-                    body.append(match.group()[len(gap) : -1])
+                    body.add(match.group()[len(gap) : -1], gap, ONE_BLANK)
             else:  # END_GAP
                 end_gap = str(child)
 
-        layout = EventLayout(
-            document=DocumentLayout(end_gap=end_gap) if end_gap else PLAIN_DOCUMENT,
-            date_line=date_layout,
-            headline=headline_layout,
-            body=_block_layout(gaps, [ONE_BLANK] * len(gaps)),
-            sources_header=sources_header,
-            related_header=related_header,
+        layout = _EventLayout(
+            DocumentLayout(end_gap=end_gap) if end_gap else PLAIN_DOCUMENT,
+            date_layout,
+            headline_layout,
+            body.layout(),
+            sources_header,
+            related_header,
         )
-        return _Event(date, path, headline, tuple(body), sources, related, (), layout)
+        return _Event(date, path, headline, tuple(body.blocks), sources, related, (), layout)
 
 
 def _heading(line: str) -> tuple[int, str, str | None]:
@@ -236,28 +255,33 @@ def _heading(line: str) -> tuple[int, str, str | None]:
     return level, title, None if canonical else line
 
 
-class _OpenSection:
+class _OpenSection(_Blocks):
     """A section whose heading has been read and whose end has not."""
 
-    __slots__ = ("blocks", "canonical_gaps", "gaps", "layout", "level", "subsections", "title")
+    __slots__ = ("heading", "level", "subsections", "title")
 
-    def __init__(self, level: int, title: str, layout: LineLayout | None) -> None:
+    def __init__(self, level: int, title: str, heading: LineLayout | None) -> None:
+        super().__init__()
         self.level = level
         self.title = title
-        self.layout = layout
-        self.blocks: list[Block] = []
-        self.gaps: list[str] = []
-        self.canonical_gaps: list[str] = []
+        self.heading = heading
         self.subsections: list[Section] = []
 
     def close(self) -> Section:
-        blocks = _block_layout(self.gaps, self.canonical_gaps)
+        blocks = self.layout()
         layout = (
             None
-            if self.layout is None and blocks is None
-            else SectionLayout(heading=self.layout, blocks=blocks)
+            if self.heading is None and blocks is None
+            else _SectionLayout(self.heading, blocks)
         )
         return _Section(self.title, self.level, tuple(self.blocks), tuple(self.subsections), layout)
+
+
+def _close(stack: list[_OpenSection], top: list[Section], level: int) -> None:
+    """Close the open sections of ``level`` or deeper, each into its parent (or ``top``)."""
+    while stack and stack[-1].level >= level:
+        closed = stack.pop().close()
+        (stack[-1].subsections if stack else top).append(closed)
 
 
 class ArticleBuilder(_Builder):
@@ -305,10 +329,10 @@ class ArticleBuilder(_Builder):
         )
         infobox_parts: tuple[Any, ...] | None = None
         infobox_end: str | None = None
-        previous = "title"
-        lead: list[Block] = []
-        lead_gaps: list[str] = []
-        lead_canonical: list[str] = []
+        # A block or heading right after a heading or the infobox's end has no blank line
+        # before it in canonical form; after the title or a block, one.
+        canonical_gap = ONE_BLANK
+        lead = _Blocks()
         stack: list[_OpenSection] = []
         top: list[Section] = []
         end_gap = ""
@@ -319,7 +343,7 @@ class ArticleBuilder(_Builder):
             kind = child.type
             if kind == "INFOBOX_END":
                 infobox_end = str(child)
-                previous = "infobox end"
+                canonical_gap = NO_GAP
                 continue
             if kind == "END_GAP":
                 end_gap = str(child)
@@ -331,44 +355,31 @@ class ArticleBuilder(_Builder):
                 assert match is not None  # the lexer matched BODY, made of blocks and headings
                 end = position = match.end()
                 heading = match.start(1) >= 0  # the heading's gap group takes part
-                gap = match.group(1 if heading else block_gap)
-                start = match.end(1 if heading else block_gap)
-                canonical_gap = NO_GAP if previous in ("heading", "infobox end") else ONE_BLANK
+                gap_group = 1 if heading else block_gap
+                gap, start = match.group(gap_group), match.end(gap_group)
                 if heading:
                     level, heading_title, spelling = _heading(child[start : end - 1])
                     layout = line_layout(gap, canonical_gap, spelling, (level, heading_title))
-                    while stack and stack[-1].level >= level:
-                        closed = stack.pop().close()
-                        (stack[-1].subsections if stack else top).append(closed)
+                    _close(stack, top, level)
                     stack.append(_OpenSection(level, heading_title, layout))
-                    previous = "heading"
+                    canonical_gap = NO_GAP
                     continue
                 if child.startswith(("- ", "* "), start):
                     block: Block = self._list(child[start:end])
                 else:
                     block = child[start : end - 1]
-                if stack:
-                    open_section = stack[-1]
-                    open_section.blocks.append(block)
-                    open_section.gaps.append(gap)
-                    open_section.canonical_gaps.append(canonical_gap)
-                else:
-                    lead.append(block)
-                    lead_gaps.append(gap)
-                    lead_canonical.append(canonical_gap)
-                previous = "block"
-        while stack:
-            closed = stack.pop().close()
-            (stack[-1].subsections if stack else top).append(closed)
-        if infobox_end == ONE_BLANK and (lead or top):
+                (stack[-1] if stack else lead).add(block, gap, canonical_gap)
+                canonical_gap = ONE_BLANK
+        _close(stack, top, 0)
+        if infobox_end == ONE_BLANK and (lead.blocks or top):
             infobox_end = None  # canonical
         infobox = None if infobox_parts is None else self._infobox(infobox_parts, infobox_end)
-        article_layout = ArticleLayout(
-            document=DocumentLayout(end_gap=end_gap) if end_gap else PLAIN_DOCUMENT,
-            title_line=title_layout,
-            lead=_block_layout(lead_gaps, lead_canonical),
+        article_layout = _ArticleLayout(
+            DocumentLayout(end_gap=end_gap) if end_gap else PLAIN_DOCUMENT,
+            title_layout,
+            lead.layout(),
         )
-        return _Article(title, infobox, tuple(lead), tuple(top), (), article_layout)
+        return _Article(title, infobox, tuple(lead.blocks), tuple(top), (), article_layout)
 
     def _infobox(self, parts: tuple[Any, ...], end: str | None) -> Infobox:
         _, token, fields = parts
