@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -323,54 +324,68 @@ def _without_collector(function: Callable[[object], object], argument: object) -
 
 def ladder_runs(args: argparse.Namespace) -> tuple[list[tuple[str, list[Step]]], str, str]:
     """Make every ladder document, check it round-trips, and time loads (and dumps for the
-    article and event ladders).  Returns the results and the labels of the ratio's steps."""
+    article and event ladders), with the baselines and the comparison some ladders get.
+    Returns the results and the labels of the ratio's steps."""
     sizes = [size for size in corpus.LADDER if size <= args.max_size]
     generator = corpus.Generator(args.seed)
     results: list[tuple[str, list[Step]]] = []
+
+    def climb(
+        title: str,
+        function: Callable[[object], object],
+        arguments: Sequence[object],
+        labels: list[str],
+        megabytes: list[float],
+    ) -> None:
+        steps = [Step(*rung) for rung in zip(labels, arguments, megabytes, strict=True)]
+        steps = ladder(steps, function, args.ladder_rounds, args.budget, args.min_time)
+        results.append((title, steps))
+
     for name, make in corpus.LADDER_KINDS.items():
-        texts = [(size_label(size), make(generator, size)) for size in sizes]
+        labels = [size_label(size) for size in sizes]
+        texts = [make(generator, size) for size in sizes]
         if name == corpus.EVENT_LADDER:
-            texts.append((f"{args.related:,} items", generator.event_with_related(args.related)))
+            labels.append(f"{args.related:,} items")
+            texts.append(generator.event_with_related(args.related))
         load = partial(newswiki.loads, strict=name not in corpus.LENIENT_KINDS)
-        megabytes = [corpus.utf8_size(text) / harness.MB for _, text in texts]
+        megabytes = [corpus.utf8_size(text) / harness.MB for text in texts]
         # Only the texts are alive while loads is timed: objects held from other steps would
         # make every full garbage collection during the parse slower.
-        steps = [Step(label, text, mb) for (label, text), mb in zip(texts, megabytes, strict=True)]
-        steps = ladder(steps, load, args.ladder_rounds, args.budget, args.min_time)
-        results.append((f"loads, {name}", steps))
-        objects = [load(text) for _, text in texts]
-        for (_, text), obj in zip(texts, objects, strict=True):
-            if newswiki.dumps(obj) != text:
-                raise AssertionError(f"the {name} ladder does not round-trip")
+        climb(f"loads, {name}", load, texts, labels, megabytes)
+        objects = [load(text) for text in texts]
+        if [newswiki.dumps(obj) for obj in objects] != texts:
+            raise AssertionError(f"the {name} ladder does not round-trip")
+        if name in corpus.WRITE_LADDERS:
+            climb(f"dumps, {name}", newswiki.dumps, objects, labels, megabytes)
+        sections = []
+        if name == corpus.COLLECTOR_LADDER:
+            sections = [json.dumps(newswiki.to_dict(obj)["sections"]) for obj in objects]
+        del objects
         if name == corpus.BASELINE_LADDER:
             # The machine's own growth, in the same process on the same texts: one copy of the
             # text is the least a parser that keeps its values can do.  At 10 MB a copy leaves
             # the processor's caches (and glibc hands out fresh pages), at 1 MB it does not.
-            steps = [
-                Step(label, text, mb) for (label, text), mb in zip(texts, megabytes, strict=True)
-            ]
-            steps = ladder(steps, _copy, args.ladder_rounds, args.budget, args.min_time)
-            results.append((f"baseline: one copy of the text ({name})", steps))
+            climb(f"baseline: one copy of the text ({name})", _copy, texts, labels, megabytes)
         if name == corpus.COLLECTOR_LADDER:
-            # The same reads with the cyclic garbage collector off: its full collections walk
-            # every live object, and a document made of 500,000 small sections brings many.
-            steps = [
-                Step(label, text, mb) for (label, text), mb in zip(texts, megabytes, strict=True)
-            ]
-            steps = ladder(
-                steps,
-                partial(_without_collector, load),
-                args.ladder_rounds,
-                args.budget,
-                args.min_time,
+            # Python's own C parser of JSON, reading the same sections as JSON (to_dict's), and
+            # newswiki with the cyclic garbage collector off: the collector's full collections
+            # walk every live object, and 500,000 small sections bring many.
+            json_megabytes = [corpus.utf8_size(text) / harness.MB for text in sections]
+            climb(
+                f"baseline: json.loads, the same sections as JSON ({name})",
+                json.loads,
+                sections,
+                labels,
+                json_megabytes,
             )
-            results.append((f"comparison: {name}, garbage collector off", steps))
-        if name in corpus.WRITE_LADDERS:
-            written = zip(texts, objects, megabytes, strict=True)
-            steps = [Step(label, obj, mb) for (label, _), obj, mb in written]
-            steps = ladder(steps, newswiki.dumps, args.ladder_rounds, args.budget, args.min_time)
-            results.append((f"dumps, {name}", steps))
-        del texts, objects
+            climb(
+                f"comparison: {name}, garbage collector off",
+                partial(_without_collector, load),
+                texts,
+                labels,
+                megabytes,
+            )
+        del texts, sections
     top = size_label(sizes[-1])
     base = size_label(sizes[-2]) if len(sizes) > 1 else top
     return results, base, top

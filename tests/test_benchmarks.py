@@ -110,6 +110,7 @@ def test_bench_speed_quick() -> None:
     ladder = [f"loads, {kind}" for kind in corpus.LADDER_KINDS] + ["dumps, article"]
     ladder.append(f"baseline: one copy of the text ({corpus.BASELINE_LADDER})")
     ladder.append(f"comparison: {corpus.COLLECTOR_LADDER}, garbage collector off")
+    ladder.append(f"baseline: json.loads, the same sections as JSON ({corpus.COLLECTOR_LADDER})")
     ratios = ["newswiki dumps, events / newswiki loads, events"]
     rows = _has_rows(output, loads + dumps + ladder + ratios)
     assert all(float(rows[name][0]) > 0 for name in loads + dumps)  # MB/s
