@@ -131,6 +131,15 @@ def test_the_cache_directory_is_private(cache: Path) -> None:
     assert cache.stat().st_mode & 0o077 == 0
 
 
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="permission bits are POSIX")
+def test_a_directory_others_can_write_to_is_not_used(cache: Path, event_text: str) -> None:
+    # A pickle planted there by another user would run as this one when read.
+    cache.mkdir()
+    cache.chmod(0o777)
+    assert build_parser("event", cache=True).parse(event_text)
+    assert list(cache.iterdir()) == []
+
+
 _PROGRAM = """
 import sys, newswiki
 for path in sys.argv[1:]:

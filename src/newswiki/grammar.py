@@ -56,6 +56,9 @@ def cache_dir() -> str | None:
     off.  Otherwise it is the user's cache directory: ``$XDG_CACHE_HOME/newswiki`` (by default
     ``~/.cache/newswiki``), ``~/Library/Caches/newswiki`` on macOS and
     ``%LOCALAPPDATA%\\newswiki\\Cache`` on Windows.
+
+    A directory that others may write to, or that belongs to another user, is not used: the
+    cache files are pickles, which must come from a trusted hand.
     """
     chosen = os.environ.get("NEWSWIKI_CACHE_DIR")
     if chosen is not None:
@@ -83,9 +86,14 @@ def _cache_file(name: str, text: str) -> str | None:
     if directory is None:
         return None
     try:
-        # Private to this user: Lark's cache is a pickle, which must come from a trusted hand.
         os.makedirs(directory, mode=0o700, exist_ok=True)
+        status = os.stat(directory)
     except OSError:  # read-only home, a file in the way: parse without a cache
+        return None
+    # Lark's cache is a pickle, and unpickling runs code: use only a directory that no one
+    # but this user can write to (as ssh treats its keys), never a shared one such as /tmp.
+    getuid = getattr(os, "getuid", None)  # POSIX only; Windows keeps per-user directories
+    if getuid is not None and (status.st_uid != getuid() or status.st_mode & 0o022):
         return None
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     python = "".join(map(str, sys.version_info[:2]))
