@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import attrs
@@ -188,3 +189,14 @@ def test_parsed_objects_pass_the_validators(text: str) -> None:
     # what they check): prove it by rebuilding every node through __init__.
     obj = newswiki.loads(text, strict=False)
     assert _rebuilt(obj) == obj
+
+
+@given(st.lists(nws.texts_of(objects), min_size=2, max_size=6))
+def test_threads_share_the_parsers(pairs: list[tuple[Any, str]]) -> None:
+    # One parser (and one builder) per format serves every thread: whatever a parse keeps must
+    # live in that parse, or documents read at the same time would mix.
+    texts = [text for _, text in pairs] * 8
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        read = list(pool.map(newswiki.loads, texts))
+    assert read == [newswiki.loads(text) for text in texts]
+    assert [newswiki.dumps(obj) for obj in read] == texts
