@@ -108,6 +108,8 @@ EXTERNAL = {
     "attrs.evolve": "https://www.attrs.org/en/stable/api.html#attrs.evolve",
     "cattrs": "https://catt.rs/en/stable/",
     "cattrs.converters.Converter": "https://catt.rs/en/stable/cattrs.html#cattrs.Converter",
+    "pyarrow.Schema": "https://arrow.apache.org/docs/python/generated/pyarrow.Schema.html",
+    "pyarrow.Table": "https://arrow.apache.org/docs/python/generated/pyarrow.Table.html",
     "dask.bag.Bag": "https://docs.dask.org/en/stable/bag.html",
     "dask.dataframe.DataFrame": "https://docs.dask.org/en/stable/dataframe.html",
     "hypothesis.find": _HYPOTHESIS,

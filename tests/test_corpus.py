@@ -20,8 +20,9 @@ from newswiki.corpus import (
     Corpus,
     CorpusError,
     CorpusIndex,
+    Failed,
     FileError,
-    Outcome,
+    Ok,
     map_batches,
     map_files,
     natural_key,
@@ -292,8 +293,10 @@ def test_errors_pickle_and_raise() -> None:
         error.raise_()
     assert raised.value.error is error
     assert pickle.loads(pickle.dumps(raised.value)).error == error
-    assert Outcome("a.md", 1).ok
-    assert not Outcome("a.md", error=error).ok
+    ok, failed = Ok("a.md", 1, size=3), Failed("a.md", error)
+    assert (ok.ok, ok.error, failed.ok, failed.value) == (True, None, False, None)
+    assert pickle.loads(pickle.dumps(ok)) == ok
+    assert pickle.loads(pickle.dumps(failed)) == failed
 
 
 # -- CorpusIndex ------------------------------------------------------------------------------

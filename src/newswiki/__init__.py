@@ -7,7 +7,7 @@ write them back byte for byte.
 ('RT', 10)
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from newswiki.errors import DecodeError, ParseError
 from newswiki.layout import (
@@ -40,19 +40,44 @@ from newswiki.parse import load, loads, parse_article, parse_event
 from newswiki.text import fix_mojibake, slugify, split_topics, unescape_html
 from newswiki.write import dump, dumps
 
-if TYPE_CHECKING:
-    from newswiki.convert import from_dict, to_dict
-
+#: The installed version of newswiki, a `semantic version <https://semver.org>`_ such as
+#: ``"0.1.0"``.
 __version__ = "0.1.0"
 
+# cattrs costs a third of the import time: the two functions below import it (through
+# newswiki.convert) on their first call, so ``import newswiki`` stays quick.
 
-def __getattr__(name: str) -> Any:
-    # cattrs costs a third of the import time; load it on first use of to_dict/from_dict.
-    if name in ("to_dict", "from_dict"):
-        from newswiki import convert
 
-        return getattr(convert, name)
-    raise AttributeError(f"module 'newswiki' has no attribute {name!r}")
+def to_dict(obj: Document) -> dict[str, Any]:
+    """Plain data for ``obj``, ready for :mod:`json`: a ``"kind"`` key (see
+    :data:`~newswiki.convert.KINDS`), its fields, ISO dates, lists for tuples, no layout.
+
+    >>> import datetime
+    >>> data = to_dict(Event(date=datetime.date(2016, 7, 18), headline="Hi"))
+    >>> data["kind"], data["date"], data["headline"], data["sources"]
+    ('event', '2016-07-18', 'Hi', [])
+
+    Raises :class:`TypeError` for anything but an event, an article or an unparsed document.
+    """
+    from newswiki import convert
+
+    return convert.to_dict(obj)
+
+
+def from_dict(data: dict[str, Any]) -> Document:
+    """The object :func:`to_dict` made ``data`` from; it is written in the canonical layout.
+
+    Raises :class:`ValueError` that lists the problems and where they are (an unknown key, a
+    missing field, a value of the wrong type or one the model refuses):
+
+    >>> from_dict({"kind": "event", "date": "2016-02-30", "headline": "Hi", "extra": 1})
+    Traceback (most recent call last):
+    ...
+    ValueError: day is out of range for month @ $.date; extra fields found (extra) @ $
+    """
+    from newswiki import convert
+
+    return convert.from_dict(data)
 
 
 __all__ = [

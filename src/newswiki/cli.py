@@ -27,7 +27,9 @@ from newswiki.corpus import (
     DEFAULT_EXCLUDE,
     DEFAULT_INCLUDE,
     CorpusIndex,
+    Failed,
     FileError,
+    Ok,
     Outcome,
     _index_facts,
     map_batches,
@@ -257,9 +259,9 @@ def _document_json(
 def _stdin_outcome(func: Callable[[str, bytes], str]) -> Outcome[str]:
     data = sys.stdin.buffer.read()
     try:
-        return Outcome("-", func("<stdin>", data), size=len(data))
+        return Ok("-", func("<stdin>", data), size=len(data))
     except ParseError as error:
-        return Outcome("-", error=FileError.from_parse_error("<stdin>", error))
+        return Failed("-", FileError.from_parse_error("<stdin>", error))
 
 
 def _run_parse(args: argparse.Namespace, console: _Console) -> int:

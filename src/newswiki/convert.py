@@ -68,16 +68,7 @@ converter.register_unstructure_hook_func(
 
 
 def to_dict(obj: Document) -> dict[str, Any]:
-    """Plain data for ``obj``, ready for :mod:`json`: a ``"kind"`` key (see
-    :data:`~newswiki.convert.KINDS`), its fields, ISO dates, lists for tuples, no layout.
-
-    >>> import datetime
-    >>> data = to_dict(Event(date=datetime.date(2016, 7, 18), headline="Hi"))
-    >>> data["kind"], data["date"], data["headline"], data["sources"]
-    ('event', '2016-07-18', 'Hi', [])
-
-    Raises :class:`TypeError` for anything but an event, an article or an unparsed document.
-    """
+    """:func:`newswiki.to_dict`, for code that imports this module (and so cattrs) anyway."""
     kind = _KIND_OF.get(type(obj))
     if kind is None:
         raise TypeError(
@@ -110,16 +101,7 @@ def structure(data: Any, cls: type[T], using: cattrs.Converter | None = None) ->
 
 
 def from_dict(data: dict[str, Any]) -> Document:
-    """The object :func:`to_dict` made ``data`` from; it is written in the canonical layout.
-
-    Raises :class:`ValueError` that lists the problems and where they are (an unknown key, a
-    missing field, a value of the wrong type or one the model refuses):
-
-    >>> from_dict({"kind": "event", "date": "2016-02-30", "headline": "Hi", "extra": 1})
-    Traceback (most recent call last):
-    ...
-    ValueError: day is out of range for month @ $.date; extra fields found (extra) @ $
-    """
+    """:func:`newswiki.from_dict`, for code that imports this module (and so cattrs) anyway."""
     if not isinstance(data, dict) or data.get("kind") not in KINDS:
         raise ValueError(f"expected a dict with 'kind' one of {sorted(KINDS)}")
     fields = {key: value for key, value in data.items() if key != "kind"}

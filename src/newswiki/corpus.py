@@ -33,7 +33,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Generic, Literal, NoReturn, TypeVar
+from typing import ClassVar, Generic, Literal, NoReturn, TypeAlias, TypeVar, cast, overload
 
 import attrs
 
@@ -48,8 +48,10 @@ __all__ = [
     "Corpus",
     "CorpusError",
     "CorpusIndex",
+    "Failed",
     "FileError",
     "Link",
+    "Ok",
     "Outcome",
     "map_batches",
     "map_files",
@@ -60,6 +62,7 @@ __all__ = [
 T = TypeVar("T")
 P = TypeVar("P")
 R = TypeVar("R")
+D = TypeVar("D", bound=Document)
 
 #: File names :func:`walk` reads inside folders (shell patterns on the base name).
 DEFAULT_INCLUDE: tuple[str, ...] = ("*.md", "*.txt")
@@ -236,22 +239,45 @@ class CorpusError(Exception):
 
 
 @attrs.frozen
-class Outcome(Generic[T]):
-    """What :func:`map_files` made of one file: a value, or the error that stopped it."""
+class Ok(Generic[T]):
+    """A file :func:`map_files` applied the function to, and what it returned.
+
+    ``outcome.ok``, ``outcome.error is None`` and ``isinstance(outcome, Ok)`` all tell an
+    :class:`Ok` from a :class:`Failed`, for type checkers too: after any of them, ``value``
+    has the function's return type.
+    """
 
     #: The file, as given.
     path: str
-    #: What the function returned (``None`` when it failed).
-    value: T | None = None
-    #: Why it failed, or ``None``.
-    error: FileError | None = None
+    #: What the function returned.
+    value: T
+    #: The file's size in bytes.
+    size: int = 0
+    #: Always ``True``.
+    ok: ClassVar[Literal[True]] = True
+    #: Always ``None``.
+    error: ClassVar[None] = None
+
+
+@attrs.frozen
+class Failed:
+    """A file that gave no value: it could not be read, or the function raised on it."""
+
+    #: The file, as given.
+    path: str
+    #: Why it failed.
+    error: FileError
     #: The file's size in bytes (0 when it could not be read).
     size: int = 0
+    #: Always ``False``.
+    ok: ClassVar[Literal[False]] = False
+    #: Always ``None``.
+    value: ClassVar[None] = None
 
-    @property
-    def ok(self) -> bool:
-        """Whether the function returned for this file."""
-        return self.error is None
+
+#: What :func:`map_files` makes of one file: an :class:`Ok` holding the function's value, or
+#: a :class:`Failed` holding the error that stopped it.
+Outcome: TypeAlias = Ok[T] | Failed
 
 
 def _available_cpus() -> int:
@@ -268,19 +294,19 @@ def _run_one(func: Callable[[str, bytes], T], path: str) -> Outcome[T]:
             data = file.read()
     except OSError as error:
         reason = error.strerror or str(error)
-        return Outcome(path, error=FileError(path, "read", f"cannot read the file: {reason}"))
+        return Failed(path, FileError(path, "read", f"cannot read the file: {reason}"))
     try:
         value = func(path, data)
     except ParseError as error:
-        return Outcome(path, error=FileError.from_parse_error(path, error), size=len(data))
+        return Failed(path, FileError.from_parse_error(path, error), size=len(data))
     except OSError as error:
         failure = FileError(path, "io", error.strerror or str(error))
-        return Outcome(path, error=failure, size=len(data))
+        return Failed(path, failure, size=len(data))
     except Exception as error:
         message = f"internal error: {type(error).__name__}: {error}"
         failure = FileError(path, "internal", message, detail=traceback.format_exc())
-        return Outcome(path, error=failure, size=len(data))
-    return Outcome(path, value=value, size=len(data))
+        return Failed(path, failure, size=len(data))
+    return Ok(path, value, size=len(data))
 
 
 def _run_chunk(func: Callable[[str, bytes], T], chunk: list[str]) -> list[Outcome[T]]:
@@ -288,9 +314,9 @@ def _run_chunk(func: Callable[[str, bytes], T], chunk: list[str]) -> list[Outcom
 
 
 def _pack(outcomes: list[Outcome[T]], pack: Callable[[list[T]], P]) -> Batch[P]:
-    values = [o.value for o in outcomes if o.error is None]
-    stripped = [attrs.evolve(o, value=None) if o.error is None else o for o in outcomes]
-    return Batch(stripped, pack(values))  # type: ignore[arg-type]
+    values = [o.value for o in outcomes if o.ok]
+    stripped: list[Outcome[None]] = [Ok(o.path, None, o.size) if o.ok else o for o in outcomes]
+    return Batch(stripped, pack(values))
 
 
 def _run_batch(
@@ -343,7 +369,7 @@ def map_files(
 
     Nothing a file does stops the run: an unreadable file, a :class:`~newswiki.ParseError`,
     an :class:`OSError` or any other exception raised by ``func`` becomes the
-    :attr:`Outcome.error` of that file.  When a worker process dies (a crash, the
+    :attr:`Failed.error` of that file.  When a worker process dies (a crash, the
     out-of-memory killer), the files of the unfinished chunks are run again one at a time,
     each in a fresh process, so the file that kills its worker is named (kind ``"crash"``)
     and the others still get their results.
@@ -461,7 +487,7 @@ def _isolate_chunk(func: Callable[[str, bytes], T], paths: list[str]) -> list[Ou
                 outcomes.append(pool.submit(_run_one, func, path).result())
             except BrokenProcessPool:
                 message = "the worker process died while reading this file"
-                outcomes.append(Outcome(path, error=FileError(path, "crash", message)))
+                outcomes.append(Failed(path, FileError(path, "crash", message)))
                 pool.shutdown(wait=True)
                 pool = _pool(1)
     finally:
@@ -479,7 +505,7 @@ def _parse_file(strict: bool, path: str, data: bytes) -> Document:
     return loads(data, strict=strict)
 
 
-class Corpus:
+class Corpus(Generic[D]):
     """The event and article files under some folders, files or globs, parsed on demand.
 
     Iterating yields ``(path, document)`` in :func:`walk` order, lazily; each iteration
@@ -511,6 +537,29 @@ class Corpus:
     (2, ["README.md:1:1: expected a date line ... found '# newswiki'"])
     """
 
+    # A strict corpus yields events and articles; a lenient one also unparsed documents.
+    @overload
+    def __init__(
+        self: Corpus[Event | Article],
+        *paths: str | os.PathLike[str],
+        strict: Literal[True] = ...,
+        jobs: int | None = ...,
+        on_error: Literal["raise", "collect"] = ...,
+        include: Sequence[str] = ...,
+        exclude: Sequence[str] = ...,
+        chunksize: int = ...,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Corpus[Document],
+        *paths: str | os.PathLike[str],
+        strict: bool,
+        jobs: int | None = ...,
+        on_error: Literal["raise", "collect"] = ...,
+        include: Sequence[str] = ...,
+        exclude: Sequence[str] = ...,
+        chunksize: int = ...,
+    ) -> None: ...
     def __init__(
         self,
         *paths: str | os.PathLike[str],
@@ -546,11 +595,12 @@ class Corpus:
         :func:`map_files`)."""
         return map_files(func, self.paths(), jobs=self.jobs, chunksize=self.chunksize)
 
-    def __iter__(self) -> Iterator[tuple[str, Document]]:
+    def __iter__(self) -> Iterator[tuple[str, D]]:
         self.errors = []
         for outcome in self.map(functools.partial(_parse_file, self.strict)):
-            if outcome.error is None:
-                yield outcome.path, outcome.value  # type: ignore[misc]
+            if outcome.ok:
+                # What the constructor's overloads promise: strict parsing gives no other.
+                yield outcome.path, cast(D, outcome.value)
             elif self.on_error == "collect":
                 self.errors.append(outcome.error)
             else:

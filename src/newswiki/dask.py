@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import importlib
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from newswiki.corpus import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, FileError, _matcher, natural_key
@@ -167,7 +167,7 @@ def read(
 def _frame(paths: list[str], fs: Any, table: str, strict: bool, on_error: OnError) -> Any:
     """One partition of :func:`read_dataframe`: the rows of ``table`` from ``paths``."""
     pandas = _import("pandas")
-    found: list[dict[str, Any]] = []
+    found: list[Mapping[str, Any]] = []
     for path in paths:
         document = _read_one(fs, path, strict)
         if isinstance(document, FileError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -472,20 +472,31 @@ class UnparsedDocument:
 Document = Event | Article | UnparsedDocument
 
 
-def canonical(obj: Any) -> Any:
+_T = TypeVar("_T")
+
+
+def canonical(obj: _T) -> _T:
     """``obj`` with every remembered layout dropped: it is written in the canonical layout.
+
+    Takes any model object (an :class:`Event`, a :class:`Section` ...) or a tuple of them, and
+    gives back one of the same type; anything else comes back as it is.
 
     >>> import newswiki
     >>> event = newswiki.loads("### [2016-07-18](/news/2016/07/18/index.md)\\n# Hi  \\n")
     >>> newswiki.dumps(canonical(event))
     '### [2016-07-18](/news/2016/07/18/index.md)\\n\\n# Hi\\n'
     """
+    result: _T = _without_layout(obj)
+    return result
+
+
+def _without_layout(obj: Any) -> Any:
     if isinstance(obj, tuple):
-        return tuple(canonical(item) for item in obj)
+        return tuple(_without_layout(item) for item in obj)
     if not attrs.has(type(obj)):
         return obj
     changes = {
-        a.name: None if a.name == "layout" else canonical(getattr(obj, a.name))
+        a.name: None if a.name == "layout" else _without_layout(getattr(obj, a.name))
         for a in attrs.fields(type(obj))
         if a.init
     }

@@ -277,6 +277,12 @@ def _parse_as(kind: str, cls: type[Any], text: str | bytes, strict: bool) -> Any
     return result
 
 
+@overload
+def load(
+    fp: IO[Any] | str | os.PathLike[str], *, strict: Literal[True] = ...
+) -> Event | Article: ...
+@overload
+def load(fp: IO[Any] | str | os.PathLike[str], *, strict: bool) -> Document: ...
 def load(fp: IO[Any] | str | os.PathLike[str], *, strict: bool = True) -> Document:
     """Read an event or an article from a path or an open file (see :func:`loads`).
 

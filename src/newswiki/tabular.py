@@ -8,7 +8,8 @@ Four tables, one stable schema each (:func:`schema`; version :data:`SCHEMA_VERSI
 - ``sections``: one row per section of every article, for queries over sections;
 - ``errors``: one row per file that gave no document.
 
-Rows are plain dicts (:func:`event_row`, :func:`article_row`, :func:`section_rows`); dates
+Rows are plain dicts (:func:`event_row`, :func:`article_row`, :func:`section_rows`), typed
+for type checkers by one :class:`~typing.TypedDict` per table (:class:`EventRow` ...); dates
 are :class:`datetime.date` in Arrow and ISO strings in JSON Lines.  An event or article row
 structures back to an equal object with :func:`from_row`, from JSON Lines or Parquet alike.
 Parquet needs ``pyarrow`` (``pip install 'newswiki[parquet]'``); JSON Lines needs nothing.
@@ -32,8 +33,8 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
-from typing import IO, Any, Literal, TypeVar
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, overload
 
 from cattrs.gen import make_dict_structure_fn, override
 from cattrs.preconf.json import make_converter
@@ -55,12 +56,27 @@ from newswiki.model import (
     UnparsedDocument,
 )
 
+if TYPE_CHECKING:
+    import pyarrow
+
 __all__ = [
     "FORMATS",
     "SCHEMA_VERSION",
     "TABLES",
+    "ArticleRow",
+    "ArticleSectionRow",
+    "BlockRow",
     "DatasetWriter",
+    "DiagnosticRow",
+    "ErrorRow",
+    "EventRow",
+    "InfoboxFieldRow",
+    "RelatedRow",
+    "Row",
+    "SectionRow",
+    "SourceRow",
     "TableWriter",
+    "UnparsedRow",
     "article_row",
     "error_row",
     "event_row",
@@ -82,7 +98,117 @@ TABLES = ("events", "articles", "sections", "errors")
 FORMATS = {"parquet": ".parquet", "jsonl": ".jsonl"}
 
 Format = Literal["parquet", "jsonl"]
-Row = dict[str, Any]
+
+
+class SourceRow(TypedDict):
+    """A source of an ``events`` row (see :class:`~newswiki.Source`)."""
+
+    name: str
+    url: str
+
+
+class RelatedRow(TypedDict):
+    """A related event of an ``events`` row (see :class:`~newswiki.RelatedEvent`); ``date``
+    is read from ``path``, ``None`` when the path holds none."""
+
+    title: str
+    path: str
+    date: datetime.date | None
+    context: list[str]
+
+
+class DiagnosticRow(TypedDict):
+    """Why lines were kept unparsed (see :class:`~newswiki.Diagnostic`)."""
+
+    line: int
+    column: int
+    message: str
+
+
+class UnparsedRow(TypedDict):
+    """Lines lenient parsing kept unparsed (see :class:`~newswiki.Unparsed`)."""
+
+    line: int
+    text: str
+    diagnostic: DiagnosticRow | None
+
+
+class EventRow(TypedDict):
+    """A row of the ``events`` table: one event file (see :func:`event_row`).
+
+    ``path`` is the file read, ``day_path`` the event's own :attr:`~newswiki.Event.path`.
+    """
+
+    path: str | None
+    date: datetime.date
+    day_path: str
+    headline: str
+    topics: list[str]
+    body: list[str]
+    sources: list[SourceRow]
+    related: list[RelatedRow]
+    unparsed: list[UnparsedRow]
+
+
+class BlockRow(TypedDict):
+    """A block of an article: a paragraph (``text``) or a list (``items``), the other ``None``."""
+
+    text: str | None
+    items: list[str] | None
+
+
+class InfoboxFieldRow(TypedDict):
+    """An infobox field of an ``articles`` row."""
+
+    key: str
+    value: str
+
+
+class ArticleSectionRow(TypedDict):
+    """A section of an ``articles`` row, in file order; ``level`` nests them."""
+
+    level: int
+    title: str
+    blocks: list[BlockRow]
+
+
+class ArticleRow(TypedDict):
+    """A row of the ``articles`` table: one article file (see :func:`article_row`)."""
+
+    path: str | None
+    title: str
+    infobox: list[InfoboxFieldRow] | None
+    lead: list[BlockRow]
+    sections: list[ArticleSectionRow]
+    unparsed: list[UnparsedRow]
+
+
+class SectionRow(TypedDict):
+    """A row of the ``sections`` table: one section of an article (see :func:`section_rows`)."""
+
+    path: str | None
+    article_title: str
+    index: int
+    parent: int | None
+    level: int
+    title: str
+    heading_path: list[str]
+    text: str
+
+
+class ErrorRow(TypedDict):
+    """A row of the ``errors`` table: a file that gave no document (see :func:`error_row`)."""
+
+    path: str | None
+    kind: str
+    line: int | None
+    column: int | None
+    message: str
+
+
+#: A row of any of the tables.
+Row = EventRow | ArticleRow | SectionRow | ErrorRow
+_Data = dict[str, Any]  # rows on their way back to objects: whatever JSON or Arrow gave
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -99,7 +225,7 @@ def _path_text(path: str | os.PathLike[str] | None) -> str | None:
     return text
 
 
-def _unparsed(blocks: tuple[Unparsed, ...]) -> list[Row]:
+def _unparsed(blocks: tuple[Unparsed, ...]) -> list[UnparsedRow]:
     return [
         {
             "line": block.line,
@@ -116,7 +242,7 @@ def _unparsed(blocks: tuple[Unparsed, ...]) -> list[Row]:
     ]
 
 
-def event_row(event: Event, path: str | os.PathLike[str] | None = None) -> Row:
+def event_row(event: Event, path: str | os.PathLike[str] | None = None) -> EventRow:
     """The ``events`` row of ``event``, read from the file ``path``."""
     return {
         "path": _path_text(path),
@@ -134,13 +260,13 @@ def event_row(event: Event, path: str | os.PathLike[str] | None = None) -> Row:
     }
 
 
-def _block(block: Block) -> Row:
+def _block(block: Block) -> BlockRow:
     if isinstance(block, BulletList):
         return {"text": None, "items": list(block.items)}
     return {"text": block, "items": None}
 
 
-def article_row(article: Article, path: str | os.PathLike[str] | None = None) -> Row:
+def article_row(article: Article, path: str | os.PathLike[str] | None = None) -> ArticleRow:
     """The ``articles`` row of ``article``, read from the file ``path``."""
     infobox = article.infobox
     return {
@@ -166,14 +292,14 @@ def _text(blocks: tuple[Block, ...]) -> str:
     return "\n\n".join(parts)
 
 
-def section_rows(article: Article, path: str | os.PathLike[str] | None = None) -> list[Row]:
+def section_rows(article: Article, path: str | os.PathLike[str] | None = None) -> list[SectionRow]:
     """The ``sections`` rows of ``article``, in file order.
 
     ``index`` counts the article's sections from 0 in file order and ``parent`` is the
     index of the enclosing section (``None`` at the top), so the tree is a self-join away.
     """
     file = _path_text(path)
-    result: list[Row] = []
+    result: list[SectionRow] = []
     open_at_depth: list[int] = []  # index of the open section at each depth
     for index, (titles, section) in enumerate(article.walk()):
         depth = len(titles) - 1
@@ -194,7 +320,7 @@ def section_rows(article: Article, path: str | os.PathLike[str] | None = None) -
     return result
 
 
-def error_row(error: FileError) -> Row:
+def error_row(error: FileError) -> ErrorRow:
     """The ``errors`` row of a file that gave no document."""
     return {
         "path": _path_text(error.path),
@@ -216,7 +342,7 @@ def rows(document: Document, path: str | os.PathLike[str] | None = None) -> dict
     if isinstance(document, Article):
         return {
             "articles": [article_row(document, path)],
-            "sections": section_rows(document, path),
+            "sections": [*section_rows(document, path)],
         }
     if isinstance(document, UnparsedDocument):
         first = document.diagnostics[0] if document.diagnostics else None
@@ -239,7 +365,7 @@ def _json_default(value: object) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def json_line(row: Row) -> str:
+def json_line(row: Mapping[str, Any]) -> str:
     """``row`` as one line of JSON Lines (dates as ISO strings, no newline).
 
     Text stays as it is (not ``\\u`` escapes) but for lone surrogates, which UTF-8 cannot
@@ -301,15 +427,15 @@ _DERIVED_EVENT = ("path", "topics")
 _DERIVED_RELATED = ("date",)
 
 
-def _without(data: Row, keys: Sequence[str]) -> Row:
+def _without(data: Mapping[str, Any], keys: Sequence[str]) -> _Data:
     return {k: v for k, v in data.items() if k not in keys}
 
 
-def _section_tree(flat: Iterable[Row]) -> list[Row]:
+def _section_tree(flat: Iterable[Any]) -> list[_Data]:
     """Nest the flat, file-ordered sections of an ``articles`` row by their levels (as the
     parser does: a section belongs to the nearest section before it with a lower level)."""
-    top: list[Row] = []
-    stack: list[Row] = []
+    top: list[_Data] = []
+    stack: list[_Data] = []
     for item in flat:
         if not isinstance(item, dict):
             raise ValueError(f"a section is a dict with 'level', 'title', 'blocks', not {item!r}")
@@ -322,7 +448,13 @@ def _section_tree(flat: Iterable[Row]) -> list[Row]:
     return top
 
 
-def from_row(row: Row) -> Event | Article:
+@overload
+def from_row(row: EventRow) -> Event: ...
+@overload
+def from_row(row: ArticleRow) -> Article: ...
+@overload
+def from_row(row: Mapping[str, Any]) -> Event | Article: ...
+def from_row(row: Mapping[str, Any]) -> Event | Article:
     """The :class:`~newswiki.Event` or :class:`~newswiki.Article` an ``events`` or
     ``articles`` row was made from (it is written in the canonical layout).
 
@@ -366,7 +498,7 @@ def _pyarrow() -> Any:
 
 
 @functools.cache
-def schema(table: str) -> Any:
+def schema(table: str) -> pyarrow.Schema:
     """The Arrow schema (a ``pyarrow.Schema``) of ``table``, one of :data:`TABLES`.
 
     The schema's metadata names the table (``newswiki.table``) and the schema version
@@ -440,12 +572,14 @@ def schema(table: str) -> Any:
     if table not in columns:
         raise ValueError(f"unknown table {table!r}: expected one of {', '.join(TABLES)}")
     metadata = {"newswiki.table": table, "newswiki.schema": SCHEMA_VERSION}
-    return pa.schema(columns[table], metadata=metadata)
+    result: pyarrow.Schema = pa.schema(columns[table], metadata=metadata)
+    return result
 
 
-def to_arrow(table_rows: Sequence[Row], table: str) -> Any:
+def to_arrow(table_rows: Sequence[Mapping[str, Any]], table: str) -> pyarrow.Table:
     """A ``pyarrow.Table`` of ``table_rows`` with the schema of ``table``."""
-    return _pyarrow().Table.from_pylist(list(table_rows), schema=schema(table))
+    result: pyarrow.Table = _pyarrow().Table.from_pylist(list(table_rows), schema=schema(table))
+    return result
 
 
 _SPARK_TYPES = {"string": "STRING", "date32[day]": "DATE", "int32": "INT"}
@@ -532,7 +666,7 @@ class TableWriter(_Committing):
         self.batch_rows = batch_rows
         #: Rows taken so far (some may still wait in memory for a full row group).
         self.rows = 0
-        self._pending: list[Row] = []  # rows not yet in Arrow form
+        self._pending: list[Mapping[str, Any]] = []  # rows not yet in Arrow form
         self._tables: list[Any] = []  # Arrow tables not yet written, in order
         self._buffered = 0  # rows in both
         self._parquet: Any = None
@@ -541,7 +675,7 @@ class TableWriter(_Committing):
         self._target = _AtomicFile(self.path)
         self._file = self._target.file
 
-    def write(self, table_rows: Iterable[Row]) -> None:
+    def write(self, table_rows: Iterable[Mapping[str, Any]]) -> None:
         """Add rows (dicts as :func:`event_row` and its siblings make them)."""
         if self.format == "jsonl":
             self.write_lines(json_line(row) for row in table_rows)
@@ -707,7 +841,7 @@ class DatasetWriter(_Committing):
         """Add the rows of the document read from ``path`` (see :func:`rows`)."""
         self.add_rows(rows(document, path))
 
-    def add_rows(self, table_rows: dict[str, list[Row]]) -> None:
+    def add_rows(self, table_rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
         """Add rows by table name."""
         for table, items in table_rows.items():
             self.writers[table].write(items)
@@ -747,7 +881,7 @@ class DatasetWriter(_Committing):
             writer.abort()
 
 
-def read_jsonl(path: str | os.PathLike[str]) -> Iterator[Row]:
+def read_jsonl(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
     """The rows of a JSON Lines file written by :class:`TableWriter`."""
     with open(path, "rb") as file:
         for line in file:

@@ -1,0 +1,240 @@
+"""A client of newswiki's public types, as a downstream project would write it.
+
+CI checks this module with ``mypy --strict`` (and ``--python-version 3.10``) against the
+installed package: each ``assert_type`` states the type a public entry point gives, so a change
+that loosens one (to ``Any``, to a wider union) fails CI.  ``tests/test_typing.py`` also runs
+it, so the types stated here are the types the calls really return.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import dask.bag
+import dask.dataframe
+import pyarrow
+from hypothesis.strategies import SearchStrategy
+
+import newswiki
+import newswiki.dask
+from newswiki import (
+    Article,
+    Block,
+    BulletList,
+    DecodeError,
+    Document,
+    Event,
+    InfoboxField,
+    ParseError,
+    RelatedEvent,
+    Section,
+    Source,
+    UnparsedDocument,
+    strategies,
+)
+from newswiki.corpus import (
+    Batch,
+    Corpus,
+    CorpusIndex,
+    Failed,
+    FileError,
+    Link,
+    Ok,
+    Outcome,
+    map_batches,
+    map_files,
+    walk,
+)
+from newswiki.tabular import (
+    ArticleRow,
+    DatasetWriter,
+    ErrorRow,
+    EventRow,
+    Row,
+    SectionRow,
+    article_row,
+    error_row,
+    event_row,
+    from_row,
+    json_line,
+    read_jsonl,
+    rows,
+    schema,
+    section_rows,
+    spark_schema,
+    to_arrow,
+)
+
+if sys.version_info >= (3, 11):
+    from typing import assert_type
+else:
+    from typing_extensions import assert_type
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EVENT = EXAMPLES / "event-almaty-2016-07-18.md"
+ARTICLE = EXAMPLES / "article-aktobe-shootings.txt"
+
+
+def reading() -> tuple[Event, Article]:
+    """Strict reading gives events and articles; lenient reading may give neither."""
+    data = EVENT.read_bytes()
+    assert_type(newswiki.loads(data), Event | Article)
+    assert_type(newswiki.loads(data.decode("utf-8"), strict=True), Event | Article)
+    assert_type(newswiki.loads(data, strict=False), Document)
+    lenient: bool = False
+    assert_type(newswiki.loads(data, strict=lenient), Document)
+    assert_type(newswiki.load(EVENT), Event | Article)
+    assert_type(newswiki.load(str(EVENT), strict=False), Document)
+    with open(EVENT, "rb") as file:
+        assert_type(newswiki.load(file), Event | Article)
+    event = assert_type(newswiki.parse_event(data), Event)
+    article = assert_type(newswiki.parse_article(ARTICLE.read_bytes(), strict=False), Article)
+    return event, article
+
+
+def fields(event: Event, article: Article) -> None:
+    """The model's fields and helpers have their own types, not ``Any``."""
+    assert_type(event.date, datetime.date)
+    assert_type(event.headline, str)
+    assert_type(event.topics, tuple[str, ...])
+    assert_type(event.body, tuple[str, ...])
+    assert_type(event.sources, tuple[Source, ...])
+    assert_type(event.related[0], RelatedEvent)
+    assert_type(event.related[0].date, datetime.date | None)
+    assert_type(event.related[0].context, tuple[str, ...])
+    assert article.infobox is not None
+    assert_type(article.infobox["Date"], str)
+    assert_type(article.infobox.fields[0], InfoboxField)
+    assert_type(article.section("Shootings"), Section)
+    assert_type(article.lead, tuple[Block, ...])
+    for path, section in article.walk():
+        assert_type(path, tuple[str, ...])
+        assert_type(section.level, int)
+        for block in section.blocks:
+            if isinstance(block, BulletList):
+                assert_type(block.items, tuple[str, ...])
+            else:
+                assert_type(block, str)
+
+
+def writing(event: Event, article: Article) -> None:
+    """Writing, canonical copies and JSON."""
+    assert_type(newswiki.dumps(event), str)
+    newswiki.dump(article, io.StringIO())
+    assert_type(newswiki.canonical(event), Event)
+    assert_type(newswiki.canonical(article.sections), tuple[Section, ...])
+    data = assert_type(newswiki.to_dict(event), dict[str, Any])
+    back = assert_type(newswiki.from_dict(data), Event | Article | UnparsedDocument)
+    assert back == event
+
+
+def errors() -> None:
+    """A :class:`ParseError` says where, in typed attributes."""
+    try:
+        newswiki.loads(b"### [2016-07-18](/x)\n\nno headline\n\xff")
+    except ParseError as error:
+        caught = error
+    else:
+        raise AssertionError("no ParseError")
+    assert_type(caught.line, int)
+    assert_type(caught.column, int)
+    assert_type(caught.message, str)
+    assert_type(caught.filename, str | None)
+    assert isinstance(caught, DecodeError)  # a subclass: one except clause catches both
+
+
+def text_helpers(event: Event) -> None:
+    assert_type(newswiki.split_topics(event.headline), tuple[tuple[str, ...], str])
+    assert_type(newswiki.slugify(event.headline), str)
+    assert_type(newswiki.unescape_html(event.headline), str)
+    assert_type(newswiki.fix_mojibake(event.headline), str)
+    assert_type(newswiki.__version__, str)
+
+
+def _size(path: str, data: bytes) -> int:
+    return len(data)
+
+
+def _total(sizes: list[int]) -> int:
+    return sum(sizes)
+
+
+def corpora() -> None:
+    """A strict corpus yields events and articles; ``outcome.ok`` narrows ``value``."""
+    assert_type(walk(EXAMPLES), Iterator[str])
+    for path, document in Corpus(EXAMPLES):
+        assert_type(path, str)
+        assert_type(document, Event | Article)
+    for _, read in Corpus(EXAMPLES, strict=False, on_error="collect"):
+        assert_type(read, Document)
+    for outcome in map_files(_size, walk(EXAMPLES)):
+        assert_type(outcome, Outcome[int])
+        if outcome.ok:
+            assert_type(outcome.value, int)
+        else:
+            assert_type(outcome.error, FileError)
+        if outcome.error is None:
+            assert_type(outcome, Ok[int])
+        else:
+            assert_type(outcome, Failed)
+    for batch in map_batches(_size, _total, walk(EXAMPLES)):
+        assert_type(batch, Batch[int])
+        assert_type(batch.value, int)
+    index = assert_type(Corpus(EXAMPLES).index(), CorpusIndex)
+    assert_type(index.events_on("2016-07-18"), list[str])
+    assert_type(list(index.links()), list[Link])
+
+
+def tables(event: Event, article: Article) -> None:
+    """One TypedDict per table; Arrow typed against pyarrow."""
+    row = assert_type(event_row(event, EVENT), EventRow)
+    assert_type(row["date"], datetime.date)
+    assert_type(row["related"][0]["context"], list[str])
+    assert_type(article_row(article)["sections"][0]["level"], int)
+    assert_type(section_rows(article)[0], SectionRow)
+    error = FileError("x.md", "parse", "expected a headline")
+    assert_type(error_row(error), ErrorRow)
+    assert_type(rows(event), dict[str, list[Row]])
+    assert_type(from_row(row), Event)
+    assert_type(from_row(article_row(article)), Article)
+    assert_type(from_row({"headline": "Hi"} | dict(row)), Event | Article)
+    assert_type(json_line(row), str)
+    assert_type(schema("events"), pyarrow.Schema)
+    assert_type(to_arrow([row], "events"), pyarrow.Table)
+    assert_type(spark_schema("errors"), str)
+    with tempfile.TemporaryDirectory() as folder:
+        with DatasetWriter(folder, "jsonl") as writer:
+            writer.add(EVENT, event)
+        assert_type(writer.counts, dict[str, int])
+        assert_type(next(read_jsonl(writer.paths["events"])), dict[str, Any])
+    _: ArticleRow = article_row(article)
+
+
+def scale_out() -> None:
+    assert_type(newswiki.dask.read(str(EVENT)), dask.bag.Bag)
+    assert_type(newswiki.dask.read_dataframe(str(EVENT)), dask.dataframe.DataFrame)
+
+
+def hypothesis_strategies() -> None:
+    assert_type(strategies.events(), SearchStrategy[Event])
+    assert_type(strategies.articles(), SearchStrategy[Article])
+    assert_type(strategies.event_texts(), SearchStrategy[str])
+
+
+def main() -> None:
+    """Run every check (``tests/test_typing.py`` does)."""
+    event, article = reading()
+    fields(event, article)
+    writing(event, article)
+    errors()
+    text_helpers(event)
+    corpora()
+    tables(event, article)
+    scale_out()
+    hypothesis_strategies()
