@@ -23,6 +23,7 @@ may hold blank lines without doctest's ``<BLANKLINE>`` marker, which readers wou
 from __future__ import annotations
 
 import datetime
+import inspect
 import re
 import sys
 from typing import Any, TypeVar, get_origin
@@ -30,6 +31,7 @@ from typing import Any, TypeVar, get_origin
 from docutils import nodes
 from sphinx.ext.napoleon import Config as NapoleonConfig
 from sphinx.ext.napoleon.docstring import GoogleDocstring
+from sphinx.pycode import ModuleAnalyzer
 
 import newswiki
 
@@ -76,6 +78,28 @@ def _google_sections(
 ) -> None:
     if what in {"function", "method", "class", "exception", "module"}:
         lines[:] = GoogleDocstring(lines, _NAPOLEON, app, what, name, obj, options).lines()
+
+
+# -- Type aliases re-exported by the package --------------------------------------------------
+# ``newswiki.Block`` is ``str | BulletList``, defined with its ``#:`` comment in newswiki.model.
+# Documented at the name users import, autodoc looks for the comment in ``newswiki`` itself,
+# finds none and shows the docstring of the alias' type ("Represent a PEP 604 union type").
+# Take the comment from the newswiki module that defines the alias instead.
+def _alias_comment(
+    app: Any, what: str, name: str, obj: Any, options: Any, lines: list[str]
+) -> None:
+    own = (type(obj).__doc__ or "").strip()
+    if what != "data" or not own or "\n".join(lines).strip() != inspect.cleandoc(own):
+        return
+    short = name.rpartition(".")[2]
+    for module_name in sorted(sys.modules):
+        module = sys.modules[module_name]
+        if not module_name.startswith("newswiki") or getattr(module, short, None) is not obj:
+            continue
+        comment = ModuleAnalyzer.for_module(module_name).find_attr_docs().get(("", short))
+        if comment:
+            lines[:] = list(comment)
+            return
 
 
 # -- Cross-references -------------------------------------------------------------------------
@@ -166,5 +190,6 @@ def _signature(
 
 def setup(app: Any) -> None:
     app.connect("autodoc-process-docstring", _google_sections)
+    app.connect("autodoc-process-docstring", _alias_comment)
     app.connect("missing-reference", _resolve)
     app.connect("autodoc-process-signature", _signature)

@@ -468,7 +468,8 @@ class UnparsedDocument:
     diagnostics: tuple[Diagnostic, ...] = attrs.field(default=(), converter=as_tuple, eq=False)
 
 
-#: What :func:`newswiki.loads` returns.
+#: What :func:`newswiki.loads` returns: an event or an article, or with ``strict=False`` also
+#: an :class:`UnparsedDocument`.
 Document = Event | Article | UnparsedDocument
 
 
