@@ -163,27 +163,33 @@ def test_blank_lines_in_output_need_no_marker() -> None:
 # --- README ----------------------------------------------------------------------------------
 
 
-def _readme_quickstart() -> tuple[str, int]:
+def _readme_examples() -> list[Block]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     start = text.index("## Quickstart")
-    block = next(b for b in blocks(ROOT / "README.md") if b.language == "python")
-    assert text.count("\n", 0, start) < block.line, (
-        "the quickstart is the README's first python block"
-    )
-    return block.body, block.line
+    found = [b for b in blocks(ROOT / "README.md") if b.language == "python"]
+    assert found, "the README has a quickstart"
+    assert text.count("\n", 0, start) < found[0].line, "the quickstart is the first python block"
+    return found
 
 
-def test_readme_quickstart() -> None:
-    code, offset = _readme_quickstart()
+def test_readme_examples() -> None:
+    """Every python block of the README runs, in order, sharing names; each ``print``
+    followed by a comment prints what the comment says."""
+    globs: dict[str, Any] = {"__name__": "README"}
+    compared = 0
+    for block in _readme_examples():
+        compared += _run_readme_block(block.body, block.line, globs)
+    assert compared >= 1
+
+
+def _run_readme_block(code: str, offset: int, globs: dict[str, Any]) -> int:
     comments = {
         token.start[0]: token.string.lstrip("#").strip()
         for token in tokenize.generate_tokens(io.StringIO(code).readline)
         if token.type == tokenize.COMMENT
     }
-    tree = ast.parse(code)
-    globs: dict[str, Any] = {"__name__": "README"}
     compared = 0
-    for statement in tree.body:
+    for statement in ast.parse(code).body:
         expected = comments.get(statement.end_lineno or statement.lineno)
         line = offset + statement.lineno
         module = ast.increment_lineno(ast.Module(body=[statement], type_ignores=[]), offset)
@@ -198,7 +204,27 @@ def test_readme_quickstart() -> None:
         if is_print and expected is not None:
             assert output.getvalue().rstrip("\n") == expected, f"README.md line {line}"
             compared += 1
-    assert compared >= 1
+    return compared
+
+
+def _fresh_machine_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.count("\n", 0, text.index("## On a fresh machine"))
+    end = text.count("\n", 0, text.index("\n## ", text.index("## On a fresh machine")))
+    shown = [b for b in blocks(ROOT / "README.md") if start < b.line < end]
+    return [line for b in shown if b.language == "console" for line in b.body.splitlines()]
+
+
+def test_ci_runs_the_readme_fresh_machine_commands() -> None:
+    """CI installs and tests exactly as a newcomer following the README would."""
+    commands = _fresh_machine_commands()
+    assert len(commands) >= 3
+    assert commands[0] == "python3 -m venv .venv && . .venv/bin/activate"
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").split("\n")]
+    # CI may send output to a file and choose the interpreter ($PYTHON, python3 by default).
+    ci = [line.replace('"$PYTHON" -m venv', "python3 -m venv") for line in ci]
+    missing = [c for c in commands if not any(line.split(" > ")[0] == c for line in ci)]
+    assert not missing, f"CI does not run these README commands: {missing}"
 
 
 # --- docstrings ------------------------------------------------------------------------------

@@ -16,13 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import dask.bag
-import dask.dataframe
 import pyarrow
 from hypothesis.strategies import SearchStrategy
 
 import newswiki
-import newswiki.dask
 from newswiki import (
     Article,
     Block,
@@ -217,6 +214,13 @@ def tables(event: Event, article: Article) -> None:
 
 
 def scale_out() -> None:
+    # Imported here: dask brings tblib, which changes how every exception pickles, and the
+    # other tests of a run should not depend on whether this module was collected.
+    import dask.bag
+    import dask.dataframe
+
+    import newswiki.dask
+
     assert_type(newswiki.dask.read(str(EVENT)), dask.bag.Bag)
     assert_type(newswiki.dask.read_dataframe(str(EVENT)), dask.dataframe.DataFrame)
 
