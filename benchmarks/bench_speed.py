@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 
 import corpus
 import harness
@@ -403,6 +404,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--related", type=int, default=RELATED_ITEMS, help="the big event's items")
     parser.add_argument("--budget", type=float, default=120.0, help="seconds one step may take")
     parser.add_argument("--min-time", type=float, default=0.2, help="seconds per measurement")
+    parser.add_argument(
+        "--charts",
+        metavar="DIR",
+        type=Path,
+        help="also draw the figures as SVG charts in DIR (matplotlib, in the bench extra)",
+    )
     quick = {
         "events": 40,
         "articles": 15,
@@ -422,7 +429,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     print(f"# Speed benchmark: {harness.subject()}\n\n{harness.machine()}")
     events, articles = corpus.mixed_corpus(args.events, args.articles, args.seed)
-    contenders = throughput(events, articles, args.rounds)
+    contenders = corpus_run = throughput(events, articles, args.rounds)
     print(
         f"\n## Corpus: {len(events)} events, {len(articles)} articles;"
         f" {args.rounds} rounds round-robin, medians\n"
@@ -431,7 +438,7 @@ def main(argv: list[str] | None = None) -> None:
     event = corpus.EVENT_SAMPLE.read_text(encoding="utf-8")
     article = corpus.ARTICLE_SAMPLE.read_text(encoding="utf-8")
     copies = args.sample_copies
-    contenders = throughput([event] * copies, [article] * copies, args.rounds)
+    contenders = samples_run = throughput([event] * copies, [article] * copies, args.rounds)
     print(
         f"\n## The real samples ({corpus.utf8_size(event):,} and {corpus.utf8_size(article):,}"
         f" bytes), {copies} times each; {args.rounds} rounds round-robin, medians\n"
@@ -443,6 +450,50 @@ def main(argv: list[str] | None = None) -> None:
         " (1 MB = 10^6 bytes of UTF-8)\n"
     )
     print_ladder(results, base, top)
+    if args.charts is not None:
+        draw_charts(args.charts, {"generated corpus": corpus_run, "real sample": samples_run})
+        draw_ladder_chart(args.charts, results, base)
+        print(f"\nCharts written to {args.charts}/throughput.svg and {args.charts}/ladder.svg")
+
+
+def _caption() -> str:
+    return f"newswiki {newswiki.__version__}; {harness.machine()}"
+
+
+def draw_charts(folder: Path, runs: dict[str, list[Contender]]) -> None:
+    """``throughput.svg``: newswiki's ``loads`` against each peer, on the corpus and the real
+    samples (per-round ratios, medians)."""
+    import charts
+
+    rows = []
+    for kind, peer in (("events", "markdown-it-py"), ("articles", "mwparserfromhell")):
+        for run_name, contenders in runs.items():
+            for name, value, _ in ratios(contenders):
+                if name == f"newswiki loads, {kind} / {peer} parse, {kind}":
+                    rows.append((f"{kind}, {run_name}", value, peer))
+    if rows:
+        title = "Reading speed against the peers (medians of per-round ratios)"
+        charts.bars(folder / "throughput.svg", title, rows, _caption())
+
+
+def draw_ladder_chart(folder: Path, results: list[tuple[str, list[Step]]], base: str) -> None:
+    """``ladder.svg``: the cost per MB of newswiki's own ladders, as a multiple of each one's
+    ``base`` step: a flat line is linear time."""
+    import charts
+
+    labels = [step.label for step in results[0][1] if step.label.endswith("B")]
+    series = []
+    for name, steps in results:
+        if not name.startswith(("loads", "dumps")):
+            continue  # baselines and comparisons explain a row; the chart shows newswiki
+        by_label = {step.label: step for step in steps if step.seconds}
+        if base not in by_label:
+            continue
+        unit = by_label[base].ms_per_mb()
+        values = [by_label[x].ms_per_mb() / unit if x in by_label else None for x in labels]
+        series.append((name, values))
+    title = f"Cost per MB across the size ladder (1 = the same as at {base}; flat is linear)"
+    charts.lines(folder / "ladder.svg", title, labels, series, LINEAR_LIMIT, base, _caption())
 
 
 if __name__ == "__main__":

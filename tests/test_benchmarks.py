@@ -140,3 +140,25 @@ def test_profile_hotspots_quick() -> None:
     output = _run("profile_hotspots.py")
     _has_rows(output, ["newswiki.loads", "Lark contextual lexer alone"])
     assert output.count("## cProfile, dumps") == 2, output
+
+
+def test_bench_why_quick() -> None:
+    output = _run("bench_why.py")
+    readers = ["newswiki", "hand-written regex"]
+    assert output.count("| newswiki ") == 2, output
+    rows = _has_rows(output, [*readers, "markdown-it-py", "mwparserfromhell"])
+    # newswiki's row is measured like the others, not written in: it must notice every broken
+    # copy, on its line, and write the sample back exactly.
+    assert rows["newswiki"][1] == rows["newswiki"][2], output
+    assert rows["newswiki"][4] == "exact", output
+
+
+def test_bench_speed_draws_its_charts(tmp_path: Path) -> None:
+    output = _run("bench_speed.py", "--charts", str(tmp_path))
+    assert "Charts written" in output
+    for name in ("throughput.svg", "ladder.svg"):
+        svg = (tmp_path / name).read_text(encoding="utf-8")
+        assert svg.startswith("<?xml")
+        assert "</svg>" in svg
+        assert newswiki.__version__ in svg  # the caption says what was measured
+    assert "markdown-it-py" in (tmp_path / "throughput.svg").read_text(encoding="utf-8")

@@ -1,0 +1,109 @@
+"""SVG charts of the benchmark figures, for the documentation's performance page.
+
+The benchmark scripts call these with the figures they have just measured (``--charts DIR``);
+nothing here measures.  Charts show ratios taken in one process (a speed against a peer's on
+the same inputs, a cost per MB against the same document's 1 MB step), which a shared machine
+disturbs far less than absolute figures.  Needs matplotlib (the ``bench`` extra).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["bars", "lines"]
+
+# newswiki's colour and the peers' grey: one meaning per colour on every chart.
+OURS = "#2a6f97"
+PEER = "#9a9a9a"
+LIMIT = "#c0392b"
+
+
+def _pyplot() -> ModuleType:
+    import matplotlib
+
+    matplotlib.use("svg")
+    matplotlib.rcParams.update(
+        {
+            "svg.fonttype": "none",  # text stays text: small files, searchable, themable
+            "svg.hashsalt": "newswiki",  # stable element ids: a re-run changes only figures
+            "font.size": 10,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    )
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(figure: Figure, path: Path, caption: str) -> None:
+    figure.text(0.01, 0.01, caption, fontsize=8, color="#555555")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, format="svg", metadata={"Date": None})
+
+
+def bars(path: Path, title: str, rows: Sequence[tuple[str, float, str]], caption: str) -> None:
+    """A pair of bars per ``(label, ratio, peer)``: newswiki's speed as a multiple of the
+    peer's (``ratio``), beside the peer's own (1 by construction)."""
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(7.0, 0.8 * len(rows) + 1.4))
+    height = 0.38
+    positions = list(range(len(rows)))
+    ratios = [ratio for _, ratio, _ in rows]
+    axes.barh([p - height / 2 for p in positions], ratios, height, color=OURS)
+    axes.barh([p + height / 2 for p in positions], [1.0] * len(rows), height, color=PEER)
+    for position, (_, ratio, peer) in zip(positions, rows, strict=True):
+        axes.text(ratio, position - height / 2, f" newswiki {ratio:.2g}×", va="center")
+        axes.text(1.0, position + height / 2, f" {peer} 1×", va="center", color="#444444")
+    axes.set_yticks(positions, [label for label, _, _ in rows])
+    axes.invert_yaxis()
+    axes.set_xlabel("speed as a multiple of the peer's, on the same inputs (higher is faster)")
+    axes.set_xlim(0, max(ratios) * 1.35)
+    axes.set_title(title, loc="left", fontsize=11)
+    figure.tight_layout(rect=(0, 0.05, 1, 1))
+    _save(figure, path, caption)
+    plt.close(figure)
+
+
+def lines(
+    path: Path,
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    limit: float,
+    base: str,
+    caption: str,
+) -> None:
+    """One line per ``(name, values)`` over the steps ``labels``, each value a cost per MB as a
+    multiple of the ``base`` step's; ``None`` leaves a gap.  A dashed line marks ``limit``."""
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(7.0, 4.2))
+    steps = list(range(len(labels)))
+    for index, (name, values) in enumerate(series):
+        shown = [(s, v) for s, v in zip(steps, values, strict=True) if v is not None]
+        axes.plot(
+            [s for s, _ in shown],
+            [v for _, v in shown],
+            marker="o",
+            linewidth=1.6,
+            color=plt.get_cmap("tab10")(index),
+            label=name,
+        )
+    axes.axhline(limit, color=LIMIT, linestyle="--", linewidth=1)
+    axes.text(steps[0], limit, f" limit {limit:g}", color=LIMIT, va="bottom", fontsize=8)
+    axes.axhline(1.0, color="#cccccc", linewidth=1, zorder=0)
+    axes.set_xticks(steps, labels)
+    axes.set_xlabel("document size")
+    axes.set_ylabel(f"cost per MB, as a multiple of the {base} step's")
+    axes.set_ylim(0, max(limit * 1.25, *(v for _, vs in series for v in vs if v is not None)))
+    axes.set_title(title, loc="left", fontsize=11)
+    axes.legend(fontsize=8, frameon=False, loc="upper right")
+    figure.tight_layout(rect=(0, 0.05, 1, 1))
+    _save(figure, path, caption)
+    plt.close(figure)
