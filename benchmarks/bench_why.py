@@ -343,15 +343,20 @@ def _score(reader: Reader, sample: str, reference: Fields) -> int:
     return sum(_plain(found.get(key)) == _plain(reference[key]) for key in reference)
 
 
+def _verdict(reader: Reader, text: str) -> str:
+    """What ``reader`` makes of a broken ``text``: ``line N``, ``noticed`` or ``missed``."""
+    try:
+        reader.read(text)
+    except Exception:
+        line = reader.line_of_error(text)
+        return "noticed" if line is None else f"line {line}"
+    return "missed"
+
+
 def _caught(reader: Reader, broken: dict[str, str]) -> tuple[int, int]:
-    noticed = placed = 0
-    for text in broken.values():
-        try:
-            reader.read(text)
-        except Exception:
-            noticed += 1
-            placed += reader.line_of_error(text) is not None
-    return noticed, placed
+    verdicts = [_verdict(reader, text) for text in broken.values()]
+    noticed = sum(verdict != "missed" for verdict in verdicts)
+    return noticed, sum(verdict.startswith("line") for verdict in verdicts)
 
 
 def _round_trip(written: str | None, sample: str) -> str:
@@ -443,8 +448,8 @@ def report(
     ]
     harness.print_table(header, rows)
     print()
-    for name in broken:
-        print(f"- broken copy: {name}")
+    rows = [[name, *(_verdict(r, text) for r in readers)] for name, text in broken.items()]
+    harness.print_table(["broken copy", *(r.name for r in readers)], rows)
 
 
 def _event_edited(text: str) -> bool:
