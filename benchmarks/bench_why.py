@@ -171,19 +171,25 @@ def _typed_event(fields: Fields) -> bool:
     return isinstance(fields["date"], datetime.date) and bool(dates) and None not in dates
 
 
+def _readers(
+    ours: tuple[Callable[[str], Fields], Callable[[str], str]],
+    regex: tuple[Callable[[str], Fields], Callable[[str], str]],
+    peer: Reader,
+) -> list[Reader]:
+    """newswiki's reader and the regex reader of a format (each a reader and an editor), then
+    the peer's.  The regex reader never rebuilds the text: it writes back what it was given."""
+    return [
+        Reader("newswiki", *ours, _newswiki_write, _newswiki_line),
+        Reader("hand-written regex", *regex, lambda text: text, _nothing),
+        peer,
+    ]
+
+
 def events() -> tuple[list[Reader], Callable[[Fields], bool]]:
     """The event readers, and the test of typed values."""
-    return [
-        Reader(
-            "newswiki",
-            _newswiki_event,
-            _newswiki_event_edit,
-            _newswiki_write,
-            _newswiki_line,
-        ),
-        Reader("hand-written regex", _regex_event, _regex_event_edit, lambda t: t, _nothing),
-        Reader("markdown-it-py", _markdown_it_event, _nothing, _nothing, _nothing),
-    ], _typed_event
+    peer = Reader("markdown-it-py", _markdown_it_event, _nothing, _nothing, _nothing)
+    ours = (_newswiki_event, _newswiki_event_edit)
+    return _readers(ours, (_regex_event, _regex_event_edit), peer), _typed_event
 
 
 def broken_events(text: str) -> dict[str, str]:
@@ -292,17 +298,9 @@ def _typed_article(fields: Fields) -> bool:
 
 def articles() -> tuple[list[Reader], Callable[[Fields], bool]]:
     """The article readers, and the test of typed values."""
-    return [
-        Reader(
-            "newswiki",
-            _newswiki_article,
-            _newswiki_article_edit,
-            _newswiki_write,
-            _newswiki_line,
-        ),
-        Reader("hand-written regex", _regex_article, _regex_article_edit, lambda t: t, _nothing),
-        Reader("mwparserfromhell", _mwparser_article, _mwparser_edit, _mwparser_write, _nothing),
-    ], _typed_article
+    peer = Reader("mwparserfromhell", _mwparser_article, _mwparser_edit, _mwparser_write, _nothing)
+    ours = (_newswiki_article, _newswiki_article_edit)
+    return _readers(ours, (_regex_article, _regex_article_edit), peer), _typed_article
 
 
 def broken_articles(text: str) -> dict[str, str]:
