@@ -427,7 +427,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     """Run the corpus round-robin, then the ladder, and print both reports."""
     args = parse_args(argv)
-    print(f"# Speed benchmark: {harness.subject()}\n\n{harness.machine()}")
+    started = harness.machine()
+    print(f"# Speed benchmark: {harness.subject()}\n\n{started}")
     events, articles = corpus.mixed_corpus(args.events, args.articles, args.seed)
     contenders = corpus_run = throughput(events, articles, args.rounds)
     print(
@@ -451,16 +452,20 @@ def main(argv: list[str] | None = None) -> None:
     )
     print_ladder(results, base, top)
     if args.charts is not None:
-        draw_charts(args.charts, {"generated corpus": corpus_run, "real sample": samples_run})
-        draw_ladder_chart(args.charts, results, base)
+        runs = {"generated corpus": corpus_run, "real sample": samples_run}
+        draw_charts(args.charts, runs, started)
+        draw_ladder_chart(args.charts, results, base, started)
         print(f"\nCharts written to {args.charts}/throughput.svg and {args.charts}/ladder.svg")
 
 
-def _caption() -> str:
-    return f"newswiki {newswiki.__version__}; {harness.machine()}"
+def _caption(started: str) -> str:
+    """Which newswiki, when, on what: the machine line of the run's start (with its load), and
+    the load average at the end."""
+    ended = harness.machine().rpartition("load average ")[2]
+    return f"newswiki {newswiki.__version__}; {started}; at the end {ended}"
 
 
-def draw_charts(folder: Path, runs: dict[str, list[Contender]]) -> None:
+def draw_charts(folder: Path, runs: dict[str, list[Contender]], started: str) -> None:
     """``throughput.svg``: newswiki's ``loads`` against each peer, on the corpus and the real
     samples (per-round ratios, medians)."""
     import charts
@@ -473,10 +478,12 @@ def draw_charts(folder: Path, runs: dict[str, list[Contender]]) -> None:
                     rows.append((f"{kind}, {run_name}", value, peer))
     if rows:
         title = "Reading speed against the peers (medians of per-round ratios)"
-        charts.bars(folder / "throughput.svg", title, rows, _caption())
+        charts.bars(folder / "throughput.svg", title, rows, _caption(started))
 
 
-def draw_ladder_chart(folder: Path, results: list[tuple[str, list[Step]]], base: str) -> None:
+def draw_ladder_chart(
+    folder: Path, results: list[tuple[str, list[Step]]], base: str, started: str
+) -> None:
     """``ladder.svg``: the cost per MB of newswiki's own ladders, as a multiple of each one's
     ``base`` step: a flat line is linear time."""
     import charts
@@ -493,7 +500,8 @@ def draw_ladder_chart(folder: Path, results: list[tuple[str, list[Step]]], base:
         values = [by_label[x].ms_per_mb() / unit if x in by_label else None for x in labels]
         series.append((name, values))
     title = f"Cost per MB across the size ladder (1 = the same as at {base}; flat is linear)"
-    charts.lines(folder / "ladder.svg", title, labels, series, LINEAR_LIMIT, base, _caption())
+    caption = _caption(started)
+    charts.lines(folder / "ladder.svg", title, labels, series, LINEAR_LIMIT, base, caption)
 
 
 if __name__ == "__main__":
