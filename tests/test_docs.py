@@ -51,7 +51,13 @@ FENCE = re.compile(
 )
 # Modules whose names are for newswiki itself: their public names are re-exported by
 # ``newswiki`` (and documented there), or they serve the command line, documented as commands.
-INTERNAL_MODULES = {"newswiki.build", "newswiki.grammar", "newswiki.lenient", "newswiki.cli"}
+INTERNAL_MODULES = {
+    "newswiki.build",
+    "newswiki.grammar",
+    "newswiki.lenient",
+    "newswiki.cli",
+    "newswiki.spelling",
+}
 NOT_IMPORTED = {"newswiki.__main__"}  # importing it would run the command line
 
 

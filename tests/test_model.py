@@ -59,6 +59,42 @@ def test_unwritable_objects_are_refused(build: object) -> None:
         build()  # type: ignore[operator]
 
 
+ITEM = RelatedEvent(title="t", path="/p")
+SOURCE = newswiki.Source("RT", "https://rt.com/")
+FIELD = InfoboxField("k", "v")
+
+
+@pytest.mark.parametrize(
+    ("build", "value"),
+    [
+        pytest.param(lambda v: attrs.evolve(ITEM, context=v), "kazakhstan", id="context"),
+        pytest.param(lambda v: Event(date=DAY, headline="h", body=v), "One", id="body"),
+        pytest.param(lambda v: Event(date=DAY, headline="h", sources=v), "RT", id="sources"),
+        pytest.param(lambda v: Event(date=DAY, headline="h", related=v), "t", id="related"),
+        pytest.param(lambda v: Article(title="T", lead=v), "Lead.", id="lead"),
+        pytest.param(lambda v: Article(title="T", sections=v), "A", id="sections"),
+        pytest.param(lambda v: Section(title="A", blocks=v), "Text.", id="blocks"),
+        pytest.param(lambda v: Section(title="A", subsections=v), "B", id="subsections"),
+        pytest.param(lambda v: BulletList(v), "item", id="items"),
+        pytest.param(lambda v: Infobox(v), "Date", id="fields"),
+    ],
+)
+def test_a_bare_str_is_not_a_sequence_of_values(build: object, value: str) -> None:
+    # A str is an iterable of characters: stored as one value per character, it used to write
+    # `_Context: k, a, z, a, k, h, s, t, a, n_`.  The message says what to write instead.
+    with pytest.raises(TypeError, match=rf"not the str '{value}'.*write \['{value}'\]"):
+        build(value)  # type: ignore[operator]
+
+
+def test_a_bare_str_date_is_a_type_error_that_says_what_is_wanted() -> None:
+    with pytest.raises(TypeError, match="date must be a datetime.date, not str"):
+        Event(date="2016-07-18", headline="h")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="date must be a datetime.date, not str"):
+        Event(date="2016-07-18", path="/news/x.md", headline="h")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="not datetime"):
+        Event(date=datetime.datetime(2016, 7, 18), path="/p", headline="h")
+
+
 def test_objects_are_frozen_slotted_and_hashable() -> None:
     event = Event(date=DAY, headline="h", related=[RelatedEvent(title="t", path="/p")])
     with pytest.raises(attrs.exceptions.FrozenInstanceError):

@@ -19,6 +19,8 @@ from newswiki.layout import (
     LineLayout,
     ListLayout,
     SectionLayout,
+    Span,
+    position,
 )
 from newswiki.model import (
     Article,
@@ -102,6 +104,7 @@ __all__ = [
     "Section",
     "SectionLayout",
     "Source",
+    "Span",
     "Unparsed",
     "UnparsedDocument",
     "__version__",
@@ -114,6 +117,7 @@ __all__ = [
     "loads",
     "parse_article",
     "parse_event",
+    "position",
     "slugify",
     "split_topics",
     "to_dict",

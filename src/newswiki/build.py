@@ -18,6 +18,10 @@ import attrs
 from lark import Token, Transformer
 
 from newswiki.layout import (
+    NO_GAP,
+    ONE_BLANK,
+    PLAIN_DOCUMENT,
+    TWO_BLANKS,
     ArticleLayout,
     BlockLayout,
     DocumentLayout,
@@ -26,6 +30,7 @@ from newswiki.layout import (
     LineLayout,
     ListLayout,
     SectionLayout,
+    Span,
 )
 from newswiki.model import (
     PADDING,
@@ -39,16 +44,9 @@ from newswiki.model import (
     Section,
     Source,
 )
+from newswiki.spelling import canonical_tags, read_tags
 
-__all__ = ["ArticleBuilder", "BuildError", "EventBuilder", "canonical_tags", "read_tags"]
-
-# Canonical blank lines before each kind of line (see docs/formats.md, "Canonical layout").
-NO_GAP = ""
-ONE_BLANK = "\n"
-TWO_BLANKS = "\n\n"
-# The facts of a file written canonically; one shared instance, as a frozen one can be.
-PLAIN_DOCUMENT = DocumentLayout()
-
+__all__ = ["ArticleBuilder", "BuildError", "EventBuilder"]
 
 T = TypeVar("T")
 
@@ -81,7 +79,9 @@ _Section = _unchecked(Section)
 _BulletList = _unchecked(BulletList)
 _LineLayout = _unchecked(LineLayout)
 _BlockLayout = _unchecked(BlockLayout)
+_ListLayout = _unchecked(ListLayout)
 _SectionLayout = _unchecked(SectionLayout)
+_InfoboxLayout = _unchecked(InfoboxLayout)
 _EventLayout = _unchecked(EventLayout)
 _ArticleLayout = _unchecked(ArticleLayout)
 
@@ -96,46 +96,44 @@ class BuildError(Exception):
         self.found = found
 
 
-def read_tags(raw: str) -> tuple[str, ...]:
-    """The tags of a ``_Context: ..._`` text: split at ``", "``, padding and empty tags dropped."""
-    return tuple(tag for tag in (part.strip(PADDING) for part in raw.split(", ")) if tag)
+def _span(first: int, last: int) -> Span:
+    """A :class:`Span`, made as a plain tuple is (NamedTuple's own ``__new__`` is Python)."""
+    return _new_tuple(Span, (first, last))
 
 
-def canonical_tags(tags: tuple[str, ...]) -> str:
-    """The canonical spelling of ``tags``: joined by ``", "``."""
-    return ", ".join(tags)
+_new_tuple: Callable[[type[Span], tuple[int, int]], Span] = tuple.__new__
 
 
 def line_layout(
-    gap: str, canonical_gap: str, text: str | None, reads_as: tuple[object, ...] = ()
-) -> LineLayout | None:
-    """Layout for a line: ``None`` when both its gap and its spelling (``text``) are canonical."""
-    if gap == canonical_gap and text is None:
-        return None
-    return _LineLayout(
-        None if gap == canonical_gap else gap, text, reads_as if text is not None else ()
-    )
+    gap: str, canonical_gap: str, text: str | None, reads_as: tuple[object, ...], line: int
+) -> LineLayout:
+    """Layout for a one-line part on ``line``: its gap (``None`` when canonical), its spelling
+    (``text``, ``None`` when canonical), its place and the values it was read as."""
+    return _LineLayout(None if gap == canonical_gap else gap, text, _span(line, line), reads_as)
 
 
 class _Blocks:
-    """The blocks of a body, lead or section as they are read, and whether every gap before
-    them is the canonical one (then they need no layout)."""
+    """The blocks of a body, lead or section as they are read: their gaps, their lines, and
+    the last line read."""
 
-    __slots__ = ("blocks", "gaps", "plain")
+    __slots__ = ("blocks", "gaps", "last", "spans")
 
-    def __init__(self) -> None:
+    def __init__(self, last: int) -> None:
         self.blocks: list[Any] = []
         self.gaps: list[str] = []
-        self.plain = True
+        self.spans: list[Span] = []
+        self.last = last
 
-    def add(self, block: Any, gap: str, canonical_gap: str) -> None:
+    def add(self, block: Any, gap: str, span: Span) -> None:
         self.blocks.append(block)
         self.gaps.append(gap)
-        if gap != canonical_gap:
-            self.plain = False
+        self.spans.append(span)
+        self.last = span.last
 
-    def layout(self) -> BlockLayout | None:
-        return None if self.plain else _BlockLayout(tuple(self.gaps))
+    def finish(self) -> tuple[tuple[Any, ...], BlockLayout]:
+        """The blocks, and their layout (which remembers them, to pair them after an edit)."""
+        blocks = tuple(self.blocks)
+        return blocks, _BlockLayout(tuple(self.gaps), tuple(self.spans), blocks)
 
 
 class _Builder(Transformer[Token, Any]):
@@ -151,11 +149,15 @@ class _Builder(Transformer[Token, Any]):
         assert match is not None, token.type  # the lexer matched this very pattern
         return match.groups()
 
-    def parts(self, terminal: str, tokens: list[Token]) -> Iterator[re.Match[str]]:
-        """The lines (or blocks) of coarse tokens, one match of ``terminal`` each."""
+    def parts(self, terminal: str, tokens: list[Token]) -> Iterator[tuple[re.Match[str], int]]:
+        """The lines (or blocks) of coarse tokens, one match of ``terminal`` each, with the
+        number of the match's first line (its gap included)."""
         finditer = self.patterns[terminal].finditer
         for token in tokens:
-            yield from finditer(token)
+            line: int = token.line  # type: ignore[assignment]
+            for match in finditer(token):
+                yield match, line
+                line += match.group().count("\n")
 
 
 class EventBuilder(_Builder):
@@ -163,18 +165,23 @@ class EventBuilder(_Builder):
 
     def sources(self, children: list[Token]) -> tuple[Any, ...]:
         built = []
-        for index, match in enumerate(self.parts("SOURCE_ITEM", children[1:])):
+        last = children[0].end_line - 1  # type: ignore[operator]
+        for index, (match, line) in enumerate(self.parts("SOURCE_ITEM", children[1:])):
             gap, number, raw, url, end = match.groups()
             name = raw.strip(PADDING)
             spelled = raw == name and not end and number == str(index + 1)
             text = None if spelled else match.group()[len(gap) : -1]
-            layout = line_layout(gap, NO_GAP if index else ONE_BLANK, text, (name, url))
+            last = line + gap.count("\n")
+            canonical_gap = NO_GAP if index else ONE_BLANK
+            layout = line_layout(gap, canonical_gap, text, (index, (name, url)), last)
             built.append(_Source(name, url, layout))
-        return ("sources", children[0], tuple(built))
+        items = tuple(built)
+        return ("sources", children[0], items, last)
 
     def related(self, children: list[Token]) -> tuple[Any, ...]:
         built = []
-        for index, match in enumerate(self.parts("RELATED_ITEM", children[1:])):
+        last = children[0].end_line - 1  # type: ignore[operator]
+        for index, (match, line) in enumerate(self.parts("RELATED_ITEM", children[1:])):
             gap, number, raw, path, context, end = match.groups()
             title = raw.strip(PADDING)
             tags = read_tags(context) if context is not None else ()
@@ -185,15 +192,19 @@ class EventBuilder(_Builder):
                 and (context == canonical_tags(tags) if tags else context is None)
             )
             text = None if spelled else match.group()[len(gap) : -1]
-            layout = line_layout(gap, NO_GAP if index else ONE_BLANK, text, (title, path, tags))
+            last = line + gap.count("\n")
+            canonical_gap = NO_GAP if index else ONE_BLANK
+            layout = line_layout(gap, canonical_gap, text, (index, (title, path, tags)), last)
             built.append(_RelatedEvent(title, path, tags, layout))
-        return ("related", children[0], tuple(built))
+        items = tuple(built)
+        return ("related", children[0], items, last)
 
-    def _header(self, token: Token, canonical_gap: str, empty: bool) -> LineLayout | None:
+    def _header(self, token: Token, canonical_gap: str, items: tuple[Any, ...]) -> LineLayout:
+        """A section header's layout; it remembers the items read under it, so that a header
+        read without any is written even without any."""
         gap, end = self.groups(token)
-        layout = line_layout(gap, canonical_gap, token[len(gap) : -1] if end else None)
-        # An empty section is kept: a layout, even a canonical one, says it was there.
-        return LineLayout() if layout is None and empty else layout
+        line = token.end_line - 1  # type: ignore[operator]
+        return line_layout(gap, canonical_gap, token[len(gap) : -1] if end else None, items, line)
 
     def start(self, children: list[Any]) -> Event:
         date_token, headline_token = children[0], children[1]
@@ -204,46 +215,50 @@ class EventBuilder(_Builder):
             offset = date_token.start_pos + len(gap) + len("### [")
             raise BuildError(offset, "a real calendar date YYYY-MM-DD", repr(iso)) from None
         spelling = date_token[len(gap) : -1] if end else None
-        date_layout = line_layout(gap, NO_GAP, spelling, (date, path))
+        first = date_token.end_line - 1
+        date_layout = line_layout(gap, NO_GAP, spelling, (iso, path), first)
 
         gap, raw = self.groups(headline_token)
         headline = raw.strip(PADDING)
         spelling = None if raw == headline else headline_token[len(gap) : -1]
-        headline_layout = line_layout(gap, ONE_BLANK, spelling, (headline,))
+        last = headline_token.end_line - 1
+        headline_layout = line_layout(gap, ONE_BLANK, spelling, (headline,), last)
 
-        body = _Blocks()
+        body = _Blocks(last)
         sources: tuple[Source, ...] = ()
         related: tuple[RelatedEvent, ...] = ()
         sources_header = related_header = None
-        has_sources = False
         end_gap = ""
         for child in children[2:]:
             if isinstance(child, tuple):
-                kind, header, items = child
+                kind, header, items, last = child
                 if kind == "sources":
-                    sources_header = self._header(header, TWO_BLANKS, not items)
+                    sources_header = self._header(header, TWO_BLANKS, items)
                     sources = items
-                    has_sources = True
                 else:
-                    canonical_gap = ONE_BLANK if has_sources else TWO_BLANKS
-                    related_header = self._header(header, canonical_gap, not items)
+                    canonical_gap = TWO_BLANKS if sources_header is None else ONE_BLANK
+                    related_header = self._header(header, canonical_gap, items)
                     related = items
             elif child.type == "PARAGRAPHS":
-                for match in self.parts("PARAGRAPH", [child]):
+                for match, line in self.parts("PARAGRAPH", [child]):
                     gap = match.group(1)
-                    body.add(match.group()[len(gap) : -1], gap, ONE_BLANK)
+                    text = match.group()[len(gap) : -1]
+                    first = line + gap.count("\n")
+                    body.add(text, gap, _span(first, first + text.count("\n")))
             else:  # END_GAP
                 end_gap = str(child)
 
+        blocks, body_layout = body.finish()
         layout = _EventLayout(
             DocumentLayout(end_gap=end_gap) if end_gap else PLAIN_DOCUMENT,
             date_layout,
             headline_layout,
-            body.layout(),
+            body_layout,
             sources_header,
             related_header,
+            _span(date_layout.span.first, max(last, body.last)),  # type: ignore[union-attr]
         )
-        return _Event(date, path, headline, tuple(body.blocks), sources, related, (), layout)
+        return _Event(date, path, headline, blocks, sources, related, (), layout)
 
 
 def _heading(line: str) -> tuple[int, str, str | None]:
@@ -260,28 +275,36 @@ class _OpenSection(_Blocks):
 
     __slots__ = ("heading", "level", "subsections", "title")
 
-    def __init__(self, level: int, title: str, heading: LineLayout | None) -> None:
-        super().__init__()
+    def __init__(self, level: int, title: str, heading: LineLayout) -> None:
+        super().__init__(heading.span.last)  # type: ignore[union-attr]
         self.level = level
         self.title = title
         self.heading = heading
         self.subsections: list[Section] = []
 
     def close(self) -> Section:
-        blocks = self.layout()
-        layout = (
-            None
-            if self.heading is None and blocks is None
-            else _SectionLayout(self.heading, blocks)
+        blocks, layout = self.finish()
+        first = self.heading.span.first  # type: ignore[union-attr]
+        span = _span(first, self.last)
+        return _Section(
+            self.title,
+            self.level,
+            blocks,
+            tuple(self.subsections),
+            _SectionLayout(self.heading, layout, span),
         )
-        return _Section(self.title, self.level, tuple(self.blocks), tuple(self.subsections), layout)
 
 
 def _close(stack: list[_OpenSection], top: list[Section], level: int) -> None:
     """Close the open sections of ``level`` or deeper, each into its parent (or ``top``)."""
     while stack and stack[-1].level >= level:
-        closed = stack.pop().close()
-        (stack[-1].subsections if stack else top).append(closed)
+        closed = stack.pop()
+        section = closed.close()
+        if stack:
+            stack[-1].subsections.append(section)
+            stack[-1].last = closed.last
+        else:
+            top.append(section)
 
 
 class ArticleBuilder(_Builder):
@@ -289,7 +312,7 @@ class ArticleBuilder(_Builder):
 
     def infobox(self, children: list[Token]) -> tuple[Any, ...]:
         fields = []
-        for match in self.parts("FIELD", children[1:]):
+        for match, line in self.parts("FIELD", children[1:]):
             raw_key, raw_value, end = match.groups()
             key = raw_key.strip(PADDING)
             value = (raw_value or "").strip(PADDING)
@@ -297,8 +320,7 @@ class ArticleBuilder(_Builder):
                 raw_key == key and not end and (raw_value == value if value else raw_value is None)
             )
             text = None if spelled else match.group()[:-1]
-            layout = None if text is None else _LineLayout(None, text, (key, value))
-            fields.append(_InfoboxField(key, value, layout))
+            fields.append(_InfoboxField(key, value, line_layout("", "", text, (key, value), line)))
         return ("infobox", children[0], tuple(fields))
 
     @functools.cached_property
@@ -310,35 +332,40 @@ class ArticleBuilder(_Builder):
         part = re.compile(f"(?:{heading.pattern})|(?:{block.pattern})")
         return part.match, heading.groups + 1
 
-    def _list(self, lines: str) -> BulletList:
+    def _list(self, lines: str, first: int) -> BulletList:
+        """A list block whose first item is on line ``first``."""
         items = []
         spellings: list[str | None] = []
         for line in lines[:-1].split("\n"):
             item = line[2:].strip(PADDING)
             items.append(item)
             spellings.append(None if line[0] == "-" and line[2:] == item else line)
-        layout = ListLayout(spellings) if any(s is not None for s in spellings) else None
-        return _BulletList(tuple(items), layout)
+        read = tuple(items)
+        span = _span(first, first + len(read) - 1)
+        return _BulletList(read, _ListLayout(tuple(spellings), span, read))
 
     def start(self, children: list[Any]) -> Article:
-        gap, content, end = self.groups(children[0])
+        title_token = children[0]
+        gap, content, end = self.groups(title_token)
         title = content.strip(PADDING)
         spelled = content == f" {title} " and not end
-        title_layout = line_layout(
-            gap, NO_GAP, None if spelled else children[0][len(gap) : -1], (title,)
-        )
+        last = title_token.end_line - 1
+        spelling = None if spelled else title_token[len(gap) : -1]
+        title_layout = line_layout(gap, NO_GAP, spelling, (title,), last)
         infobox_parts: tuple[Any, ...] | None = None
         infobox_end: str | None = None
         # A block or heading right after a heading or the infobox's end has no blank line
         # before it in canonical form; after the title or a block, one.
         canonical_gap = ONE_BLANK
-        lead = _Blocks()
+        lead = _Blocks(last)
         stack: list[_OpenSection] = []
         top: list[Section] = []
         end_gap = ""
         for child in children[1:]:
             if isinstance(child, tuple):
                 infobox_parts = child
+                fields = child[2]
+                last = fields[-1].layout.span.last if fields else child[1].end_line - 1
                 continue
             kind = child.type
             if kind == "INFOBOX_END":
@@ -350,6 +377,7 @@ class ArticleBuilder(_Builder):
                 continue
             part, block_gap = self._part
             position, size = 0, len(child)
+            line = child.line
             while position < size:
                 match = part(child, position)
                 assert match is not None  # the lexer matched BODY, made of blocks and headings
@@ -357,34 +385,44 @@ class ArticleBuilder(_Builder):
                 heading = match.start(1) >= 0  # the heading's gap group takes part
                 gap_group = 1 if heading else block_gap
                 gap, start = match.group(gap_group), match.end(gap_group)
+                first = line + gap.count("\n")
                 if heading:
                     level, heading_title, spelling = _heading(child[start : end - 1])
-                    layout = line_layout(gap, canonical_gap, spelling, (level, heading_title))
+                    values = (level, heading_title)
+                    layout = line_layout(gap, canonical_gap, spelling, values, first)
                     _close(stack, top, level)
                     stack.append(_OpenSection(level, heading_title, layout))
                     canonical_gap = NO_GAP
+                    line = first + 1
                     continue
+                block: Block
                 if child.startswith(("- ", "* "), start):
-                    block: Block = self._list(child[start:end])
+                    block = self._list(child[start:end], first)
+                    span = _span(first, first + len(block.items) - 1)
                 else:
-                    block = child[start : end - 1]
-                (stack[-1] if stack else lead).add(block, gap, canonical_gap)
+                    text = child[start : end - 1]
+                    block, span = text, _span(first, first + text.count("\n"))
+                (stack[-1] if stack else lead).add(block, gap, span)
+                line = span.last + 1
                 canonical_gap = ONE_BLANK
+        last = max(last, lead.last, *(s.last for s in stack))
         _close(stack, top, 0)
         if infobox_end == ONE_BLANK and (lead.blocks or top):
             infobox_end = None  # canonical
         infobox = None if infobox_parts is None else self._infobox(infobox_parts, infobox_end)
+        blocks, lead_layout = lead.finish()
         article_layout = _ArticleLayout(
             DocumentLayout(end_gap=end_gap) if end_gap else PLAIN_DOCUMENT,
             title_layout,
-            lead.layout(),
+            lead_layout,
+            _span(title_layout.span.first, last),  # type: ignore[union-attr]
         )
-        return _Article(title, infobox, tuple(lead.blocks), tuple(top), (), article_layout)
+        return _Article(title, infobox, blocks, tuple(top), (), article_layout)
 
     def _infobox(self, parts: tuple[Any, ...], end: str | None) -> Infobox:
         _, token, fields = parts
         gap, trailing = self.groups(token)
-        line = line_layout(gap, ONE_BLANK, token[len(gap) : -1] if trailing else None)
-        if line is None and end is None:
-            return _Infobox(fields, None)
-        return _Infobox(fields, InfoboxLayout(line=line, end=end))
+        first = token.end_line - 1
+        line = line_layout(gap, ONE_BLANK, token[len(gap) : -1] if trailing else None, (), first)
+        last = fields[-1].layout.span.last if fields else first
+        return _Infobox(fields, _InfoboxLayout(line, end, _span(first, last)))

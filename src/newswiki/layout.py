@@ -1,11 +1,12 @@
-"""Layout: how a parsed file spelled its values, kept beside them.
+"""Layout: how a parsed file spelled its values, and where it put them, kept beside them.
 
 Every model class has a ``layout`` field that takes no part in ``==``, ``hash`` or ``repr``.
-``None`` means canonical: objects built by hand are written in the canonical layout, parsed
-objects are written back byte for byte.  The writer reuses a remembered spelling only while it
-still reads back as the current value (see :class:`LineLayout`), so an object changed with
-:func:`attrs.evolve` is written with the layout of everything that did not change, and never
-with a stale spelling.
+``None`` means canonical: objects built by hand are written in the canonical layout and have no
+position; parsed objects are written back byte for byte and know the lines they came from
+(:func:`position`).  The writer keeps each remembered part of a line (the blank lines before
+it, its list number, the padding around each value, the separators, trailing spaces) and puts
+the current values in, so an object changed with :func:`attrs.evolve` is written with the
+layout of everything that did not change, and never with a stale value (see :doc:`/roundtrip`).
 
 Layout objects are made by the parser; build them by hand only to copy them between objects.
 :func:`newswiki.canonical` drops all of them.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -28,7 +29,17 @@ __all__ = [
     "LineLayout",
     "ListLayout",
     "SectionLayout",
+    "Span",
+    "position",
 ]
+
+# The canonical blank lines before each kind of line (see docs/formats.md, "Canonical layout").
+#: No blank line: a list item after the first, an infobox field, a block right after a heading.
+NO_GAP = ""
+#: One empty line: before the headline, a paragraph, the first item of a list.
+ONE_BLANK = "\n"
+#: Two empty lines: before an event's first section header.
+TWO_BLANKS = "\n\n"
 
 _GAP = re.compile(r"(?:[ \t\r]*\n)*\Z")
 _NEWLINES = ("\n", "\r\n")
@@ -55,18 +66,41 @@ def _check_gaps(_: Any, attribute: attrs.Attribute[Any], value: tuple[str, ...] 
         _check_gap(_, attribute, gap)
 
 
+class Span(NamedTuple):
+    """Where a parsed node sits in the file it was read from: its first and last line, both
+    1-based and inclusive (blank lines before and after it are not part of it).
+
+    Line numbers count the lines of the file as read, whatever its line ends; a node of one
+    line has ``first == last``.
+    """
+
+    #: The 1-based number of the node's first line.
+    first: int
+    #: The 1-based number of the node's last line.
+    last: int
+
+
 @attrs.frozen
 class LineLayout:
-    """How one line was written: the blank lines before it and its own spelling."""
+    """How one line was written: the blank lines before it, its own spelling, and where it was.
+
+    The writer takes the parts of :attr:`text` that are layout (list number, padding around
+    each value, separators, trailing spaces) and puts the object's current values between
+    them; a part that no longer fits falls back to its canonical spelling (see
+    :doc:`/roundtrip`).
+    """
 
     #: Blank lines before the line, exactly as written (``"\n"`` is one empty line);
     #: ``None`` for the canonical number.
     gap: str | None = attrs.field(default=None, validator=_check_gap)
     #: The line as written (without its newline), when it differs from the canonical spelling.
     text: str | None = attrs.field(default=None, validator=_check_line)
-    #: The values :attr:`text` reads as; the writer uses :attr:`text` only while the object
-    #: still holds exactly these values.
-    reads_as: tuple[object, ...] = ()
+    #: The line's place in the file it was read from; ``None`` for a line built by hand.
+    span: Span | None = None
+    #: What the parser read the line as, so that an unchanged line is written without being
+    #: read again.  Set by the parser only: a layout built by hand (or copied with
+    #: :func:`attrs.evolve`) has none, and the writer checks its :attr:`text` part by part.
+    reads_as: tuple[Any, ...] = attrs.field(init=False, default=(), eq=False, repr=False)
 
 
 @attrs.frozen
@@ -75,6 +109,10 @@ class ListLayout:
 
     #: Each item line as written, or ``None`` where it was canonical.
     items: tuple[str | None, ...] = attrs.field(default=(), converter=_as_tuple)
+    #: The list's lines in the file it was read from (item ``i`` is on line ``first + i``).
+    span: Span | None = None
+    #: The items the spellings were read with; set by the parser only.
+    reads_as: tuple[Any, ...] = attrs.field(init=False, default=(), eq=False, repr=False)
 
 
 @attrs.frozen
@@ -83,6 +121,10 @@ class BlockLayout:
 
     #: One gap per block, as written.
     gaps: tuple[str, ...] = attrs.field(default=(), converter=_as_tuple, validator=_check_gaps)
+    #: One :class:`Span` per block (a paragraph is a ``str`` and has no layout of its own).
+    spans: tuple[Span, ...] = attrs.field(default=(), converter=_as_tuple)
+    #: The blocks the gaps were read with; set by the parser only.
+    reads_as: tuple[Any, ...] = attrs.field(init=False, default=(), eq=False, repr=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -99,12 +141,16 @@ class DocumentLayout:
     end_gap: str = attrs.field(default="", validator=_check_gap)
 
 
+#: The facts of a file written canonically; one shared instance, as a frozen one can be.
+PLAIN_DOCUMENT = DocumentLayout()
+
+
 @attrs.frozen(kw_only=True)
 class EventLayout:
     """Layout of an :class:`~newswiki.Event` outside its sources and related events."""
 
     #: Byte order mark, line ends, final newline, blank lines at the end.
-    document: DocumentLayout = DocumentLayout()
+    document: DocumentLayout = PLAIN_DOCUMENT
     #: The date line ``### [YYYY-MM-DD](PATH)``.
     date_line: LineLayout | None = None
     #: The headline ``# TEXT``.
@@ -115,6 +161,8 @@ class EventLayout:
     sources_header: LineLayout | None = None
     #: The ``### Related:`` line; kept also when the section has no items.
     related_header: LineLayout | None = None
+    #: The event's lines, from the date line to its last non-blank line.
+    span: Span | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -126,6 +174,8 @@ class InfoboxLayout:
     #: The blank line that closes the infobox, as written.  ``None`` is canonical: one empty
     #: line when something follows the infobox, nothing when it ends the file.
     end: str | None = attrs.field(default=None, validator=_check_gap)
+    #: The infobox's lines, from the ``Infobox`` line to its last field.
+    span: Span | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -133,11 +183,13 @@ class ArticleLayout:
     """Layout of an :class:`~newswiki.Article` outside its infobox and sections."""
 
     #: Byte order mark, line ends, final newline, blank lines at the end.
-    document: DocumentLayout = DocumentLayout()
+    document: DocumentLayout = PLAIN_DOCUMENT
     #: The title line ``= TITLE =``.
     title_line: LineLayout | None = None
     #: Blank lines before each block of the lead.
     lead: BlockLayout | None = None
+    #: The article's lines, from the title line to its last non-blank line.
+    span: Span | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -148,3 +200,28 @@ class SectionLayout:
     heading: LineLayout | None = None
     #: Blank lines before each block of the section.
     blocks: BlockLayout | None = None
+    #: The section's lines, from its heading to the last line of its last block or subsection.
+    span: Span | None = None
+
+
+def position(node: object) -> Span | None:
+    """The lines ``node`` was read from, or ``None`` for a node built by hand.
+
+    ``node`` is anything with a ``layout``: an :class:`~newswiki.Event` or
+    :class:`~newswiki.Article` (the whole document), a :class:`~newswiki.Source`,
+    :class:`~newswiki.RelatedEvent`, :class:`~newswiki.InfoboxField` (one line each), an
+    :class:`~newswiki.Infobox`, a :class:`~newswiki.Section` (its heading down to its last
+    line) or a :class:`~newswiki.BulletList`.  Paragraphs are ``str``: their spans are in
+    :attr:`BlockLayout.spans`.  Positions survive :func:`attrs.evolve` (an edited node still
+    says where it was read from) and are dropped by :func:`~newswiki.canonical`.
+
+    >>> import newswiki
+    >>> event = newswiki.loads(open("examples/event-almaty-2016-07-18.md", "rb").read())
+    >>> newswiki.position(event.related[0]), newswiki.position(event)
+    (Span(first=14, last=14), Span(first=1, last=23))
+    >>> newswiki.position(event.related[0]).first
+    14
+    """
+    layout = getattr(node, "layout", None)
+    span = getattr(layout, "span", None)
+    return span if isinstance(span, Span) else None

@@ -46,9 +46,24 @@ PADDING = " \t\r"
 _RELATED_DATE = re.compile(r"/news/([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})/")
 
 
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 40 else value[:37] + "...")
+
+
 def as_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
     """Store any iterable as a tuple (validators check the items; ``Any`` keeps mypy's attrs
-    plugin from leaking a type variable into ``__init__``)."""
+    plugin from leaking a type variable into ``__init__``).
+
+    A ``str`` is refused: it is an iterable of characters, and a value where a sequence of
+    values is wanted (``context="Kazakhstan"``, ``body="One paragraph"``) is always a mistake
+    that would otherwise be stored one character per item.  (Python's types cannot say "a
+    sequence of ``str`` that is not a ``str``", so the check is made here.)
+    """
+    if isinstance(items, str):
+        raise TypeError(
+            f"a sequence of values is wanted here, not the str {_shown(items)}:"
+            f" to give one value, write [{_shown(items)}]"
+        )
     return tuple(items)
 
 
@@ -199,12 +214,14 @@ class Unparsed:
 
 def _default_day_path(event: Event) -> str:
     day = event.date
+    _check_date(event, None, day)  # the default path is made before the validators run
     return f"/news/{day.year:04d}/{day.month:02d}/{day.day:02d}/index.md"
 
 
-def _check_date(_: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+def _check_date(_: Any, attribute: attrs.Attribute[Any] | None, value: object) -> None:
     if type(value) is not datetime.date:
-        raise TypeError(f"date must be a datetime.date, not {type(value).__name__}")
+        hint = ": read it with datetime.date.fromisoformat()" if isinstance(value, str) else ""
+        raise TypeError(f"date must be a datetime.date, not {type(value).__name__}{hint}")
 
 
 def _check_unparsed(_: Any, attribute: attrs.Attribute[Any], value: tuple[Unparsed, ...]) -> None:

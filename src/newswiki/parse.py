@@ -12,10 +12,10 @@ import attrs
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from newswiki.build import PLAIN_DOCUMENT, ArticleBuilder, BuildError, EventBuilder
+from newswiki.build import ArticleBuilder, BuildError, EventBuilder
 from newswiki.errors import DecodeError, ParseError
 from newswiki.grammar import build_parser, terminal_patterns
-from newswiki.layout import DocumentLayout
+from newswiki.layout import PLAIN_DOCUMENT, DocumentLayout
 from newswiki.model import Article, Document, Event
 
 __all__ = ["load", "loads", "parse_article", "parse_event"]

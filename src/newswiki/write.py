@@ -1,22 +1,35 @@
-"""Write model objects back to text: their remembered layout where it still fits, else canonical."""
+"""Write model objects back to text: each remembered part of a line where it still fits, else
+canonical (see :doc:`/roundtrip`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import IO, Any
 
-from newswiki.build import NO_GAP, ONE_BLANK, PLAIN_DOCUMENT, TWO_BLANKS
-from newswiki.layout import BlockLayout, DocumentLayout, EventLayout, LineLayout
+from newswiki.layout import (
+    NO_GAP,
+    ONE_BLANK,
+    PLAIN_DOCUMENT,
+    TWO_BLANKS,
+    BlockLayout,
+    DocumentLayout,
+    EventLayout,
+    LineLayout,
+)
 from newswiki.model import (
-    PADDING,
     Article,
     Block,
     BulletList,
     Document,
     Event,
+    InfoboxField,
+    RelatedEvent,
     Section,
+    Source,
     Unparsed,
     UnparsedDocument,
 )
+from newswiki.spelling import canonical_tags, respell
 
 __all__ = ["dump", "dumps"]
 
@@ -31,8 +44,9 @@ def dumps(obj: Document) -> str:
     :class:`~newswiki.UnparsedDocument` as text.
 
     A parsed object comes back byte for byte (``dumps(loads(text)) == text``); a built one is
-    written in the canonical layout; an edited one with the layout of what did not change (see
-    :doc:`/roundtrip`).  Raises :class:`TypeError` for any other object.
+    written in the canonical layout; an edited one with the layout of what did not change,
+    down to the parts of each line (see :doc:`/roundtrip`).  Raises :class:`TypeError` for any
+    other object.
 
     >>> import datetime, newswiki
     >>> print(newswiki.dumps(newswiki.Event(date=datetime.date(2016, 7, 18), headline="Hi")))
@@ -67,135 +81,225 @@ def dump(obj: Document, fp: IO[Any]) -> None:
         fp.write(text)
 
 
+def _spelled(layout: LineLayout, kind: str, values: tuple[object, ...]) -> str | None:
+    """The remembered spelling of a line holding ``values``, or ``None`` for the canonical one."""
+    text = layout.text
+    if text is None or layout.reads_as == values:
+        return text
+    return respell(kind, text, values)
+
+
 def _put(
-    out: list[str], layout: LineLayout | None, gap: str, values: tuple[object, ...], text: str
+    out: list[str],
+    layout: LineLayout | None,
+    gap: str,
+    kind: str,
+    values: tuple[object, ...],
+    canonical: str,
 ) -> None:
-    """Write one line: its remembered gap, and its remembered spelling while it still fits."""
+    """Write one line: its remembered gap, and its remembered parts around the values."""
     if layout is not None:
         if layout.gap is not None:
             gap = layout.gap
-        if layout.text is not None and layout.reads_as == values:
-            text = layout.text
+        canonical = _spelled(layout, kind, values) or canonical
     out.append(gap)
-    out.append(text)
+    out.append(canonical)
     out.append("\n")
+
+
+def _header(out: list[str], layout: LineLayout | None, gap: str, line: str) -> None:
+    """A section header: its remembered gap, and its trailing spaces."""
+    if layout is not None:
+        if layout.gap is not None:
+            gap = layout.gap
+        text = layout.text
+        if text is not None and text.startswith(line) and not text[len(line) :].strip(" \t\r"):
+            line = text
+    out.append(gap)
+    out.append(line)
+    out.append("\n")
+
+
+def _kept(items: Sequence[Any], header: LineLayout | None) -> bool:
+    """Whether a section is written: it has items, or it was read empty (or built with a
+    header layout): a header whose items were all removed goes with them."""
+    return bool(items) or (header is not None and not header.reads_as)
 
 
 def _event(event: Event, layout: EventLayout) -> list[str]:
     out: list[str] = []
-    date, path = event.date, event.path
-    _put(out, layout.date_line, NO_GAP, (date, path), f"### [{date.isoformat()}]({path})")
+    iso, path = event.date.isoformat(), event.path
+    _put(out, layout.date_line, NO_GAP, "date", (iso, path), f"### [{iso}]({path})")
     headline = event.headline
-    _put(out, layout.headline, ONE_BLANK, (headline,), f"# {headline}")
-    gaps = _gaps(layout.body, event.body)
-    for index, paragraph in enumerate(event.body):
-        gap = ONE_BLANK
-        # A remembered "" is safe only before the first paragraph: two would merge.
-        if gaps is not None and (gaps[index] or index == 0 or event.unparsed):
-            gap = gaps[index]
-        out.append(gap)
-        out.append(paragraph)
-        out.append("\n")
-    has_sources = bool(event.sources) or layout.sources_header is not None
+    _put(out, layout.headline, ONE_BLANK, "headline", (headline,), f"# {headline}")
+    # A remembered "" is safe only before the first paragraph: two would merge.
+    _blocks(out, event.body, layout.body, ONE_BLANK, "headline", bool(event.unparsed))
+    has_sources = _kept(event.sources, layout.sources_header)
     if has_sources:
-        _put(out, layout.sources_header, TWO_BLANKS, (), "### Source:")
-        for index, source in enumerate(event.sources, 1):
-            name, url = source.name, source.url
-            _put(
-                out,
-                source.layout,
-                NO_GAP if index > 1 else ONE_BLANK,
-                (name, url),
-                f"{index}. [{name}]({url})",
-            )
-    if event.related or layout.related_header is not None:
-        _put(
-            out, layout.related_header, ONE_BLANK if has_sources else TWO_BLANKS, (), "### Related:"
-        )
-        for index, item in enumerate(event.related, 1):
-            title, target, context = item.title, item.path, item.context
-            text = f"{index}. [{title}]({target})"
-            if context:
-                text = f"{text} _Context: {', '.join(context)}_"
-            _put(
-                out, item.layout, NO_GAP if index > 1 else ONE_BLANK, (title, target, context), text
-            )
+        _header(out, layout.sources_header, TWO_BLANKS, "### Source:")
+        _numbered(out, event.sources, "source", _source_values, _source_line)
+    if _kept(event.related, layout.related_header):
+        gap = ONE_BLANK if has_sources else TWO_BLANKS
+        _header(out, layout.related_header, gap, "### Related:")
+        _numbered(out, event.related, "related", _related_values, _related_line)
     return out
 
 
-def _gaps(layout: BlockLayout | None, blocks: tuple[object, ...]) -> tuple[str, ...] | None:
-    """Remembered gaps, while there is still one per block."""
-    if layout is None or len(layout.gaps) != len(blocks):
+def _source_values(item: Source) -> tuple[object, ...]:
+    return (item.name, item.url)
+
+
+def _source_line(number: int, values: tuple[Any, ...]) -> str:
+    return f"{number}. [{values[0]}]({values[1]})"
+
+
+def _related_values(item: RelatedEvent) -> tuple[object, ...]:
+    return (item.title, item.path, item.context)
+
+
+def _related_line(number: int, values: tuple[Any, ...]) -> str:
+    title, path, tags = values
+    if tags:
+        return f"{number}. [{title}]({path}) _Context: {canonical_tags(tags)}_"
+    return f"{number}. [{title}]({path})"
+
+
+def _number_of(line: str) -> int:
+    return int(line[: line.index(".")])
+
+
+def _neighbour(items: Sequence[Any], index: int) -> LineLayout | None:
+    """The layout a new item copies: its nearest item before it with one, else after it."""
+    for step in (-1, 1):
+        at = index + step
+        while 0 <= at < len(items):
+            layout: LineLayout | None = items[at].layout
+            if layout is not None:
+                return layout
+            at += step
+    return None
+
+
+def _numbered(
+    out: list[str],
+    items: Sequence[Any],
+    kind: str,
+    values_of: Callable[[Any], tuple[object, ...]],
+    canonical: Callable[[int, tuple[Any, ...]], str],
+) -> None:
+    """The numbered lines of a source or related section.
+
+    A line keeps its number while it is where it was read (same index); a line that moved, or
+    is new, takes the number after the one above it, as a person renumbers.  A new line takes
+    the spelling of its neighbour; a remembered gap is kept while the line stays first (or
+    stays not first) of its list.
+    """
+    previous = ""  # the line written before, for its number
+    for index, item in enumerate(items):
+        values = values_of(item)
+        layout: LineLayout | None = item.layout
+        gap = ONE_BLANK if index == 0 else NO_GAP
+        line = None
+        read = layout.reads_as if layout is not None else ()
+        if layout is not None and read and read[0] == index:
+            if layout.gap is not None:
+                gap = layout.gap
+            text = layout.text
+            if text is None:
+                line = canonical(index + 1, values)
+            elif read[1] == values:
+                line = text
+            else:
+                line = respell(kind, text, values)
+        else:
+            number = _number_of(previous) + 1 if previous else 1
+            template = layout if layout is not None else _neighbour(items, index)
+            if template is not None:
+                kept = template.reads_as or (1,)  # built by hand: its gap goes anywhere
+                if template.gap is not None and (kept[0] == 0) == (index == 0):
+                    gap = template.gap
+                if template.text is not None:
+                    line = respell(kind, template.text, values, str(number))
+            if line is None:
+                line = canonical(number, values)
+        if line is None:  # a remembered number with parts that no longer fit
+            line = canonical(_number_of(layout.text or "0."), values)  # type: ignore[union-attr]
+        out.append(gap)
+        out.append(line)
+        out.append("\n")
+        previous = line
+
+
+def _align(old: tuple[Any, ...], new: tuple[Any, ...]) -> list[int | None]:
+    """For each of ``new``, the index in ``old`` of the same element, as a diff would pair
+    them: the unchanged run at the start and at the end, and in between, position for position
+    when the counts agree (elements edited in place); ``None`` for an element that is new."""
+    count = min(len(old), len(new))
+    start = 0
+    while start < count and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < count - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    middle = len(new) - start - end
+    pairs: list[int | None] = list(range(start))
+    if len(old) - start - end == middle:
+        pairs += range(start, start + middle)
+    else:
+        pairs += [None] * middle
+    pairs += range(len(old) - end, len(old))
+    return pairs
+
+
+def _block_gaps(layout: BlockLayout | None, blocks: tuple[Any, ...]) -> Sequence[str | None] | None:
+    """The remembered gap for each block (``None`` where there is none), or ``None`` for all.
+
+    A gap goes with its block while the block stays first (or not first); a new block takes
+    the gap of the block before it (or after it), as its siblings are spaced.
+    """
+    if layout is None:
         return None
-    return layout.gaps
-
-
-def _article(article: Article) -> list[str]:
-    out: list[str] = []
-    layout = article.layout
-    title = article.title
-    _put(out, layout.title_line if layout else None, NO_GAP, (title,), f"= {title} =")
-    previous = "title"
-    infobox = article.infobox
-    if infobox is not None:
-        box = infobox.layout
-        _put(out, box.line if box else None, ONE_BLANK, (), "Infobox")
-        for field in infobox.fields:
-            key, value = field.key, field.value
-            _put(
-                out,
-                field.layout,
-                NO_GAP,
-                (key, value),
-                f"- {key}: {value}" if value else f"- {key}:",
-            )
-        follows = bool(article.lead or article.sections)
-        end = box.end if box and box.end is not None else ONE_BLANK if follows else ""
-        if end:
-            out.append(end)
-            previous = _AFTER_INFOBOX
-    loose = bool(article.unparsed)
-    previous = _blocks(out, article.lead, layout.lead if layout else None, previous, loose)
-    for section in article.sections:
-        previous = _section(out, section, previous, loose)
-    return out
-
-
-def _section(out: list[str], section: Section, previous: str, loose: bool) -> str:
-    layout = section.layout
-    marks = "=" * section.level
-    title = section.title
-    gap = NO_GAP if previous in (_AFTER_HEADING, _AFTER_INFOBOX) else ONE_BLANK
-    _put(
-        out,
-        layout.heading if layout else None,
-        gap,
-        (section.level, title),
-        f"{marks}{title}{marks}",
-    )
-    previous = _blocks(
-        out, section.blocks, layout.blocks if layout else None, _AFTER_HEADING, loose
-    )
-    for subsection in section.subsections:
-        previous = _section(out, subsection, previous, loose)
-    return previous
+    gaps, read = layout.gaps, layout.reads_as
+    if read is blocks or (read and read == blocks):
+        return gaps
+    if not read:  # built by hand: position for position, while the counts agree
+        return gaps if len(gaps) == len(blocks) and blocks else None
+    pairs = _align(read, blocks)
+    kept: list[str | None] = [
+        None if old is None or (old == 0) != (new == 0) else gaps[old]
+        for new, old in enumerate(pairs)
+    ]
+    for new, old in enumerate(pairs):
+        if old is None and new > 0:
+            for near in (new - 1, new + 1):
+                paired = pairs[near] if near < len(pairs) else None
+                if paired and kept[near] is not None:
+                    kept[new] = kept[near]
+                    break
+    return kept
 
 
 def _blocks(
     out: list[str],
     blocks: tuple[Block, ...],
     layout: BlockLayout | None,
+    first_gap: str,
     previous: str,
     loose: bool,
 ) -> str:
-    """Write paragraphs and lists; return the kind of the last thing written."""
-    gaps = _gaps(layout, blocks)
+    """Write paragraphs and lists; return the kind of the last thing written.
+
+    ``first_gap`` is the canonical gap before the first block; ``previous`` the kind of what
+    comes before it.  A remembered ``""`` between two blocks of one kind would merge them, so
+    it is used only after something else (or when unparsed lines sit between them).
+    """
+    gaps = _block_gaps(layout, blocks)
     for index, block in enumerate(blocks):
         kind = "list" if isinstance(block, BulletList) else "paragraph"
-        gap = NO_GAP if previous in (_AFTER_HEADING, _AFTER_INFOBOX) else ONE_BLANK
-        # A remembered "" between two blocks of one kind would merge them into one.
-        if gaps is not None and (gaps[index] or previous != kind or loose):
-            gap = gaps[index]
+        gap = first_gap if index == 0 else ONE_BLANK
+        kept = gaps[index] if gaps is not None else None
+        if kept is not None and (kept or previous != kind or loose):
+            gap = kept
         out.append(gap)
         if isinstance(block, BulletList):
             _list(out, block)
@@ -206,17 +310,89 @@ def _blocks(
     return previous
 
 
+def _article(article: Article) -> list[str]:
+    out: list[str] = []
+    layout = article.layout
+    title = article.title
+    _put(out, layout.title_line if layout else None, NO_GAP, "title", (title,), f"= {title} =")
+    previous = "title"
+    first_gap = ONE_BLANK
+    infobox = article.infobox
+    if infobox is not None:
+        box = infobox.layout
+        _header(out, box.line if box else None, ONE_BLANK, "Infobox")
+        fields = infobox.fields
+        for index, field in enumerate(fields):
+            _field(out, field, fields, index)
+        follows = bool(article.lead or article.sections)
+        end = box.end if box and box.end is not None else ONE_BLANK if follows else ""
+        if end:
+            out.append(end)
+            previous, first_gap = _AFTER_INFOBOX, NO_GAP
+    loose = bool(article.unparsed)
+    lead = layout.lead if layout else None
+    previous = _blocks(out, article.lead, lead, first_gap, previous, loose)
+    for section in article.sections:
+        previous = _section(out, section, previous, loose)
+    return out
+
+
+def _field(out: list[str], field: InfoboxField, fields: Sequence[InfoboxField], index: int) -> None:
+    """An infobox line; a new one in the spelling of its neighbour."""
+    key, value = field.key, field.value
+    canonical = f"- {key}: {value}" if value else f"- {key}:"
+    layout = field.layout
+    if layout is None:
+        template = _neighbour(fields, index)
+        if template is not None and template.text is not None:
+            canonical = respell("field", template.text, (key, value)) or canonical
+    _put(out, layout, NO_GAP, "field", (key, value), canonical)
+
+
+def _section(out: list[str], section: Section, previous: str, loose: bool) -> str:
+    layout = section.layout
+    marks = "=" * section.level
+    title = section.title
+    gap = NO_GAP if previous in (_AFTER_HEADING, _AFTER_INFOBOX) else ONE_BLANK
+    heading = layout.heading if layout else None
+    line = f"{marks}{title}{marks}"
+    _put(out, heading, gap, "heading", (section.level, title), line)
+    blocks = layout.blocks if layout else None
+    previous = _blocks(out, section.blocks, blocks, NO_GAP, _AFTER_HEADING, loose)
+    for subsection in section.subsections:
+        previous = _section(out, subsection, previous, loose)
+    return previous
+
+
 def _list(out: list[str], block: BulletList) -> None:
-    spellings = block.layout.items if block.layout else ()
-    if len(spellings) != len(block.items):
-        spellings = (None,) * len(block.items)
-    for item, spelling in zip(block.items, spellings, strict=False):
-        if spelling is not None and spelling[2:].strip(PADDING) == item:
-            out.append(spelling)
-        else:
-            out.append("- ")
-            out.append(item)
-        out.append("\n")
+    """The lines of a list: each remembered spelling with its item put in; a new item in the
+    spelling of the item before it (or, first, after it)."""
+    layout = block.layout
+    items = block.items
+    if layout is None:
+        for item in items:
+            out.append(f"- {item}\n")
+        return
+    spellings, read = layout.items, layout.reads_as
+    if read is items or (read and read == items):
+        for item, spelling in zip(items, spellings, strict=True):
+            out.append(f"- {item}\n" if spelling is None else f"{spelling}\n")
+        return
+    if read:
+        pairs = _align(read, items)
+    else:  # built by hand: position for position, while the counts agree
+        same = len(spellings) == len(items)
+        pairs = list(range(len(items))) if same else [None] * len(items)
+    for index, item in enumerate(items):
+        old = pairs[index]
+        near = [at for at in (index - 1, index + 1) if 0 <= at < len(pairs)]
+        template = (
+            spellings[old]
+            if old is not None
+            else next((spellings[o] for o in (pairs[at] for at in near) if o is not None), None)
+        )
+        line = None if template is None else respell("item", template, (item,))
+        out.append(f"- {item}\n" if line is None else f"{line}\n")
 
 
 def _finish(parts: list[str], document: DocumentLayout, unparsed: tuple[Unparsed, ...]) -> str:
