@@ -87,9 +87,9 @@ def test_a_bare_str_is_not_a_sequence_of_values(build: object, value: str) -> No
 
 
 def test_a_bare_str_date_is_a_type_error_that_says_what_is_wanted() -> None:
-    with pytest.raises(TypeError, match="date must be a datetime.date, not str"):
+    with pytest.raises(TypeError, match=r"date must be a datetime\.date, not str"):
         Event(date="2016-07-18", headline="h")  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="date must be a datetime.date, not str"):
+    with pytest.raises(TypeError, match=r"date must be a datetime\.date, not str"):
         Event(date="2016-07-18", path="/news/x.md", headline="h")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="not datetime"):
         Event(date=datetime.datetime(2016, 7, 18), path="/p", headline="h")

@@ -137,11 +137,13 @@ def _event(event: Event, layout: EventLayout) -> list[str]:
     has_sources = _kept(event.sources, layout.sources_header)
     if has_sources:
         _header(out, layout.sources_header, TWO_BLANKS, "### Source:")
-        _numbered(out, event.sources, "source", _source_values, _source_line)
+        first = _first_gap(layout.sources_header)
+        _numbered(out, event.sources, "source", _source_values, _source_line, first)
     if _kept(event.related, layout.related_header):
         gap = ONE_BLANK if has_sources else TWO_BLANKS
         _header(out, layout.related_header, gap, "### Related:")
-        _numbered(out, event.related, "related", _related_values, _related_line)
+        first = _first_gap(layout.related_header)
+        _numbered(out, event.related, "related", _related_values, _related_line, first)
     return out
 
 
@@ -164,20 +166,52 @@ def _related_line(number: int, values: tuple[Any, ...]) -> str:
     return f"{number}. [{title}]({path})"
 
 
+def _first_gap(header: LineLayout | None) -> str:
+    """The gap before a list's first line, as read: it stays with the place (after the
+    header) when the first item is removed or moved."""
+    read = header.reads_as if header is not None else ()
+    layout = read[0].layout if read else None
+    gap = layout.gap if layout is not None else None
+    return ONE_BLANK if gap is None else gap
+
+
 def _number_of(line: str) -> int:
     return int(line[: line.index(".")])
 
 
-def _neighbour(items: Sequence[Any], index: int) -> LineLayout | None:
-    """The layout a new item copies: its nearest item before it with one, else after it."""
-    for step in (-1, 1):
-        at = index + step
-        while 0 <= at < len(items):
-            layout: LineLayout | None = items[at].layout
-            if layout is not None:
-                return layout
-            at += step
-    return None
+# Placeholder values that show a line's style: its spelling with the values taken out.
+_PLACEHOLDERS: dict[str, Callable[[tuple[Any, ...]], tuple[object, ...]]] = {
+    "source": lambda read: ("x", "y"),
+    "related": lambda read: ("x", "y", ("t",) * len(read[1][2])),
+    "field": lambda read: ("k", "v" if read[1] else ""),
+}
+# How many siblings on each side of a new item vote on its style.
+_NEIGHBOURS = 4
+
+
+def _style(kind: str, layout: LineLayout) -> str | None:
+    """What a parsed line's spelling looks like without its values (``None``: canonical)."""
+    text = layout.text
+    if text is None:
+        return None
+    return respell(kind, text, _PLACEHOLDERS[kind](layout.reads_as), "0") or text
+
+
+def _sibling_style(kind: str, items: Sequence[Any], index: int) -> LineLayout | None:
+    """The layout a new item copies: the spelling most of its nearest parsed siblings share
+    (the nearest one among them on a tie), or ``None`` for the canonical spelling."""
+    near = sorted(
+        (at for at in range(index - _NEIGHBOURS, index + _NEIGHBOURS + 1) if at != index),
+        key=lambda at: (abs(at - index), at > index),
+    )
+    votes: dict[str | None, list[LineLayout]] = {}
+    for at in near:
+        layout = items[at].layout if 0 <= at < len(items) else None
+        if layout is not None and layout.reads_as:
+            votes.setdefault(_style(kind, layout), []).append(layout)
+    if not votes:
+        return None
+    return max(votes.values(), key=len)[0]
 
 
 def _numbered(
@@ -186,13 +220,15 @@ def _numbered(
     kind: str,
     values_of: Callable[[Any], tuple[object, ...]],
     canonical: Callable[[int, tuple[Any, ...]], str],
+    first_gap: str,
 ) -> None:
     """The numbered lines of a source or related section.
 
     A line keeps its number while it is where it was read (same index); a line that moved, or
     is new, takes the number after the one above it, as a person renumbers.  A new line takes
-    the spelling of its neighbour; a remembered gap is kept while the line stays first (or
-    stays not first) of its list.
+    the spelling of its neighbour.  A remembered gap is kept while the line stays first (or
+    stays not first) of its list; a line that becomes first takes ``first_gap``, the gap the
+    list's first line was read with.
     """
     previous = ""  # the line written before, for its number
     for index, item in enumerate(items):
@@ -213,7 +249,9 @@ def _numbered(
                 line = respell(kind, text, values)
         else:
             number = _number_of(previous) + 1 if previous else 1
-            template = layout if layout is not None else _neighbour(items, index)
+            template = layout if layout is not None else _sibling_style(kind, items, index)
+            if index == 0:
+                gap = first_gap
             if template is not None:
                 kept = template.reads_as or (1,)  # built by hand: its gap goes anywhere
                 if template.gap is not None and (kept[0] == 0) == (index == 0):
@@ -343,7 +381,7 @@ def _field(out: list[str], field: InfoboxField, fields: Sequence[InfoboxField], 
     canonical = f"- {key}: {value}" if value else f"- {key}:"
     layout = field.layout
     if layout is None:
-        template = _neighbour(fields, index)
+        template = _sibling_style("field", fields, index)
         if template is not None and template.text is not None:
             canonical = respell("field", template.text, (key, value)) or canonical
     _put(out, layout, NO_GAP, "field", (key, value), canonical)

@@ -1,0 +1,361 @@
+"""Edits are local: an edited value rewrites that value's bytes, nothing else (hypothesis).
+
+Every kind of value of both formats is edited in parsed texts with irregular layout; the text
+written afterwards must be the original with the old value's bytes replaced by the new
+value's, whenever such a text reads back as the edited object.  Appends change no existing
+line; removals renumber only the items after; layouts built by hand never change what is read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import attrs
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import newswiki
+from newswiki import strategies as nws
+from newswiki.model import PADDING
+
+objects = st.one_of(nws.events(), nws.articles())
+SAMPLE = Path(__file__).parent / "data" / "event-almaty-2016-07-18.md"
+
+
+def _norm(text: str, obj: Any) -> str:
+    """The text as the grammar sees it: no byte order mark, "\\n" line ends."""
+    document = obj.layout.document
+    text = text.removeprefix("\ufeff") if document.bom else text
+    return text.replace("\r\n", "\n") if document.newline == "\r\n" else text
+
+
+def _lines_of(text: str, span: newswiki.Span) -> tuple[int, int]:
+    """The offsets of the start of line ``span.first`` and the end of line ``span.last``."""
+    starts = [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+    end = starts[span.last] - 1 if span.last < len(starts) else len(text)
+    return starts[span.first - 1], end
+
+
+@attrs.frozen
+class Edit:
+    """One value changed: the edited object, the old and new text of the value, and the lines
+    the value sits on."""
+
+    edited: Any
+    old: str
+    new: str
+    span: newswiki.Span
+
+
+def _tags() -> st.SearchStrategy[tuple[str, ...]]:
+    tag = nws.lines(min_size=1, max_size=4).filter(lambda s: ", " not in s and "](" not in s)
+    return st.lists(tag, min_size=1, max_size=3).map(tuple)
+
+
+def _targets() -> st.SearchStrategy[str]:
+    return st.text(st.characters(blacklist_characters=" \t\n"), max_size=12).map(
+        lambda s: s.replace("](", "]_(")
+    )
+
+
+def _replace(items: tuple[Any, ...], index: int, item: Any) -> tuple[Any, ...]:
+    return (*items[:index], item, *items[index + 1 :])
+
+
+@st.composite
+def event_edits(draw: Any, event: newswiki.Event) -> Edit:
+    kinds = ["headline", "date"]
+    kinds += ["paragraph"] * bool(event.body)
+    kinds += ["source name", "source url"] * bool(event.sources)
+    kinds += ["related title", "related path", "tag"] * bool(event.related)
+    kind = draw(st.sampled_from(kinds))
+    layout = event.layout
+    assert layout is not None
+    if kind == "headline":
+        new = draw(nws.lines())
+        span = layout.headline.span  # type: ignore[union-attr]
+        return Edit(attrs.evolve(event, headline=new), event.headline, new, span)  # type: ignore[arg-type]
+    if kind == "date":
+        day = draw(st.dates())
+        span = layout.date_line.span  # type: ignore[union-attr]
+        edited = attrs.evolve(event, date=day)
+        return Edit(edited, event.date.isoformat(), day.isoformat(), span)  # type: ignore[arg-type]
+    if kind == "paragraph":
+        index = draw(st.integers(0, len(event.body) - 1))
+        new = draw(nws.paragraphs())
+        body = _replace(event.body, index, new)
+        span = layout.body.spans[index]  # type: ignore[union-attr]
+        return Edit(attrs.evolve(event, body=body), event.body[index], new, span)
+    if kind.startswith("source"):
+        index = draw(st.integers(0, len(event.sources) - 1))
+        source = event.sources[index]
+        field = "name" if kind == "source name" else "url"
+        new = draw(nws.lines() if field == "name" else _targets())
+        sources = _replace(event.sources, index, attrs.evolve(source, **{field: new}))
+        span = newswiki.position(source)
+        assert span is not None
+        edited = attrs.evolve(event, sources=sources)
+        return Edit(edited, getattr(source, field), new, span)
+    index = draw(st.integers(0, len(event.related) - 1))
+    item = event.related[index]
+    span = newswiki.position(item)
+    assert span is not None
+    if kind == "tag":
+        assume(item.context)
+        at = draw(st.integers(0, len(item.context) - 1))
+        new = draw(_tags())[0]
+        changed = attrs.evolve(item, context=_replace(item.context, at, new))
+        old = item.context[at]
+    else:
+        field = "title" if kind == "related title" else "path"
+        new = draw(nws.lines() if field == "title" else _targets())
+        changed = attrs.evolve(item, **{field: new})
+        old = getattr(item, field)
+    edited = attrs.evolve(event, related=_replace(event.related, index, changed))
+    return Edit(edited, old, new, span)
+
+
+def _with_section(article: newswiki.Article, path: tuple[str, ...], section: Any) -> Any:
+    """``article`` with the section at ``path`` (indices from the top) replaced."""
+
+    def put(sections: tuple[Any, ...], steps: tuple[int, ...]) -> tuple[Any, ...]:
+        first, *rest = steps
+        if not rest:
+            return _replace(sections, first, section)
+        parent = sections[first]
+        changed = attrs.evolve(parent, subsections=put(parent.subsections, tuple(rest)))
+        return _replace(sections, first, changed)
+
+    return attrs.evolve(article, sections=put(article.sections, path))
+
+
+def _section_paths(sections: tuple[Any, ...], path: tuple[int, ...] = ()) -> list[Any]:
+    found = []
+    for index, section in enumerate(sections):
+        here = (*path, index)
+        found.append((here, section))
+        found += _section_paths(section.subsections, here)
+    return found
+
+
+@st.composite
+def article_edits(draw: Any, article: newswiki.Article) -> Edit:
+    box = article.infobox
+    paragraphs = [i for i, b in enumerate(article.lead) if isinstance(b, str)]
+    lists = [i for i, b in enumerate(article.lead) if isinstance(b, newswiki.BulletList)]
+    sections = _section_paths(article.sections)
+    kinds = ["title"]
+    kinds += ["key", "value"] * bool(box and box.fields)
+    kinds += ["lead paragraph"] * bool(paragraphs)
+    kinds += ["list item"] * bool(lists)
+    kinds += ["heading", "section paragraph"] * bool(sections)
+    kind = draw(st.sampled_from(kinds))
+    layout = article.layout
+    assert layout is not None
+    if kind == "title":
+        new = draw(nws.lines())
+        span = layout.title_line.span  # type: ignore[union-attr]
+        return Edit(attrs.evolve(article, title=new), article.title, new, span)  # type: ignore[arg-type]
+    if kind in ("key", "value"):
+        assert box is not None
+        index = draw(st.integers(0, len(box.fields) - 1))
+        field = box.fields[index]
+        new = draw(nws.lines().filter(lambda s: kind == "value" or ": " not in s))
+        changed = attrs.evolve(field, **{kind: new})
+        fields = _replace(box.fields, index, changed)
+        span = newswiki.position(field)
+        assert span is not None
+        edited = attrs.evolve(article, infobox=attrs.evolve(box, fields=fields))
+        return Edit(edited, getattr(field, kind), new, span)
+    if kind == "lead paragraph":
+        index = draw(st.sampled_from(paragraphs))
+        new = draw(nws.paragraphs("article"))
+        try:
+            edited = attrs.evolve(article, lead=_replace(article.lead, index, new))
+        except ValueError:  # a first line "Infobox" without an infobox
+            assume(False)
+        span = layout.lead.spans[index]  # type: ignore[union-attr]
+        return Edit(edited, article.lead[index], new, span)
+    if kind == "list item":
+        index = draw(st.sampled_from(lists))
+        block = article.lead[index]
+        assert isinstance(block, newswiki.BulletList)
+        at = draw(st.integers(0, len(block.items) - 1))
+        new = draw(nws.lines())
+        changed = attrs.evolve(block, items=_replace(block.items, at, new))
+        edited = attrs.evolve(article, lead=_replace(article.lead, index, changed))
+        first = layout.lead.spans[index].first + at  # type: ignore[union-attr]
+        return Edit(edited, block.items[at], new, newswiki.Span(first, first))
+    path, section = draw(st.sampled_from(sections))
+    if kind == "heading":
+        new = draw(nws.lines(min_size=1).map(lambda s: s.strip("=" + PADDING)).filter(bool))
+        span = section.layout.heading.span
+        edited = _with_section(article, path, attrs.evolve(section, title=new))
+        return Edit(edited, section.title, new, span)
+    blocks = [i for i, b in enumerate(section.blocks) if isinstance(b, str)]
+    assume(blocks)
+    index = draw(st.sampled_from(blocks))
+    new = draw(nws.paragraphs("article"))
+    changed = attrs.evolve(section, blocks=_replace(section.blocks, index, new))
+    span = section.layout.blocks.spans[index]
+    return Edit(_with_section(article, path, changed), section.blocks[index], new, span)
+
+
+def _replaced(text: str, edit: Edit) -> list[str]:
+    """Every text made from ``text`` by replacing one occurrence of the old value, on the
+    value's lines, by the new value."""
+    start, end = _lines_of(text, edit.span)
+    found = []
+    at = text.find(edit.old, start)
+    while at >= 0 and at + len(edit.old) <= end:
+        found.append(text[:at] + edit.new + text[at + len(edit.old) :])
+        at = text.find(edit.old, at + 1)
+    return found
+
+
+def _reads_as(text: str, obj: Any) -> bool:
+    try:
+        return newswiki.loads(text) == obj
+    except newswiki.ParseError:
+        return False
+
+
+@given(st.data(), nws.texts_of(objects))
+def test_an_edit_rewrites_only_the_value(data: st.DataObject, pair: tuple[Any, str]) -> None:
+    parsed = newswiki.loads(pair[1])
+    if isinstance(parsed, newswiki.Event):
+        edit = data.draw(event_edits(parsed))
+    else:
+        edit = data.draw(article_edits(parsed))
+    written = newswiki.dumps(edit.edited)
+    assert newswiki.loads(written) == edit.edited
+    original, written = _norm(pair[1], parsed), _norm(written, parsed)
+    candidates = _replaced(original, edit)
+    assert candidates, "the old value is on its lines"
+    if written not in candidates:
+        # Only when no such text reads back (a kept space would join a new value's end to
+        # a separator) may more than the value change.
+        assert not any(_reads_as(c, edit.edited) for c in candidates), written
+
+
+def _inserted(original: str, written: str) -> list[str]:
+    """The lines ``written`` has in addition to ``original``, when it is ``original`` with a
+    run of lines inserted (and nothing else changed); else fail."""
+    old, new = original.split("\n"), written.split("\n")
+    start = 0
+    while start < len(old) and old[start] == new[start]:
+        start += 1
+    added = len(new) - len(old)
+    assert added >= 0, (original, written)
+    assert new[start + added :] == old[start:], (original, written)
+    return new[start : start + added]
+
+
+@st.composite
+def appends(draw: Any, obj: Any) -> Any:
+    if isinstance(obj, newswiki.Event):
+        kind = draw(st.sampled_from(["source", "related", "paragraph"]))
+        if kind == "source":
+            return attrs.evolve(obj, sources=(*obj.sources, draw(nws.sources())))
+        if kind == "related":
+            return attrs.evolve(obj, related=(*obj.related, draw(nws.related_events())))
+        return attrs.evolve(obj, body=(*obj.body, draw(nws.paragraphs())))
+    kinds = ["section", "lead"] + ["field"] * (obj.infobox is not None)
+    kind = draw(st.sampled_from(kinds))
+    if kind == "field":
+        key = draw(nws.lines().filter(lambda s: ": " not in s))
+        field = newswiki.InfoboxField(key, draw(nws.lines()))
+        box = obj.infobox
+        return attrs.evolve(obj, infobox=attrs.evolve(box, fields=(*box.fields, field)))
+    if kind == "lead":
+        assume(not obj.sections)
+        try:
+            return attrs.evolve(obj, lead=(*obj.lead, draw(nws.blocks())))
+        except ValueError:
+            assume(False)
+    level = obj.sections[-1].level if obj.sections else 2
+    deepest = obj
+    while deepest.sections if deepest is obj else deepest.subsections:
+        children = deepest.sections if deepest is obj else deepest.subsections
+        deepest = children[-1]
+    title = draw(nws.lines(min_size=1).map(lambda s: s.strip("=" + PADDING)).filter(bool))
+    section = newswiki.Section(title=title, level=level, blocks=draw(st.lists(nws.blocks())))
+    return attrs.evolve(obj, sections=(*obj.sections, section))
+
+
+@given(st.data(), nws.texts_of(objects))
+def test_an_append_changes_no_existing_line(data: st.DataObject, pair: tuple[Any, str]) -> None:
+    parsed = newswiki.loads(pair[1])
+    edited = data.draw(appends(parsed))
+    written = newswiki.dumps(edited)
+    assert newswiki.loads(written) == edited
+    assert _inserted(_norm(pair[1], parsed), _norm(written, parsed))
+
+
+def _number(line: str) -> int:
+    return int(line[: line.index(".")])
+
+
+@given(st.data(), nws.texts_of(nws.events()))
+def test_a_removal_renumbers_only_the_items_after_it(
+    data: st.DataObject, pair: tuple[Any, str]
+) -> None:
+    parsed = newswiki.loads(pair[1])
+    field = data.draw(st.sampled_from(["sources", "related"]))
+    items = getattr(parsed, field)
+    assume(len(items) >= 2)
+    gone = data.draw(st.integers(0, len(items) - 1))
+    edited = attrs.evolve(parsed, **{field: (*items[:gone], *items[gone + 1 :])})
+    text = newswiki.dumps(edited)
+    assert newswiki.loads(text) == edited
+    original = _norm(pair[1], parsed).split("\n")
+    written = _norm(text, parsed).split("\n")
+    # The lines above the removed item (and the blank lines before it) are untouched.
+    above = (
+        newswiki.position(items[gone - 1]).last if gone else newswiki.position(items[0]).first - 1
+    )
+    assert written[:above] == original[:above]
+    # Each item after it keeps its line but for the number: the one after the number above.
+    previous = _number(original[above - 1]) if gone else 0
+    for old, new in zip(
+        items[gone + 1 :], getattr(newswiki.loads(text), field)[gone:], strict=True
+    ):
+        line = written[newswiki.position(new).first - 1]
+        was = original[newswiki.position(old).first - 1]
+        assert _number(line) == previous + 1
+        assert line.partition(".")[2] == was.partition(".")[2]
+        previous += 1
+
+
+def test_new_items_take_their_neighbours_style() -> None:
+    event = newswiki.loads(SAMPLE.read_bytes())
+    item = newswiki.RelatedEvent(title="New", path="/news/2016/07/19/new.md", context=["A"])
+    written = newswiki.dumps(attrs.evolve(event, related=(*event.related, item)))
+    assert written.endswith("11. [New ](/news/2016/07/19/new.md) _Context: A_\n")
+
+
+layouts = st.builds(
+    newswiki.LineLayout,
+    gap=st.one_of(st.none(), st.sampled_from(["", "\n", " \n\t\n"])),
+    text=st.one_of(st.none(), nws.lines()),
+)
+
+
+@given(objects, st.data())
+def test_built_layouts_never_change_what_is_read(obj: Any, data: st.DataObject) -> None:
+    # A layout built by hand, whatever its text says, changes spelling only, never values.
+    if isinstance(obj, newswiki.Event):
+        obj = attrs.evolve(
+            obj,
+            sources=[attrs.evolve(s, layout=data.draw(layouts)) for s in obj.sources],
+            related=[attrs.evolve(r, layout=data.draw(layouts)) for r in obj.related],
+            layout=newswiki.EventLayout(headline=data.draw(layouts), date_line=data.draw(layouts)),
+        )
+    else:
+        box = obj.infobox
+        if box is not None:
+            fields = [attrs.evolve(f, layout=data.draw(layouts)) for f in box.fields]
+            obj = attrs.evolve(obj, infobox=attrs.evolve(box, fields=fields))
+        obj = attrs.evolve(obj, layout=newswiki.ArticleLayout(title_line=data.draw(layouts)))
+    assert newswiki.loads(newswiki.dumps(obj)) == obj

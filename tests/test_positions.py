@@ -1,0 +1,115 @@
+"""Every parsed node knows its lines in the file it was read from; built nodes know none."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from hypothesis import given
+from hypothesis import strategies as st
+
+import newswiki
+from newswiki import strategies as nws
+
+objects = st.one_of(nws.events(), nws.articles())
+
+
+def _lines(text: str) -> list[str]:
+    """The file's lines as numbered by positions (a "\\r\\n" ends one line, like "\\n")."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").split("\n")
+
+
+def _nodes(obj: Any) -> list[Any]:
+    """Every node of ``obj`` that has a layout, the document included."""
+    if isinstance(obj, newswiki.Event):
+        return [obj, *obj.sources, *obj.related]
+    found: list[Any] = [obj]
+    if obj.infobox is not None:
+        found += [obj.infobox, *obj.infobox.fields]
+    found += [b for b in obj.lead if isinstance(b, newswiki.BulletList)]
+    for _, section in obj.walk():
+        found += [section, *(b for b in section.blocks if isinstance(b, newswiki.BulletList))]
+    return found
+
+
+def _check_blocks(lines: list[str], blocks: tuple[Any, ...], layout: Any) -> None:
+    assert len(layout.spans) == len(blocks)
+    for block, span in zip(blocks, layout.spans, strict=True):
+        shown = lines[span.first - 1 : span.last]
+        if isinstance(block, str):
+            assert "\n".join(shown) == block
+        else:
+            assert newswiki.position(block) == span
+            assert [line[2:].strip(" \t\r") for line in shown] == list(block.items)
+
+
+@given(nws.texts_of(objects))
+def test_every_parsed_node_has_the_lines_it_was_read_from(pair: tuple[Any, str]) -> None:
+    obj = newswiki.loads(pair[1])
+    lines = _lines(pair[1])
+    for node in _nodes(obj):
+        span = newswiki.position(node)
+        assert span is not None
+        assert 1 <= span.first <= span.last <= len(lines)
+        assert lines[span.last - 1].strip(" \t\r")  # a node ends on a line of its own text
+        first = lines[span.first - 1]
+        if isinstance(node, newswiki.Event):
+            assert first.startswith("### [")
+            assert not "".join(lines[span.last :]).strip(" \t\r")  # nothing after it
+        elif isinstance(node, newswiki.Article):
+            assert first.startswith("=")
+            assert not "".join(lines[span.last :]).strip(" \t\r")
+        elif isinstance(node, (newswiki.Source, newswiki.RelatedEvent)):
+            assert span.first == span.last
+            assert f"]({node.url if isinstance(node, newswiki.Source) else node.path})" in first
+        elif isinstance(node, newswiki.InfoboxField):
+            assert first.startswith("- ")
+            assert node.key in first
+        elif isinstance(node, newswiki.Infobox):
+            assert first.rstrip(" \t\r") == "Infobox"
+            assert span.last == span.first + len(node.fields)
+        elif isinstance(node, newswiki.Section):
+            assert first.startswith("=" * node.level)
+            assert node.title in first
+            _check_blocks(lines, node.blocks, node.layout.blocks)  # type: ignore[union-attr]
+            below = [newswiki.position(s) for s in node.subsections]
+            ends = [s.last for s in below if s] + [s.last for s in node.layout.blocks.spans]  # type: ignore[union-attr]
+            assert span.last == max(ends, default=span.first)
+    layout = obj.layout
+    assert layout is not None
+    if isinstance(obj, newswiki.Event):
+        _check_blocks(lines, obj.body, layout.body)
+        assert lines[layout.headline.span.first - 1].startswith("# ")  # type: ignore[union-attr]
+    else:
+        _check_blocks(lines, obj.lead, layout.lead)
+
+
+@given(objects)
+def test_built_nodes_have_no_position(obj: Any) -> None:
+    assert all(newswiki.position(node) is None for node in _nodes(obj))
+    parsed = newswiki.loads(newswiki.dumps(obj))
+    assert all(newswiki.position(node) is not None for node in _nodes(parsed))
+    assert all(newswiki.position(node) is None for node in _nodes(newswiki.canonical(parsed)))
+
+
+def test_positions_take_no_part_in_equality_and_survive_edits(event_text: str) -> None:
+    event = newswiki.loads(event_text)
+    moved = newswiki.loads("\n\n" + event_text)
+    assert moved == event
+    assert newswiki.position(moved.related[0]) == newswiki.Span(16, 16)
+    assert newswiki.position(event.related[0]) == newswiki.Span(14, 14)
+    edited = attrs.evolve(event.related[0], title="Another title")
+    assert newswiki.position(edited) == newswiki.Span(14, 14)  # where it was read from
+    assert newswiki.position("a paragraph") is None
+
+
+def test_positions_count_the_lines_of_the_file_in_lenient_mode() -> None:
+    text = (
+        "### [2016-07-18](/news/2016/07/18/index.md)\r\n\r\n# Headline\r\n\r\n"
+        "# a broken line\r\n\r\n\r\n### Source:\r\n\r\n1. [RT](https://rt.com/)\r\n"
+    )
+    event = newswiki.loads(text, strict=False)
+    assert isinstance(event, newswiki.Event)
+    assert [u.line for u in event.unparsed] == [4]
+    assert newswiki.position(event.sources[0]) == newswiki.Span(10, 10)
+    assert newswiki.position(event) == newswiki.Span(1, 10)
