@@ -63,6 +63,15 @@ def _replace(items: tuple[Any, ...], index: int, item: Any) -> tuple[Any, ...]:
     return (*items[:index], item, *items[index + 1 :])
 
 
+def _first_line(draw: Any, obj: Any, name: str, layout: newswiki.LineLayout | None) -> Edit:
+    """An edit of the headline or the title."""
+    new = draw(nws.lines())
+    assert layout is not None
+    span = layout.span
+    assert span is not None
+    return Edit(attrs.evolve(obj, **{name: new}), getattr(obj, name), new, span)
+
+
 @st.composite
 def event_edits(draw: Any, event: newswiki.Event) -> Edit:
     kinds = ["headline", "date"]
@@ -73,9 +82,7 @@ def event_edits(draw: Any, event: newswiki.Event) -> Edit:
     layout = event.layout
     assert layout is not None
     if kind == "headline":
-        new = draw(nws.lines())
-        span = layout.headline.span  # type: ignore[union-attr]
-        return Edit(attrs.evolve(event, headline=new), event.headline, new, span)  # type: ignore[arg-type]
+        return _first_line(draw, event, "headline", layout.headline)
     if kind == "date":
         day = draw(st.dates())
         span = layout.date_line.span  # type: ignore[union-attr]
@@ -154,9 +161,7 @@ def article_edits(draw: Any, article: newswiki.Article) -> Edit:
     layout = article.layout
     assert layout is not None
     if kind == "title":
-        new = draw(nws.lines())
-        span = layout.title_line.span  # type: ignore[union-attr]
-        return Edit(attrs.evolve(article, title=new), article.title, new, span)  # type: ignore[arg-type]
+        return _first_line(draw, article, "title", layout.title_line)
     if kind in ("key", "value"):
         assert box is not None
         index = draw(st.integers(0, len(box.fields) - 1))

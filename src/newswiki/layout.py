@@ -71,12 +71,13 @@ class Span(NamedTuple):
     1-based and inclusive (blank lines before and after it are not part of it).
 
     Line numbers count the lines of the file as read, whatever its line ends; a node of one
-    line has ``first == last``.
+    line has ``first == last``.  A span is a tuple: ``first, last = span`` works too.
+
+    - ``first``: the 1-based number of the node's first line.
+    - ``last``: the 1-based number of the node's last line.
     """
 
-    #: The 1-based number of the node's first line.
     first: int
-    #: The 1-based number of the node's last line.
     last: int
 
 

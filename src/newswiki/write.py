@@ -376,15 +376,15 @@ def _article(article: Article) -> list[str]:
 
 
 def _field(out: list[str], field: InfoboxField, fields: Sequence[InfoboxField], index: int) -> None:
-    """An infobox line; a new one in the spelling of its neighbour."""
+    """An infobox line; a new one in the spelling of its siblings.  No gap: a blank line would
+    end the infobox."""
     key, value = field.key, field.value
-    canonical = f"- {key}: {value}" if value else f"- {key}:"
-    layout = field.layout
-    if layout is None:
-        template = _sibling_style("field", fields, index)
-        if template is not None and template.text is not None:
-            canonical = respell("field", template.text, (key, value)) or canonical
-    _put(out, layout, NO_GAP, "field", (key, value), canonical)
+    line = None
+    layout = field.layout or _sibling_style("field", fields, index)
+    if layout is not None:
+        line = _spelled(layout, "field", (key, value))
+    out.append(line or (f"- {key}: {value}" if value else f"- {key}:"))
+    out.append("\n")
 
 
 def _section(out: list[str], section: Section, previous: str, loose: bool) -> str:
