@@ -32,7 +32,6 @@ import importlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, overload
 
@@ -41,6 +40,7 @@ from cattrs.preconf.json import make_converter
 
 from newswiki.convert import structure
 from newswiki.corpus import FileError
+from newswiki.files import Replacement
 from newswiki.model import (
     Article,
     Block,
@@ -323,7 +323,7 @@ def section_rows(article: Article, path: str | os.PathLike[str] | None = None) -
 def error_row(error: FileError) -> ErrorRow:
     """The ``errors`` row of a file that gave no document."""
     return {
-        "path": _path_text(error.path),
+        "path": _path_text(error.filename),
         "kind": error.kind,
         "line": error.line,
         "column": error.column,
@@ -636,10 +636,10 @@ class _Committing:
 class TableWriter(_Committing):
     """Write the rows of one table to a Parquet or JSON Lines file, atomically.
 
-    Rows go to a hidden temporary file beside ``path``; :meth:`close` moves it into place
-    in one step, so ``path`` is never seen half written; :meth:`abort` (or leaving a ``with``
-    block with an exception) removes it.  Parquet rows are written in row groups of
-    ``batch_rows`` rows, so memory stays flat.
+    Rows go to a temporary file beside ``path``; :meth:`close` moves it into place in one
+    step (see :class:`newswiki.files.Replacement`), so ``path`` is never seen half written;
+    :meth:`abort` (or leaving a ``with`` block with an exception) removes it.  Parquet rows
+    are written in row groups of ``batch_rows`` rows, so memory stays flat.
 
     Args:
         path: the file to write.
@@ -672,7 +672,7 @@ class TableWriter(_Committing):
         self._parquet: Any = None
         if format == "parquet":
             self._schema = schema(table)  # fails early without pyarrow
-        self._target = _AtomicFile(self.path)
+        self._target = Replacement(self.path)
         self._file = self._target.file
 
     def write(self, table_rows: Iterable[Mapping[str, Any]]) -> None:
@@ -762,38 +762,6 @@ class TableWriter(_Committing):
     def abort(self) -> None:
         """Drop what was written; ``path`` is left as it was."""
         self._target.discard()
-
-
-@functools.cache
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-class _AtomicFile:
-    """A hidden temporary file beside ``path`` that replaces it in one step on
-    :meth:`commit` (flushed to disk first, with the permission bits of the file it replaces,
-    or the usual ones for a new file), or vanishes on :meth:`discard`."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        folder, name = os.path.split(path)
-        self._mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else None
-        fd, self.temporary = tempfile.mkstemp(dir=folder or ".", prefix=f".{name}.", suffix=".tmp")
-        self.file: IO[bytes] = os.fdopen(fd, "wb", buffering=1 << 20)
-
-    def commit(self) -> None:
-        self.file.flush()
-        os.fsync(self.file.fileno())
-        self.file.close()
-        os.chmod(self.temporary, 0o666 & ~_umask() if self._mode is None else self._mode)
-        os.replace(self.temporary, self.path)
-
-    def discard(self) -> None:
-        self.file.close()
-        if os.path.exists(self.temporary):
-            os.unlink(self.temporary)
 
 
 class DatasetWriter(_Committing):

@@ -3,9 +3,11 @@ canonical (see :doc:`/roundtrip`)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
+from newswiki.files import write_file
 from newswiki.layout import (
     NO_GAP,
     ONE_BLANK,
@@ -68,12 +70,18 @@ def dumps(obj: Document) -> str:
     )
 
 
-def dump(obj: Document, fp: IO[Any]) -> None:
-    """Write ``obj`` to ``fp``, an open binary file (UTF-8 is written) or text file.
+def dump(obj: Document, fp: IO[Any] | str | os.PathLike[str]) -> None:
+    """Write ``obj`` to ``fp``: a path, or an open binary file (UTF-8 is written) or text file.
 
-    Open a text file with ``newline=""``: otherwise Python translates ``"\\n"`` on the way out
-    and the file's line ends are not the ones remembered.
+    A path is written as ``newswiki fmt`` writes files, with
+    :func:`newswiki.files.write_file`: the file is replaced in one step where it can be, and
+    keeps its links, owner, group, mode and extended attributes.  Open a text file with
+    ``newline=""``: otherwise Python translates ``"\\n"`` on the way out and the file's line
+    ends are not the ones remembered.
     """
+    if isinstance(fp, (str, os.PathLike)):
+        write_file(fp, dumps(obj).encode("utf-8"))
+        return
     text = dumps(obj)
     if "b" in getattr(fp, "mode", "") or not hasattr(fp, "encoding"):
         fp.write(text.encode("utf-8"))
