@@ -4,6 +4,7 @@ that a broken or unwritable cache only costs time."""
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import lark
 import pytest
 
-from newswiki import grammar
+from newswiki import files, grammar
 from newswiki.build import ArticleBuilder, EventBuilder
 from newswiki.grammar import FORMATS, build_parser, cache_dir, grammar_text, terminal_patterns
 
@@ -170,3 +171,83 @@ def test_a_fresh_interpreter_reads_the_cache_the_last_one_wrote(
     assert run() == first
     assert {path: path.stat().st_mtime_ns for path in cache.iterdir()} == files
     assert first.count(": expected ") == 2
+
+
+class _Planted:
+    """What another user might plant as a cache file: a pickle that runs code when read (here
+    it only creates the file ``marker``)."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (open, (str(self.marker), "w"))
+
+
+def _plant(cache: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """Build the cache, then put a planted pickle in the event parser's cache file."""
+    build_parser("event", cache=True)
+    [file] = cache.iterdir()
+    marker = tmp_path / "the pickle ran"
+    file.write_bytes(b"0\n" + pickle.dumps(_Planted(marker)))
+    return file, marker
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="owners and permission bits are POSIX")
+@pytest.mark.parametrize("how", ["writable by others", "owned by another user"])
+def test_a_cache_file_others_could_have_written_is_rebuilt_not_read(
+    cache: Path, tmp_path: Path, event_text: str, how: str
+) -> None:
+    file, marker = _plant(cache, tmp_path)
+    if how == "writable by others":
+        file.chmod(0o666)
+    elif os.getuid() == 0:
+        os.chown(file, 12345, 12345)
+    else:
+        pytest.skip("only root can give a file to another user")
+    assert build_parser("event", cache=True).parse(event_text)
+    assert not marker.exists()  # never unpickled
+    status = file.stat()
+    assert (status.st_uid, status.st_mode & 0o777) == (os.getuid(), 0o600)  # rebuilt, private
+    assert pickle.dumps(_Planted(marker)) not in file.read_bytes()
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="owners and permission bits are POSIX")
+def test_a_trusted_cache_file_is_read(cache: Path, tmp_path: Path, event_text: str) -> None:
+    # The other side of the test above: a file of this user's, private, is unpickled (so the
+    # planted pickle does run), which is what makes the refusal above mean something.
+    file, marker = _plant(cache, tmp_path)
+    file.chmod(0o600)
+    assert build_parser("event", cache=True).parse(event_text)
+    assert marker.exists()
+
+
+def test_the_cache_file_is_private_whatever_the_umask(cache: Path) -> None:
+    previous = os.umask(0)
+    try:
+        build_parser("event", cache=True)
+    finally:
+        os.umask(previous)
+    [file] = cache.iterdir()  # no temporary file left beside it
+    assert file.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_cache_file_is_written_atomically(
+    cache: Path, event_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Lark writes the parser to a temporary file; only a rename puts it in place.
+    build_parser("event", cache=True)
+    [file] = cache.iterdir()
+    file.write_bytes(b"stale")
+    renames: list[tuple[str, str]] = []
+    replace = os.replace
+
+    def spy(source: str, target: str) -> None:
+        renames.append((source, target))
+        assert file.read_bytes() == b"stale"  # untouched until the rename
+        replace(source, target)
+
+    monkeypatch.setattr(files.os, "replace", spy)
+    assert build_parser("event", cache=True).parse(event_text)
+    assert [target for _, target in renames] == [str(file)]
+    assert file.read_bytes() != b"stale"

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
+import shutil
+import stat
 import sys
-from typing import Any
+from typing import IO, Any
 
 import lark
+
+from newswiki.files import Replacement
 
 __all__ = ["FORMATS", "build_parser", "cache_dir", "grammar_text", "terminal_patterns"]
 
@@ -116,6 +121,11 @@ def build_parser(
     Lark's own cache, and reads it back on later starts, which is some 40 times faster than
     building it.  A cache file that is missing, stale or unreadable is rebuilt; a directory
     that cannot be written only means no cache.
+
+    The cache file is a pickle, and reading a pickle runs code, so only a file this user owns
+    and no one else may write to is read (any other is rebuilt over), and a file is written
+    private (``0o600``, whatever the umask) and atomically: to a temporary file renamed into
+    place, so no reader ever meets half a file.
     """
     text = grammar_text(name)
     if strict:
@@ -123,10 +133,54 @@ def build_parser(
     path = _cache_file(name, text) if cache else None
     if path is None:
         return _UncheckedLark(text, parser="lalr", transformer=transformer)
-    # cache_grammar keeps the grammar itself too, for terminal_patterns to read.
-    return _UncheckedLark(
-        text, parser="lalr", transformer=transformer, cache=path, cache_grammar=True
+    try:
+        replacement = Replacement(path, mode=0o600)
+    except OSError:  # a cache directory that takes no new file: no cache
+        return _UncheckedLark(text, parser="lalr", transformer=transformer)
+    try:
+        return _cached(text, transformer, path, replacement)
+    finally:
+        replacement.discard()
+
+
+def _cached(
+    text: str, transformer: lark.Transformer[Any, Any] | None, path: str, replacement: Replacement
+) -> lark.Lark:
+    """The parser, read from (or written to) a private copy of the cache file ``path`` in
+    ``replacement``, which replaces ``path`` when Lark had to build the parser."""
+    temporary = replacement.temporary
+    if temporary is None:
+        return _UncheckedLark(text, parser="lalr", transformer=transformer)
+    copied = _copy_trusted(path, replacement.file)
+    replacement.file.flush()
+    before = os.fstat(replacement.file.fileno())
+    # Lark reads the copy, and writes the parser it builds over it when the copy is missing,
+    # stale or broken.  cache_grammar keeps the grammar itself too, for terminal_patterns.
+    parser = _UncheckedLark(
+        text, parser="lalr", transformer=transformer, cache=temporary, cache_grammar=True
     )
+    after = os.fstat(replacement.file.fileno())
+    if not copied or (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
+        with contextlib.suppress(OSError):  # a cache that cannot be written costs only time
+            replacement.commit()
+    return parser
+
+
+def _copy_trusted(path: str, into: IO[bytes]) -> bool:
+    """Copy the cache file ``path`` into ``into`` if this user owns it and no one else may
+    write to it; ``False`` (nothing copied) for any other file, or none."""
+    try:
+        with open(path, "rb") as file:
+            status = os.fstat(file.fileno())  # of the file opened, not of a name swapped since
+            getuid = getattr(os, "getuid", None)  # POSIX; Windows keeps per-user directories
+            if not stat.S_ISREG(status.st_mode) or (
+                getuid is not None and (status.st_uid != getuid() or status.st_mode & 0o022)
+            ):
+                return False
+            shutil.copyfileobj(file, into)
+    except OSError:
+        return False
+    return True
 
 
 def terminal_patterns(parser: lark.Lark) -> dict[str, re.Pattern[str]]:
