@@ -18,8 +18,8 @@ import pyarrow.parquet as pq
 import pytest
 
 import newswiki
-from newswiki import cli
-from newswiki.cli import Progress, atomic_write, main
+from newswiki import files
+from newswiki.cli import Progress, main
 from newswiki.tabular import from_row, read_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -152,6 +152,90 @@ def test_missing_paths_exit_2(
     )
 
 
+COMMANDS = ("parse", "check", "fmt", "convert", "links")
+
+
+def command_line(command: str, *paths: str | Path, out: Path | None = None) -> list[str]:
+    """``newswiki COMMAND PATHS``, with the output folder ``convert`` needs."""
+    extra = ["--to", "jsonl", "-o", str(out)] if command == "convert" and out else []
+    return [command, *map(str, paths), *extra]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_run_that_matches_no_file_exits_2_naming_what_it_searched(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    write(tmp_path, "news/deep/a.md", EVENT)
+    write(tmp_path, "news/sub.md/inside.json", b"{}")  # a folder named like a file
+    out = tmp_path / "out"
+    for args, searched, excluded in [
+        ([empty], f"'{empty}'", "'index.md'"),
+        ([tmp_path / "news", "--exclude", "*"], f"'{tmp_path / 'news'}'", "'*'"),
+        ([str(tmp_path / "news" / "*.md")], f"'{tmp_path / 'news' / '*.md'}'", "'index.md'"),
+    ]:
+        # (The glob matches the folder sub.md only.)
+        status, stdout, err = run(capsys, *command_line(command, *args, out=out))
+        assert (status, stdout) == (2, ""), err
+        assert err == (
+            f"newswiki {command}: error: no file to read in {searched}"
+            f" (folders: --include '*.md' '*.txt'; folders and globs: --exclude {excluded})\n"
+        )
+    assert not out.exists()  # convert wrote no empty tables
+    glob = tmp_path / "*.nothing"
+    status, _, err = run(capsys, *command_line(command, glob, out=out))
+    assert status == 2
+    assert f"cannot find '{glob}': no such file, folder or match" in err
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_exit_status_is_the_same_in_every_command(
+    capsys: pytest.CaptureFixture[str], tree: dict[str, Path], tmp_path: Path, command: str
+) -> None:
+    # 0: all went well; 1: a file failed; 2: the command line or input/output.
+    good = [write(tmp_path, "good/clean.md", event_bytes("2016-06-06", "Clean"))]
+    out = tmp_path / "out"
+    assert run(capsys, *command_line(command, *good, out=out))[0] == 0
+    for failing in (tree["bad"], write(tmp_path, "latin1.md", b"### [2016-06-10](/x)\n\xe9\n")):
+        assert run(capsys, *command_line(command, *good, failing, out=out))[0] == 1
+    assert run(capsys, *command_line(command, *good, tmp_path / "gone.md", out=out))[0] == 2
+    assert run(capsys, command, "--no-such-option", *map(str, good))[0] == 2
+    status, help_text, _ = run(capsys, command, "--help")
+    assert status == 0
+    assert "Exit status: 0 all went well, 1 some file failed" in " ".join(help_text.split())
+
+
+@pytest.mark.parametrize("command", ["check", "fmt", "parse"])
+def test_dash_reads_standard_input(command: str) -> None:
+    broken = "### [2016-06-05](/x)\n\nHello\n"
+    done = subprocess_run(command, "-", input=broken)
+    assert done.returncode == 1
+    assert "<stdin>:3:1: expected a headline `# TEXT`, found 'Hello'" in done.stdout + done.stderr
+    messy = EVENT.decode("utf-8")
+    done = subprocess_run(command, "-", input=messy)
+    assert done.returncode == 0, done.stderr
+    if command == "fmt":  # as black and ruff: the text in, the formatted text out
+        assert done.stdout == canonical_bytes(EVENT).decode("utf-8")
+        assert done.stderr == "1 file reformatted, 0 files already canonical.\n"
+        canonical = subprocess_run(command, "-", input=done.stdout)
+        assert (canonical.returncode, canonical.stdout) == (0, done.stdout)
+    elif command == "check":
+        assert (done.stdout, done.stderr) == ("", "Checked 1 file: all valid.\n")
+    done = subprocess_run(command, "-", "examples")
+    assert done.returncode == 2
+    assert "'-' (standard input) cannot be combined with other paths" in done.stderr
+
+
+def test_fmt_check_and_diff_of_standard_input() -> None:
+    messy = EVENT.decode("utf-8")
+    done = subprocess_run("fmt", "--check", "-", input=messy)
+    assert (done.returncode, done.stdout) == (1, "would reformat <stdin>\n")
+    done = subprocess_run("fmt", "--diff", "-", input=messy)
+    assert done.returncode == 1
+    assert done.stdout.startswith("--- <stdin>\n+++ <stdin>\n@@ -1,6 +1,6 @@\n")
+
+
 def test_console_script_entry_point_is_main() -> None:
     from importlib.metadata import entry_points
 
@@ -195,15 +279,24 @@ def test_parse_errors(capsys: pytest.CaptureFixture[str], tree: dict[str, Path])
     assert len(json.loads(out)) == 1
 
 
-def test_parse_unreadable_encodings_exit_2(
+def test_files_that_are_not_utf8_fail_like_broken_ones(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     utf16 = write(tmp_path, "utf16.md", "### [2016-06-05](/x)\n".encode("utf-16"))
     status, out, err = run(capsys, "parse", utf16)
-    assert (status, out) == (2, "")
-    assert err.startswith(f"{utf16}:1:1: expected UTF-8 text, found UTF-16")
+    assert (status, out) == (1, "")
+    # The advice speaks of the command line, not of Python's bytes.decode.
+    assert err.startswith(
+        f"{utf16}:1:1: expected UTF-8 text, found UTF-16"
+        " (convert it, e.g. iconv -f UTF-16 -t UTF-8 FILE > NEW_FILE)"
+    )
+    assert "decode" not in err
+    for command in ("check", "fmt", "links"):
+        status, out, err = run(capsys, command, utf16)
+        assert status == 1, command
+        assert "iconv -f UTF-16 -t UTF-8" in out + err
     empty = write(tmp_path, "empty.md", b"")
-    assert run(capsys, "parse", "--jsonl", empty, utf16)[0] == 2
+    assert run(capsys, "parse", "--jsonl", empty, utf16)[0] == 1
 
 
 def test_parse_lenient_and_stdin(tmp_path: Path) -> None:
@@ -266,15 +359,26 @@ def test_check_valid_files_and_source_lines(
     ]
 
 
-def test_check_unreadable_files_exit_2(
+def test_check_non_utf8_fails(
     capsys: pytest.CaptureFixture[str], tree: dict[str, Path], tmp_path: Path
 ) -> None:
     latin1 = write(
         tmp_path, "wiki/latin1.md", "### [2016-06-10](/x)\n\n# Caf\xe9\n".encode("latin-1")
     )
     status, out, _ = run(capsys, "check", tmp_path)
-    assert status == 2
+    assert status == 1  # a file that fails, like one that breaks the format
     assert f"{latin1}:3:6: expected UTF-8 text, found the byte 0xe9" in out
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/mem"), reason="Linux's /proc")
+def test_a_file_that_cannot_be_read_exits_2(
+    capsys: pytest.CaptureFixture[str], tree: dict[str, Path]
+) -> None:
+    # Reading /proc/self/mem from its start fails, even for root: an input/output error,
+    # which says nothing of the files.
+    status, out, _ = run(capsys, "check", "/proc/self/mem", tree["day7"])
+    assert status == 2
+    assert out == "/proc/self/mem: cannot read the file: Input/output error\n"
 
 
 def test_check_include_and_exclude(
@@ -464,7 +568,7 @@ def test_an_interrupted_fmt_leaves_every_file_whole(
             raise KeyboardInterrupt
         replace(source, target)
 
-    monkeypatch.setattr(cli.os, "replace", interrupt_the_third)
+    monkeypatch.setattr(files.os, "replace", interrupt_the_third)
     status, _, err = run(capsys, "fmt", tmp_path)
     assert status == 130
     assert err.endswith("newswiki: interrupted\n")
@@ -473,22 +577,50 @@ def test_an_interrupted_fmt_leaves_every_file_whole(
     assert sorted(tmp_path.iterdir()) == paths  # no temporary file left behind
 
 
-def test_atomic_write_failure_keeps_the_old_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_fmt_keeps_links_owner_group_and_mode(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    path = write(tmp_path, "a.md", b"old")
+    archive = tmp_path / "archive"
+    target = write(archive, "real/a.md", EVENT)
+    link = archive / "linked.md"
+    link.symlink_to(Path("real") / "a.md")
+    hard = write(archive, "hard.md", EVENT)
+    other_name = tmp_path / "elsewhere.md"  # outside the folder fmt is given
+    os.link(hard, other_name)
+    owned = write(archive, "owned.md", EVENT)
+    owned.chmod(0o604)
+    if os.geteuid() == 0:
+        os.chown(owned, 12345, 23456)
+    before = owned.stat()
+    status, _, err = run(capsys, "fmt", link, hard, owned)
+    assert status == 0, err
+    assert err == "3 files reformatted, 0 files already canonical.\n"
+    formatted = canonical_bytes(EVENT)
+    assert link.is_symlink()
+    assert target.read_bytes() == formatted  # the link's target is formatted
+    assert other_name.read_bytes() == hard.read_bytes() == formatted  # hard link kept
+    after = owned.stat()
+    assert (after.st_uid, after.st_gid, after.st_mode) == (
+        before.st_uid,
+        before.st_gid,
+        before.st_mode,
+    )
+    assert owned.read_bytes() == formatted
+    assert [p.name for p in archive.rglob(".*")] == []  # no temporary file left
 
-    def full_disk(*_: object) -> None:
-        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cli.os, "fsync", full_disk)
-    with pytest.raises(OSError, match="No space left"):
-        atomic_write(path, b"new")
-    assert path.read_bytes() == b"old"
-    assert list(tmp_path.iterdir()) == [path]
-    monkeypatch.undo()
-    atomic_write(tmp_path / "fresh.md", b"new")
-    assert (tmp_path / "fresh.md").read_bytes() == b"new"
+def test_fmt_diff_is_not_quadratic(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # 20,000 related links with a stray space each: difflib compared every line with every
+    # other; the diff is still exact (benchmarks/bench_diff.py measures the time).
+    items = "".join(f"{n}. [Link {n} ](/news/2016/06/7/x{n % 50}.md)\n" for n in range(1, 20_001))
+    data = event_bytes("2016-06-05", "Big") + b"\n### Related:\n\n" + items.encode()
+    path = write(tmp_path, "big.md", data)
+    status, out, _ = run(capsys, "fmt", "--diff", path)
+    assert status == 1
+    removed = [line for line in out.splitlines() if line.startswith("-") and "[Link" in line]
+    added = [line for line in out.splitlines() if line.startswith("+") and "[Link" in line]
+    assert len(removed) == len(added) == 20_000
+    assert added[0] == "+1. [Link 1](/news/2016/06/7/x1.md)"
 
 
 def test_fmt_reports_files_it_cannot_write(
@@ -499,7 +631,7 @@ def test_fmt_reports_files_it_cannot_write(
     def read_only(*_: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(cli.os, "replace", read_only)
+    monkeypatch.setattr(files.os, "replace", read_only)
     status, _, err = run(capsys, "fmt", path)
     assert status == 2
     assert err.startswith(f"{path}: cannot write the file: Permission denied (left unchanged)")

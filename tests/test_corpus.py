@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import copyreg
 import datetime
 import functools
+import io
 import itertools
 import os
 import pickle
+import re
 import signal
+import subprocess
+import sys
+import threading
+import types
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -134,7 +141,11 @@ def test_walk_include_exclude_and_explicit_files(tree: dict[str, Path], tmp_path
 
 def test_walk_globs_and_missing_paths(tree: dict[str, Path], tmp_path: Path) -> None:
     pattern = str(tmp_path / "news" / "**" / "*.md")
-    assert list(walk(pattern)) == [str(tree[n]) for n in ("day5", "day7", "index", "day10")]
+    # A glob takes the place of include; exclude still leaves out the day pages.
+    assert list(walk(pattern)) == [str(tree[n]) for n in ("day5", "day7", "day10")]
+    assert list(walk(pattern, exclude=())) == [
+        str(tree[n]) for n in ("day5", "day7", "index", "day10")
+    ]
     with pytest.raises(FileNotFoundError) as missing:
         walk(tmp_path, tmp_path / "nope")
     assert missing.value.filename == str(tmp_path / "nope")
@@ -168,7 +179,7 @@ def test_corpus_collects_errors(tree: dict[str, Path], tmp_path: Path) -> None:
     corpus = Corpus(tmp_path, on_error="collect")
     assert len(list(corpus)) == 4
     bad, latin1 = corpus.errors
-    assert (bad.path, bad.kind, bad.line, bad.column) == (str(tree["bad"]), "parse", 1, 6)
+    assert (bad.filename, bad.kind, bad.line, bad.column) == (str(tree["bad"]), "parse", 1, 6)
     assert str(bad) == f"{tree['bad']}:1:6: {bad.message}"
     assert "    1 | ### [2016-02-30]" in bad.detail
     assert (latin1.kind, latin1.line) == ("decode", 3)
@@ -278,12 +289,31 @@ def test_map_files_is_lazy(tmp_path: Path, no_hang: None) -> None:
 _size_or_die_never = functools.partial(_size_or_die, "\0")
 
 
-def test_map_files_checks_its_arguments() -> None:
-    with pytest.raises(ValueError, match="jobs"):
-        map_files(_fail, [], jobs=0)
-    with pytest.raises(ValueError, match="chunksize"):
-        map_files(_fail, [], chunksize=0)
-    assert list(map_files(_fail, [], jobs=None)) == []
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"jobs": -1}, "jobs must be 0 (one per CPU) or more, not -1"),
+        ({"jobs": 1.5}, "jobs must be 0 (one per CPU) or more, not 1.5"),
+        ({"chunksize": 0}, "chunksize must be 1 or more, not 0"),
+    ],
+)
+def test_jobs_and_chunksize_are_checked_at_once(
+    arguments: dict[str, object], message: str, tmp_path: Path
+) -> None:
+    # Before any file is read, in every entry point, with the same words.
+    with pytest.raises(ValueError, match=re.escape(message)):
+        map_files(_fail, [], **arguments)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=re.escape(message)):
+        map_batches(_fail, _total, [], **arguments)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=re.escape(message)):
+        Corpus(tmp_path, **arguments)  # type: ignore[arg-type]
+
+
+def test_jobs_0_and_none_mean_one_per_cpu(tmp_path: Path, no_hang: None) -> None:
+    paths = [str(write(tmp_path, f"{i}.md", b"x" * i)) for i in range(1, 4)]
+    for jobs in (0, None):
+        assert [o.value for o in map_files(_size_or_die_never, paths, jobs=jobs)] == [1, 2, 3]
+        assert len(list(Corpus(tmp_path, jobs=jobs, on_error="collect"))) == 0
 
 
 def test_errors_pickle_and_raise() -> None:
@@ -346,3 +376,111 @@ def test_index_of_flat_folders_uses_the_event_date(tmp_path: Path) -> None:
 def test_index_raises_on_errors_unless_collecting(tree: dict[str, Path], tmp_path: Path) -> None:
     with pytest.raises(newswiki.ParseError):
         Corpus(tmp_path).index()
+
+
+# -- errors that cross processes --------------------------------------------------------------
+
+# Every kind of file error the parsers raise: Lark's UnexpectedToken and UnexpectedCharacters
+# (which hold the parser), a builder's error, bad UTF-8, UTF-16, neither format.
+ERROR_FILES = {
+    "token.md": b"### [2016-06-05](/x)\n\nHello\n",
+    "characters.md": b"### [2016-06-05](/x)\n\n# Hi\n\n### Source:\n\n1. [RT](\n",
+    "date.md": BAD_DATE,
+    "latin1.md": "### [2016-06-10](/x)\n\n# Caf\xe9\n".encode("latin-1"),
+    "utf16.md": "### [2016-06-05](/x)\n".encode("utf-16"),
+    "neither.md": b"hello\n",
+}
+
+_TBLIB_RUN = """
+import sys
+import newswiki
+from newswiki.corpus import Corpus
+import distributed  # installs tblib's pickling of every exception's context and traceback
+
+for strict in (True, False):
+    corpus = Corpus(sys.argv[1], jobs=2, chunksize=2, strict=strict, on_error="collect")
+    documents = list(corpus)
+    print(strict, len(documents), sorted(e.kind for e in corpus.errors))
+"""
+
+
+def test_errors_cross_processes_with_dask_distributed_imported(tmp_path: Path) -> None:
+    for name, data in ERROR_FILES.items():
+        write(tmp_path, name, data)
+    write(tmp_path, "good.md", EVENT)
+    done = subprocess.run(
+        [sys.executable, "-c", _TBLIB_RUN, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "True 1 ['decode', 'decode', 'parse', 'parse', 'parse', 'parse']",
+        "False 5 ['decode', 'decode']",  # lenient: kept as Unparsed or UnparsedDocument
+    ]
+
+
+def _tblib_pickle(obj: object) -> bytes:
+    """Pickle as a process with tblib's pickling support installed does (as dask.distributed
+    installs it), without changing this process' own pickling."""
+    from tblib import pickling_support
+
+    table = dict(copyreg.dispatch_table)
+    table[types.TracebackType] = pickling_support.pickle_traceback
+
+    def exception_classes(cls: type[BaseException]) -> Iterator[type[BaseException]]:
+        yield cls
+        for subclass in cls.__subclasses__():
+            yield from exception_classes(subclass)
+
+    for cls in exception_classes(BaseException):
+        table[cls] = pickling_support.pickle_exception
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = table  # type: ignore[misc]
+    pickler.dump(obj)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name", sorted(ERROR_FILES))
+def test_parse_errors_are_plain(name: str) -> None:
+    # No context, cause or traceback holding Lark's objects: they pickle with tblib too.
+    with pytest.raises(newswiki.ParseError) as raised:
+        newswiki.loads(ERROR_FILES[name])
+    error = raised.value
+    assert error.__context__ is None
+    assert error.__cause__ is None
+    copy = pickle.loads(_tblib_pickle(error))
+    assert (type(copy), str(copy)) == (type(error), str(error))
+    failure = FileError.from_parse_error(name, error)
+    assert failure.exception is not None
+    assert failure.exception.__traceback__ is None
+    assert pickle.loads(_tblib_pickle(failure)) == failure
+
+
+def _unpicklable_for(victim: str, path: str, data: bytes) -> object:
+    """A value that cannot be pickled (a lock) for ``victim``, the size for the others."""
+    return threading.Lock() if path.endswith(victim) else len(data)
+
+
+def _pack_or_not(values: list[object]) -> object:
+    return threading.Lock() if any(not isinstance(v, int) for v in values) else sum(values)  # type: ignore[arg-type]
+
+
+def test_a_result_that_cannot_be_pickled_is_its_files_error(tmp_path: Path, no_hang: None) -> None:
+    paths = [str(write(tmp_path, f"{i}.md", b"x" * i)) for i in range(1, 7)]
+    func = functools.partial(_unpicklable_for, "3.md")
+    outcomes = list(map_files(func, paths, jobs=2, chunksize=2))
+    assert [o.value for o in outcomes] == [1, 2, None, 4, 5, 6]
+    error = outcomes[2].error
+    assert error is not None
+    assert (error.filename, error.kind) == (paths[2], "internal")
+    assert error.message.startswith(
+        "internal error: the result cannot be sent back from the worker process: TypeError:"
+    )
+    # A packed value that cannot be pickled: each file of its chunk says so, the run goes on.
+    batches = list(map_batches(func, _pack_or_not, paths, jobs=2, chunksize=2))
+    assert [b.value for b in batches] == [3, 0, 11]
+    assert [o.ok for b in batches for o in b.outcomes] == [True, True, False, False, True, True]

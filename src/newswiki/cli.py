@@ -1,24 +1,27 @@
 """The ``newswiki`` command: parse, check, format and convert whole archives.
 
 Run ``newswiki --help`` (or ``python -m newswiki --help``) and ``newswiki COMMAND --help``.
-Exit status: 0 when all went well, 1 when some file breaks the format (or would be
-reformatted, or has dangling links), 2 for usage errors, missing paths and files that cannot
-be read or are not UTF-8.
+Exit status, the same in every command: 0 when all went well; 1 when some file failed (it
+breaks the format or is not UTF-8, would be reformatted, or has dangling links); 2 for usage
+errors, paths that match no file, and input/output errors (a file that cannot be read or
+written, a worker process that died).
 """
 
 from __future__ import annotations
 
 import argparse
-import difflib
 import functools
 import io
+import itertools
 import json
 import os
 import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import IO, Any, TextIO, TypeVar
+from typing import IO, Any, Literal, TextIO, TypeVar
+
+import attrs
 
 import newswiki
 from newswiki.convert import to_dict
@@ -27,28 +30,32 @@ from newswiki.corpus import (
     DEFAULT_EXCLUDE,
     DEFAULT_INCLUDE,
     CorpusIndex,
-    Failed,
     FileError,
-    Ok,
     Outcome,
     _index_facts,
+    apply,
     map_batches,
     map_files,
     walk,
 )
-from newswiki.errors import ParseError
+from newswiki.diff import unified_diff
+from newswiki.errors import DecodeError
+from newswiki.files import write_file
 from newswiki.model import canonical
 from newswiki.parse import loads
-from newswiki.tabular import FORMATS, DatasetWriter, _AtomicFile, json_line, rows, to_arrow
+from newswiki.tabular import FORMATS, DatasetWriter, json_line, rows, to_arrow
 from newswiki.write import dumps
 
-__all__ = ["Progress", "atomic_write", "main"]
+__all__ = ["Progress", "main"]
 
 T = TypeVar("T")
 
 #: Exit statuses.
 OK, FAILED, USAGE = 0, 1, 2
 _INTERRUPTED = 130
+# The path that names standard input, and the name its errors give it.
+_STDIN = "-"
+_STDIN_NAME = "<stdin>"
 
 
 class UsageError(Exception):
@@ -148,29 +155,27 @@ def _clock(seconds: float) -> str:
 # -- files ------------------------------------------------------------------------------------
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
-    """Replace the file at ``path`` with ``data`` in one step.
-
-    The bytes go to a hidden temporary file in the same folder, are flushed to disk, take the
-    file's permission bits, and the temporary file is renamed over ``path``
-    (:func:`os.replace`), so an interrupted run leaves either the old file or the new one,
-    never a part.
-
-    Raises:
-        OSError: the folder is not writable, the disk is full, ...
-    """
-    target = _AtomicFile(os.fspath(path))
-    try:
-        target.file.write(data)
-        target.commit()
-    except BaseException:
-        target.discard()
-        raise
-
-
 def _status(error: FileError) -> int:
-    """Files that cannot be read or written are an environment problem (2), others 1."""
-    return USAGE if error.kind in ("read", "decode", "io") else FAILED
+    """A file whose text fails is 1; one that cannot be read or written, or whose worker
+    died, is a problem of the machine or of newswiki, not of the file (2)."""
+    return FAILED if error.kind in ("parse", "decode", "unparsed") else USAGE
+
+
+def _for_the_command_line(error: FileError) -> FileError:
+    """The error, its advice spoken for a shell (``iconv``) rather than for Python."""
+    decode = error.exception
+    if not isinstance(decode, DecodeError) or decode.encoding is None:
+        return error
+    advice = f"convert it, e.g. iconv -f {decode.encoding} -t UTF-8 FILE > NEW_FILE"
+    plain = DecodeError(
+        f"UTF-8 text, found {decode.encoding} ({advice})",
+        offset=decode.offset,
+        encoding=decode.encoding,
+        line=decode.line,
+        column=decode.column,
+        source_line=decode.source_line,
+    )
+    return FileError.from_parse_error(error.filename, plain)
 
 
 class _Console:
@@ -181,6 +186,12 @@ class _Console:
         self.err = err
         self.progress = Progress("", None, err, enabled=False)
 
+    def write(self, text: str) -> None:
+        """Write ``text`` as it is to standard output."""
+        if text:
+            self.progress.clear()
+            self.out.write(text)
+
     def print(self, text: str, *, err: bool = False) -> None:
         self.progress.clear()
         stream = self.err if err else self.out
@@ -189,28 +200,52 @@ class _Console:
             stream.flush()
 
 
-def _jobs(text: str) -> int | None:
+def _jobs(text: str) -> int:
     try:
         jobs = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number of jobs, not {text!r}") from None
     if jobs < 0:
         raise argparse.ArgumentTypeError(f"expected 0 (one per CPU) or more jobs, not {jobs}")
-    return jobs or None
+    return jobs
+
+
+def _patterns(args: argparse.Namespace) -> tuple[Sequence[str], Sequence[str]]:
+    include = args.include or DEFAULT_INCLUDE
+    exclude = DEFAULT_EXCLUDE if args.exclude is None else [p for p in args.exclude if p]
+    return include, exclude
 
 
 def _paths(args: argparse.Namespace) -> Iterator[str]:
-    include = args.include or DEFAULT_INCLUDE
-    exclude = DEFAULT_EXCLUDE if args.exclude is None else [p for p in args.exclude if p]
+    include, exclude = _patterns(args)
     try:
         return walk(*args.paths, include=include, exclude=exclude)
     except FileNotFoundError as error:
         raise UsageError(f"cannot find {error.filename!r}: no such file, folder or match") from None
 
 
+def _nothing_matched(args: argparse.Namespace) -> UsageError:
+    """The error of a run that found no file: what was searched, with which patterns."""
+    include, exclude = _patterns(args)
+    searched = " ".join(repr(path) for path in args.paths)
+    skipped = " ".join(map(repr, exclude)) if exclude else "nothing"
+    return UsageError(
+        f"no file to read in {searched} (folders: --include {' '.join(map(repr, include))};"
+        f" folders and globs: --exclude {skipped})"
+    )
+
+
 def _start(args: argparse.Namespace, console: _Console, label: str) -> Iterator[str]:
-    """The paths to work on, with the progress bar set up (it counts the files first)."""
+    """The paths to work on, with the progress bar set up (it counts the files first).
+
+    Raises:
+        UsageError: a path that does not exist, or no file at all to read.
+    """
     paths = _paths(args)
+    first = next(paths, None)
+    if first is None:
+        raise _nothing_matched(args)
+    paths = itertools.chain([first], paths)
     enabled = not args.no_progress and _progress_wanted(console.err)
     total = None
     if enabled:
@@ -229,14 +264,26 @@ def _outcomes(
     func: Callable[[str, bytes], T],
     label: str,
 ) -> Iterator[Outcome[T]]:
-    """Walk the paths and run ``func`` over the files with the progress bar on."""
+    """Run ``func`` over the files with the progress bar on, or over standard input for
+    the path ``-``; errors come with their advice for the command line."""
+    if _STDIN in args.paths:
+        if len(args.paths) > 1:
+            raise UsageError("'-' (standard input) cannot be combined with other paths")
+        yield _cli_outcome(apply(func, _STDIN_NAME, sys.stdin.buffer.read()))
+        return
     paths = _start(args, console, label)
     try:
         for outcome in map_files(func, paths, jobs=args.jobs, chunksize=DEFAULT_CHUNKSIZE):
             console.progress.advance(1, outcome.size)
-            yield outcome
+            yield _cli_outcome(outcome)
     finally:
         console.progress.close()
+
+
+def _cli_outcome(outcome: Outcome[T]) -> Outcome[T]:
+    if outcome.ok:
+        return outcome
+    return attrs.evolve(outcome, error=_for_the_command_line(outcome.error))
 
 
 def _plural(count: int, word: str) -> str:
@@ -256,27 +303,15 @@ def _document_json(
     return json.dumps(body, ensure_ascii=False, indent=indent)
 
 
-def _stdin_outcome(func: Callable[[str, bytes], str]) -> Outcome[str]:
-    data = sys.stdin.buffer.read()
-    try:
-        return Ok("-", func("<stdin>", data), size=len(data))
-    except ParseError as error:
-        return Failed("-", FileError.from_parse_error("<stdin>", error))
-
-
 def _run_parse(args: argparse.Namespace, console: _Console) -> int:
-    single = len(args.paths) == 1 and (args.paths[0] == "-" or os.path.isfile(args.paths[0]))
+    single = len(args.paths) == 1 and (args.paths[0] == _STDIN or os.path.isfile(args.paths[0]))
     lines = args.jsonl
     indent = None if lines else 2
     func = functools.partial(_document_json, not args.lenient, args.with_file, indent)
-    if args.paths == ["-"]:
-        outcomes: Iterator[Outcome[str]] = iter([_stdin_outcome(func)])
-    else:
-        args.no_progress = True
-        outcomes = _outcomes(args, console, func, "parse")
+    args.no_progress = True  # the documents are the output: no bar between them
     status = OK
     written = 0
-    for outcome in outcomes:
+    for outcome in _outcomes(args, console, func, "parse"):
         if outcome.error is not None:
             console.print(outcome.error.detail or str(outcome.error), err=True)
             status = max(status, _status(outcome.error))
@@ -320,67 +355,61 @@ def _run_check(args: argparse.Namespace, console: _Console) -> int:
 # -- fmt --------------------------------------------------------------------------------------
 
 
-def _lines(text: str) -> list[str]:
-    """Lines with their ends, split on ``"\\n"`` only (not on the other breaks
-    :meth:`str.splitlines` knows, which real text holds inside its lines)."""
-    parts = text.split("\n")
-    return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+_FmtMode = Literal["write", "check", "diff", "print"]
 
 
-def _unified_diff(path: str, old: str, new: str) -> str:
-    out = []
-    for line in difflib.unified_diff(_lines(old), _lines(new), path, path):
-        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-    return "".join(out)
-
-
-def _format_file(write: bool, diff: bool, path: str, data: bytes) -> str | None:
-    """Put ``path`` in canonical layout; ``None`` when it already is, else the diff (or "")."""
+def _format_file(mode: _FmtMode, path: str, data: bytes) -> tuple[bool, str]:
+    """Put ``path`` in canonical layout: whether that changes it, and (by ``mode``) nothing,
+    its diff, or its new text."""
     document = loads(data)
-    formatted = dumps(canonical(document)).encode("utf-8")
-    if formatted == data:
-        return None
-    if loads(formatted) != document:  # pragma: no cover - a writer bug; never lose text
+    formatted = dumps(canonical(document))
+    encoded = formatted.encode("utf-8")
+    if encoded == data:
+        return False, formatted if mode == "print" else ""
+    if loads(encoded) != document:  # pragma: no cover - a writer bug; never lose text
         raise RuntimeError("the canonical text does not read back as the same document")
-    if write:
+    if mode == "write":
         try:
-            atomic_write(path, formatted)
+            write_file(path, encoded)
         except OSError as error:
             raise OSError(
                 error.errno, f"cannot write the file: {error.strerror or error}"
-            ) from error
-    if not diff:
-        return ""
-    return _unified_diff(path, data.decode("utf-8"), formatted.decode("utf-8"))
+            ) from None
+    elif mode == "diff":
+        return True, unified_diff(data.decode("utf-8"), formatted, path)
+    return True, formatted if mode == "print" else ""
 
 
 def _run_fmt(args: argparse.Namespace, console: _Console) -> int:
-    write = not (args.check or args.diff)
-    func = functools.partial(_format_file, write, args.diff)
+    stdin = args.paths == [_STDIN]
+    mode: _FmtMode = "diff" if args.diff else "check" if args.check else "write"
+    if stdin and mode == "write":
+        mode = "print"  # as black and ruff do: the text in, the formatted text out
     status = OK
     changed = unchanged = failed = 0
-    for outcome in _outcomes(args, console, func, "fmt"):
+    for outcome in _outcomes(args, console, functools.partial(_format_file, mode), "fmt"):
         error = outcome.error
         if error is not None:
             failed += 1
             status = max(status, _status(error))
             console.print(f"{error} (left unchanged)", err=True)
-        elif outcome.value is None:
-            unchanged += 1
-        else:
+            continue
+        was_changed, text = outcome.value or (False, "")
+        if was_changed:
             changed += 1
-            if args.diff:
-                console.print(outcome.value.rstrip("\n"))
-            elif args.check:
-                console.print(f"would reformat {outcome.path}")
-    verb = "reformatted" if write else "would be reformatted"
+        else:
+            unchanged += 1
+        console.write(text)
+        if was_changed and mode == "check":
+            console.print(f"would reformat {outcome.path}")
+    verb = "reformatted" if mode in ("write", "print") else "would be reformatted"
     errors = f", {_plural(failed, 'error')} (left unchanged)" if failed else ""
     console.print(
         f"{_plural(changed, 'file')} {verb}, {_plural(unchanged, 'file')} already canonical"
         f"{errors}.",
         err=True,
     )
-    if changed and not write:
+    if changed and mode in ("check", "diff"):
         status = max(status, FAILED)
     return status
 
@@ -420,6 +449,7 @@ def _run_convert(args: argparse.Namespace, console: _Console) -> int:
     jsonl = args.to == "jsonl"
     if os.path.exists(args.output) and not os.path.isdir(args.output):
         raise UsageError(f"-o {args.output!r} is a file: give a folder for the tables")
+    paths = _start(args, console, "convert")  # no tables at all when no file matched
     try:
         writer = DatasetWriter(args.output, args.to)
     except ImportError as error:
@@ -432,7 +462,6 @@ def _run_convert(args: argparse.Namespace, console: _Console) -> int:
     func = functools.partial(_convert_file, jsonl, not args.lenient)
     pack = _jsonl_blocks if jsonl else _arrow_tables
     with writer:
-        paths = _start(args, console, "convert")
         try:
             for batch in map_batches(
                 func, pack, paths, jobs=args.jobs, chunksize=DEFAULT_CHUNKSIZE
@@ -533,13 +562,19 @@ def _walk_options(parser: argparse.ArgumentParser, *, progress: bool = True) -> 
         )
 
 
+_EXIT_STATUS = (
+    "Exit status: 0 all went well, 1 some file failed (it breaks the format or is not UTF-8,"
+    " fmt --check or --diff would change it, links found a dangling link), 2 usage error,"
+    " no file matched, or an input/output error (a file that cannot be read or written)."
+)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newswiki",
         description="Parse, check, format and convert dated-event markdown and wiki-text"
         " articles, one file or whole archives.",
-        epilog="Exit status: 0 success, 1 files with errors (or changes with --check),"
-        " 2 usage errors, missing paths, unreadable files. Run 'newswiki COMMAND --help'.",
+        epilog=f"{_EXIT_STATUS} Run 'newswiki COMMAND --help'.",
     )
     parser.add_argument("--version", action="version", version=f"newswiki {newswiki.__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -582,7 +617,9 @@ def _parser() -> argparse.ArgumentParser:
     }
     subs = {}
     for name, (run, summary, description) in specs.items():
-        subs[name] = commands.add_parser(name, help=summary, description=description)
+        subs[name] = commands.add_parser(
+            name, help=summary, description=description, epilog=_EXIT_STATUS
+        )
         _walk_options(subs[name], progress=name != "parse")
         subs[name].set_defaults(run=run)
     parse, check, fmt, convert, links = subs.values()

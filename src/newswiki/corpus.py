@@ -27,13 +27,14 @@ import fnmatch
 import functools
 import glob
 import os
+import pickle
 import re
 import signal
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import ClassVar, Generic, Literal, NoReturn, TypeAlias, TypeVar, cast, overload
+from typing import Any, ClassVar, Generic, Literal, NoReturn, TypeAlias, TypeVar, cast, overload
 
 import attrs
 
@@ -53,6 +54,7 @@ __all__ = [
     "Link",
     "Ok",
     "Outcome",
+    "apply",
     "map_batches",
     "map_files",
     "natural_key",
@@ -112,12 +114,15 @@ def walk(
     """Yield the files under ``paths`` lazily, in a stable order.
 
     Each argument is a file (yielded as given, whatever its name), a folder (walked
-    recursively: names matching ``include`` and not ``exclude`` are yielded, hidden names
-    starting with ``.`` are skipped, links to folders are not followed) or a glob pattern
-    (``news/2016/**/*.md``; ``**`` crosses folders; every file it matches is yielded,
-    ``include`` and ``exclude`` do not apply).  Arguments are taken in the order given;
-    inside a folder or a glob, paths are in natural order (see :func:`natural_key`), so a
-    run over the same tree always sees the files in the same order.
+    recursively: regular files whose names match ``include`` and not ``exclude`` are
+    yielded, hidden names starting with ``.`` are skipped, links to folders are not followed)
+    or a glob pattern (``news/2016/**/*.md``; ``**`` crosses folders; the pattern takes the
+    place of ``include``, and the files it matches whose names match ``exclude`` are
+    skipped, so ``news/*/*/*/*.md`` leaves out the day pages).  Paths are yielded as the
+    arguments spell them (``news/2016/7/x.md`` for ``news``).  Arguments are taken in the
+    order given; inside a folder or a glob, paths are in natural order (see
+    :func:`natural_key`), so a run over the same tree always sees the files in the same
+    order.
 
     Every argument is checked before anything is yielded.
 
@@ -146,7 +151,11 @@ def _walk(
         if kind == "file":
             yield root
         elif kind == "glob":
-            found = (p for p in glob.iglob(root, recursive=True) if not os.path.isdir(p))
+            found = (
+                p
+                for p in glob.iglob(root, recursive=True)
+                if not excluded(os.path.basename(p)) and os.path.isfile(p)
+            )
             yield from sorted(found, key=_path_key)
         else:
             yield from _walk_dir(root, included, excluded)
@@ -165,7 +174,8 @@ def _walk_dir(
             continue
         elif entry.is_dir(follow_symlinks=False):
             stack.append(_listing(entry.path))
-        elif included(entry.name) and not excluded(entry.name):
+        elif included(entry.name) and not excluded(entry.name) and entry.is_file():
+            # Only regular files (or links to them): a pipe named like a file would block.
             yield entry.path
 
 
@@ -183,8 +193,9 @@ class FileError:
     ``FILE: message`` when there is no position), so editors can jump to it.
     """
 
-    #: The file, as :func:`walk` gave it.
-    path: str
+    #: The file, as :func:`walk` gave it (the name :attr:`newswiki.ParseError.filename` and
+    #: :class:`OSError` use too).
+    filename: str
     #: ``"parse"`` (the text breaks the format), ``"decode"`` (not UTF-8), ``"read"`` (the
     #: file could not be read), ``"io"`` (the function applied to it met an operating-system
     #: error, e.g. ``newswiki fmt`` could not write it back), ``"crash"`` (the worker process
@@ -205,15 +216,22 @@ class FileError:
 
     def __str__(self) -> str:
         if self.line is None:
-            return f"{self.path}: {self.message}"
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+            return f"{self.filename}: {self.message}"
+        return f"{self.filename}:{self.line}:{self.column}: {self.message}"
 
     @classmethod
-    def from_parse_error(cls, path: str, error: ParseError) -> FileError:
-        """The error for ``path`` from a :class:`~newswiki.ParseError` raised reading it."""
-        error.with_filename(path)
+    def from_parse_error(cls, filename: str, error: ParseError) -> FileError:
+        """The error for ``filename`` from a :class:`~newswiki.ParseError` raised reading it.
+
+        The exception is kept plain: no context, cause or traceback, which could hold
+        objects that do not pickle (a Lark parser), so the error crosses any process
+        boundary, with or without tblib's pickling support.
+        """
+        error.with_filename(filename)
+        error.__context__ = error.__cause__ = None
+        error.__traceback__ = None
         kind: ErrorKind = "decode" if isinstance(error, DecodeError) else "parse"
-        return cls(path, kind, error.message, error.line, error.column, str(error), error)
+        return cls(filename, kind, error.message, error.line, error.column, str(error), error)
 
     def raise_(self) -> NoReturn:
         """Raise this error: the :class:`~newswiki.ParseError` itself, else a
@@ -295,6 +313,12 @@ def _run_one(func: Callable[[str, bytes], T], path: str) -> Outcome[T]:
     except OSError as error:
         reason = error.strerror or str(error)
         return Failed(path, FileError(path, "read", f"cannot read the file: {reason}"))
+    return apply(func, path, data)
+
+
+def apply(func: Callable[[str, bytes], T], path: str, data: bytes) -> Outcome[T]:
+    """``func(path, data)`` as :func:`map_files` runs it on one file, for bytes at hand (such
+    as standard input): what it raises becomes the :attr:`Failed.error`."""
     try:
         value = func(path, data)
     except ParseError as error:
@@ -316,13 +340,74 @@ def _run_chunk(func: Callable[[str, bytes], T], chunk: list[str]) -> list[Outcom
 def _pack(outcomes: list[Outcome[T]], pack: Callable[[list[T]], P]) -> Batch[P]:
     values = [o.value for o in outcomes if o.ok]
     stripped: list[Outcome[None]] = [Ok(o.path, None, o.size) if o.ok else o for o in outcomes]
-    return Batch(stripped, pack(values))
+    try:
+        packed = pack(values)
+    except Exception as error:
+        message = f"internal error: packing its chunk failed: {type(error).__name__}: {error}"
+        failure = FileError("", "internal", message, detail=traceback.format_exc())
+        stripped = [
+            o if not o.ok else Failed(o.path, attrs.evolve(failure, filename=o.path), o.size)
+            for o in stripped
+        ]
+        packed = pack([])
+    return Batch(stripped, packed)
 
 
 def _run_batch(
     func: Callable[[str, bytes], T], pack: Callable[[list[T]], P], chunk: list[str]
 ) -> Batch[P]:
     return _pack(_run_chunk(func, chunk), pack)
+
+
+# Results cross back pickled by the worker itself, so that one value that does not pickle
+# (a lock, a generator, an exception holding a parser) is that file's error, not the end
+# of the run; the executor then only copies bytes.
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
+
+
+def _shipped(
+    task: Callable[[list[str]], R],
+    sendable: Callable[[R], R],
+    chunk: list[str],
+) -> bytes:
+    """``task(chunk)``, run in a worker process and pickled there (see :func:`_sendable`)."""
+    result = task(chunk)
+    try:
+        return pickle.dumps(result, _PROTOCOL)
+    except Exception:
+        return pickle.dumps(sendable(result), _PROTOCOL)
+
+
+def _unsent(outcome: Outcome[Any], error: Exception) -> Outcome[Any]:
+    message = (
+        "internal error: the result cannot be sent back from the worker process:"
+        f" {type(error).__name__}: {error}"
+    )
+    return Failed(outcome.path, FileError(outcome.path, "internal", message), outcome.size)
+
+
+def _sendable(outcomes: list[Outcome[T]]) -> list[Outcome[T]]:
+    """The outcomes, those that do not pickle replaced by their file's error."""
+    sendable = []
+    for outcome in outcomes:
+        try:
+            pickle.dumps(outcome, _PROTOCOL)
+        except Exception as error:
+            outcome = _unsent(outcome, error)
+        sendable.append(outcome)
+    return sendable
+
+
+def _sendable_batch(pack: Callable[[list[T]], P], batch: Batch[P]) -> Batch[P]:
+    """The batch, its value made of no file when it does not pickle (each file says why)."""
+    outcomes = batch.outcomes
+    value = batch.value
+    try:
+        pickle.dumps(value, _PROTOCOL)
+    except Exception as error:
+        outcomes = [_unsent(o, error) if o.ok else o for o in outcomes]
+        value = pack([])
+    return Batch(_sendable(outcomes), value)
 
 
 def _ignore_interrupts() -> None:
@@ -347,10 +432,12 @@ def _chunks(paths: Iterable[str], size: int) -> Iterator[list[str]]:
 
 
 def _check(jobs: int | None, chunksize: int) -> int:
-    jobs = _available_cpus() if jobs is None else jobs
-    if jobs < 1 or chunksize < 1:
-        raise ValueError(f"jobs and chunksize must be at least 1, not {jobs} and {chunksize}")
-    return jobs
+    """The number of processes ``jobs`` asks for (``0`` and ``None``: one per CPU)."""
+    if jobs is not None and (not isinstance(jobs, int) or jobs < 0):
+        raise ValueError(f"jobs must be 0 (one per CPU) or more, not {jobs!r}")
+    if not isinstance(chunksize, int) or chunksize < 1:
+        raise ValueError(f"chunksize must be 1 or more, not {chunksize!r}")
+    return jobs or _available_cpus()
 
 
 def map_files(
@@ -363,24 +450,24 @@ def map_files(
     """Apply ``func(path, data)`` to the bytes of every file, and yield the outcomes in order.
 
     With ``jobs=1`` everything runs in this process; otherwise ``jobs`` worker processes
-    (``None``: one per CPU) take ``chunksize`` files at a time, a bounded number of chunks
-    ahead, so memory stays flat however many paths come in.  ``func`` must be picklable (a
-    module-level function or a :func:`functools.partial` of one) and so must its results.
+    (``0`` or ``None``: one per CPU) take ``chunksize`` files at a time, a bounded number of
+    chunks ahead, so memory stays flat however many paths come in.  ``func`` must be
+    picklable (a module-level function or a :func:`functools.partial` of one).
 
     Nothing a file does stops the run: an unreadable file, a :class:`~newswiki.ParseError`,
-    an :class:`OSError` or any other exception raised by ``func`` becomes the
-    :attr:`Failed.error` of that file.  When a worker process dies (a crash, the
-    out-of-memory killer), the files of the unfinished chunks are run again one at a time,
-    each in a fresh process, so the file that kills its worker is named (kind ``"crash"``)
-    and the others still get their results.
+    an :class:`OSError` or any other exception raised by ``func``, or a value that cannot be
+    pickled back from its worker process, becomes the :attr:`Failed.error` of that file.
+    When a worker process dies (a crash, the out-of-memory killer), the files of the
+    unfinished chunks are run again one at a time, each in a fresh process, so the file that
+    kills its worker is named (kind ``"crash"``) and the others still get their results.
 
     Raises:
-        ValueError: ``jobs`` or ``chunksize`` below 1.
+        ValueError: ``jobs`` below 0 or ``chunksize`` below 1 (raised at once).
     """
     jobs = _check(jobs, chunksize)
     if jobs == 1:
         return (_run_one(func, path) for path in paths)
-    task = functools.partial(_run_chunk, func)
+    task = functools.partial(_shipped, functools.partial(_run_chunk, func), _sendable)
     recover = functools.partial(_isolate_chunk, func)
     chunks = _map_parallel(task, recover, _chunks(paths, chunksize), jobs)
     return (outcome for chunk in chunks for outcome in chunk)
@@ -410,30 +497,34 @@ def map_batches(
     so what travels back is one packed value per chunk (an Arrow table, a joined block of
     text) instead of many small objects: that is what keeps the parent process from becoming
     the bottleneck.  Errors are as in :func:`map_files`; the files of a chunk whose worker
-    died are run again one at a time and packed here.  ``pack`` must be picklable too.
+    died are run again one at a time and packed here.  ``pack`` must be picklable too, and
+    take an empty list (a chunk whose files all failed).  When ``pack`` raises, or its value
+    cannot be pickled back, each file of the chunk gets that error and the value is
+    ``pack([])``.
 
     Raises:
-        ValueError: ``jobs`` or ``chunksize`` below 1.
+        ValueError: ``jobs`` below 0 or ``chunksize`` below 1 (raised at once).
     """
     jobs = _check(jobs, chunksize)
     chunks = _chunks(paths, chunksize)
     if jobs == 1:
         return (_run_batch(func, pack, chunk) for chunk in chunks)
-    task = functools.partial(_run_batch, func, pack)
+    sendable = functools.partial(_sendable_batch, pack)
+    task = functools.partial(_shipped, functools.partial(_run_batch, func, pack), sendable)
     recover = functools.partial(_isolate_batch, func, pack)
     return _map_parallel(task, recover, chunks, jobs)
 
 
 def _map_parallel(
-    task: Callable[[list[str]], R],
+    task: Callable[[list[str]], bytes],
     recover: Callable[[list[str]], R],
     chunks: Iterator[list[str]],
     jobs: int,
 ) -> Iterator[R]:
-    """``task(chunk)`` for every chunk in worker processes, in order; ``recover(chunk)`` for
-    the chunks whose worker died."""
+    """``task(chunk)`` for every chunk in worker processes, in order, unpickled (see
+    :func:`_shipped`); ``recover(chunk)`` for the chunks whose worker died."""
     window = jobs * 4
-    pending: collections.deque[tuple[list[str], Future[R]]] = collections.deque()
+    pending: collections.deque[tuple[list[str], Future[bytes]]] = collections.deque()
     pool = _pool(jobs)
     try:
         while True:
@@ -455,24 +546,24 @@ def _map_parallel(
                 pool.shutdown(wait=True, cancel_futures=True)
                 for chunk, future in unfinished:
                     if future.done() and future.exception() is None:
-                        yield future.result()
+                        yield pickle.loads(future.result())
                     else:
                         yield recover(chunk)
                 pool = _pool(jobs)
                 continue
-            yield result
+            yield pickle.loads(result)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _submit(
-    pool: ProcessPoolExecutor, task: Callable[[list[str]], R], chunk: list[str]
-) -> Future[R]:
+    pool: ProcessPoolExecutor, task: Callable[[list[str]], bytes], chunk: list[str]
+) -> Future[bytes]:
     try:
         return pool.submit(task, chunk)
     except BrokenProcessPool as error:
         # A worker died since the last result: this chunk joins the ones to run again.
-        future: Future[R] = Future()
+        future: Future[bytes] = Future()
         future.set_exception(error)
         return future
 
@@ -480,11 +571,12 @@ def _submit(
 def _isolate_chunk(func: Callable[[str, bytes], T], paths: list[str]) -> list[Outcome[T]]:
     """Run each file alone in a one-worker pool: the file whose worker dies is the culprit."""
     outcomes: list[Outcome[T]] = []
+    task = functools.partial(_shipped, functools.partial(_run_chunk, func), _sendable)
     pool = _pool(1)
     try:
         for path in paths:
             try:
-                outcomes.append(pool.submit(_run_one, func, path).result())
+                outcomes.extend(pickle.loads(pool.submit(task, [path]).result()))
             except BrokenProcessPool:
                 message = "the worker process died while reading this file"
                 outcomes.append(Failed(path, FileError(path, "crash", message)))
@@ -522,15 +614,18 @@ class Corpus(Generic[D]):
     Args:
         paths: files, folders and glob patterns (see :func:`walk`).
         strict: strict (``True``) or lenient (``False``) parsing.
-        jobs: worker processes; ``1`` parses in this process, ``None`` uses every CPU.
+        jobs: worker processes; ``1`` parses in this process, ``0`` (or ``None``) starts
+            one per CPU.
         on_error: ``"raise"`` or ``"collect"``.
         include: file name patterns read inside folders.
         exclude: file name patterns skipped inside folders.
         chunksize: files a worker takes at a time.
 
+    Every argument is checked at once, before any file is read.
+
     Raises:
-        FileNotFoundError: a path that does not exist (raised at once).
-        ValueError: an unknown ``on_error``.
+        FileNotFoundError: a path that does not exist.
+        ValueError: an unknown ``on_error``, ``jobs`` below 0, ``chunksize`` below 1.
 
     >>> corpus = Corpus("examples", "README.md", on_error="collect")
     >>> len(list(corpus)), [str(e) for e in corpus.errors]  # doctest: +ELLIPSIS
@@ -572,6 +667,7 @@ class Corpus(Generic[D]):
     ) -> None:
         if on_error not in ("raise", "collect"):
             raise ValueError(f"on_error must be 'raise' or 'collect', not {on_error!r}")
+        _check(jobs, chunksize)
         self.roots = tuple(os.fspath(p) for p in paths)
         self.strict = strict
         self.jobs = jobs

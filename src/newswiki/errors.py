@@ -101,10 +101,18 @@ class DecodeError(ParseError):
        :type: int
 
        The position of the first bad byte, counted from 0.
+
+    .. attribute:: encoding
+       :type: str | None
+
+       The encoding the bytes are in, when it is recognized (``"UTF-16"``), else ``None``.
     """
 
-    def __init__(self, expected: str, *, offset: int, **kwargs: object) -> None:
+    def __init__(
+        self, expected: str, *, offset: int, encoding: str | None = None, **kwargs: object
+    ) -> None:
         self.offset = offset
+        self.encoding = encoding
         super().__init__(expected, **kwargs)  # type: ignore[arg-type]
 
 

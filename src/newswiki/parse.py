@@ -93,22 +93,24 @@ def _decode(data: bytes) -> str:
             offset=0,
             line=1,
             column=1,
+            encoding="UTF-16",
         )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = data[: error.start].decode("utf-8")
-        line = before.count("\n") + 1
-        start = before.rfind("\n") + 1
-        shown = data[error.start : error.start + 4]
-        raise DecodeError(
-            f"UTF-8 text, found the byte {data[error.start]:#04x} at offset {error.start}"
-            f" ({shown!r} is not UTF-8)",
-            offset=error.start,
-            line=line,
-            column=len(before) - start + 1,
-            source_line=before[start:],
-        ) from None
+        start = error.start
+    # Raised outside the handler, as every ParseError: plain, with no context to pickle.
+    before = data[:start].decode("utf-8")
+    line = before.count("\n") + 1
+    line_start = before.rfind("\n") + 1
+    shown = data[start : start + 4]
+    raise DecodeError(
+        f"UTF-8 text, found the byte {data[start]:#04x} at offset {start} ({shown!r} is not UTF-8)",
+        offset=start,
+        line=line,
+        column=len(before) - line_start + 1,
+        source_line=before[line_start:],
+    )
 
 
 class LineIndex:
@@ -198,8 +200,13 @@ def _parse(kind: str, text: str, prepared: tuple[str, DocumentLayout] | None = N
     try:
         obj = _parser(kind).parse(body)
     except (UnexpectedInput, BuildError) as error:
-        raise translate(error, body) from None
-    return _with_document(obj, document)
+        failure = translate(error, body)
+    else:
+        return _with_document(obj, document)
+    # Raised outside the handler: Lark's exception holds the parser, which does not pickle,
+    # and ``from None`` only hides it (tblib, which dask.distributed installs, pickles the
+    # context of every exception that crosses processes).
+    raise failure
 
 
 def _with_document(obj: Any, document: DocumentLayout) -> Any:
