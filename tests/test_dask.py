@@ -11,6 +11,7 @@ import pytest
 
 import newswiki
 import newswiki.dask
+from newswiki.corpus import Corpus, walk
 from newswiki.tabular import from_row, schema
 
 DATA = Path(__file__).parent / "data"
@@ -42,8 +43,8 @@ def synchronous() -> object:
 
 
 def test_on_the_local_multiprocessing_scheduler(archive: list[Path], tmp_path: Path) -> None:
-    bag = newswiki.dask.read(tmp_path, include_path=True, on_error="skip", files_per_partition=2)
-    frame = newswiki.dask.read_dataframe(tmp_path, "sections", on_error="skip")
+    bag = newswiki.dask.read(tmp_path, include_path=True, on_error="collect", files_per_partition=2)
+    frame = newswiki.dask.read_dataframe(tmp_path, "sections", on_error="collect")
     errors = newswiki.dask.read_dataframe(tmp_path, "errors")
     on_processes = {"scheduler": "processes", "num_workers": 2}
     pairs = bag.compute(**on_processes)
@@ -62,10 +63,13 @@ def test_bag_of_documents_in_order(archive: list[Path], tmp_path: Path) -> None:
     events = bag.compute()
     assert [e.date.day for e in events] == [1, 2, 9, 10, 11, 20, 30]
     assert events[0] == newswiki.loads(EVENT.replace(b"2016-07-18", b"2016-07-01"))
-    # A folder skips the day pages (as newswiki.corpus.walk does); a glob takes what it matches.
+    # A folder skips the day pages (as newswiki.corpus.walk does), and so does a glob.
     assert newswiki.dask.read(tmp_path / "news").count().compute() == 7
+    assert (
+        newswiki.dask.read(str(tmp_path / "news" / "*" / "*" / "*" / "*.md")).count().compute() == 7
+    )
     with pytest.raises(newswiki.ParseError, match=r"index\.md:1:1: expected"):
-        newswiki.dask.read(str(tmp_path / "news" / "**" / "*.md")).compute()
+        newswiki.dask.read(str(tmp_path / "news" / "**" / "*.md"), exclude=()).compute()
 
 
 def test_bag_with_paths_and_aggregations(archive: list[Path], tmp_path: Path) -> None:
@@ -84,13 +88,15 @@ def test_bad_files_raise_or_are_skipped(archive: list[Path], tmp_path: Path) -> 
         newswiki.dask.read(tmp_path / "wiki").compute()
     assert raised.value.filename.endswith("broken.md")
     assert raised.value.line == 1
-    assert newswiki.dask.read(tmp_path / "wiki", on_error="skip").count().compute() == 1
+    assert newswiki.dask.read(tmp_path / "wiki", on_error="collect").count().compute() == 1
     lenient = newswiki.dask.read(tmp_path / "wiki", strict=False).compute()
     assert isinstance(lenient[1], newswiki.UnparsedDocument)
 
 
 def test_dataframe_of_rows(archive: list[Path], tmp_path: Path) -> None:
-    frame = newswiki.dask.read_dataframe(tmp_path, "events", on_error="skip", files_per_partition=4)
+    frame = newswiki.dask.read_dataframe(
+        tmp_path, "events", on_error="collect", files_per_partition=4
+    )
     assert list(frame.columns) == schema("events").names
     events = frame.compute()
     assert len(events) == 7
@@ -101,7 +107,7 @@ def test_dataframe_of_rows(archive: list[Path], tmp_path: Path) -> None:
     sources = events["sources"].list.flatten().struct.field("name")
     assert sources.value_counts().to_dict() == {"RT": 7}
     assert frame["headline"].str.len().max().compute() == len(newswiki.loads(EVENT).headline)
-    sections = newswiki.dask.read_dataframe(tmp_path / "wiki", "sections", on_error="skip")
+    sections = newswiki.dask.read_dataframe(tmp_path / "wiki", "sections", on_error="collect")
     assert list(sections["title"].compute())[:2] == ["Background", "Shootings"]
     errors = newswiki.dask.read_dataframe(tmp_path, "errors").compute()
     assert [Path(p).name for p in errors["path"]] == ["broken.md"]
@@ -120,10 +126,52 @@ def test_dataframe_to_parquet_keeps_the_schema(archive: list[Path], tmp_path: Pa
 def test_arguments_are_checked(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         newswiki.dask.read(str(tmp_path / "*.md"))
-    with pytest.raises(ValueError, match="on_error"):
-        newswiki.dask.read(tmp_path, on_error="collect")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="on_error must be 'raise' or 'collect', not 'skip'"):
+        newswiki.dask.read(tmp_path, on_error="skip")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="unknown table"):
         newswiki.dask.read_dataframe(tmp_path, "people")
     (tmp_path / "a.md").write_bytes(EVENT)
     with pytest.raises(ValueError, match="files_per_partition"):
         newswiki.dask.read(tmp_path, files_per_partition=0)
+
+
+def test_paths_are_spelled_as_in_every_other_route(
+    archive: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same file has the same path in the CLI, the corpus API and here: tables join.
+    monkeypatch.chdir(tmp_path)
+    for argument in ("news", "news/", "./news", str(tmp_path / "news"), "news/*/*/*/*.md"):
+        walked = list(walk(argument))
+        _, listed = newswiki.dask.list_files(argument)
+        assert listed == walked, argument
+        frame = newswiki.dask.read_dataframe(argument, "events").compute()
+        assert list(frame["path"]) == walked, argument
+        pairs = newswiki.dask.read(argument, include_path=True).compute()
+        assert [path for path, _ in pairs] == walked
+    assert walked[0] == "news/2016/07/1/event.md"  # as written, relative
+    errors = newswiki.dask.read_dataframe(["news", "wiki"], "errors").compute()
+    assert list(errors["path"]) == ["wiki/broken.md"]
+    corpus = Corpus("news", "wiki", on_error="collect")
+    assert [path for path, _ in corpus][-1] == "wiki/aktobe.txt"
+    assert [error.filename for error in corpus.errors] == list(errors["path"])
+
+
+def test_the_four_tables_in_one_pass(
+    archive: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[int] = []
+    loads = newswiki.dask.loads
+
+    def counting(data: bytes, **options: bool) -> object:
+        parsed.append(1)
+        return loads(data, **options)
+
+    monkeypatch.setattr(newswiki.dask, "loads", counting)
+    tables = newswiki.dask.read_tables(tmp_path, files_per_partition=4)
+    assert list(tables) == ["events", "articles", "sections", "errors"]
+    events, articles, sections, errors = dask.compute(*tables.values())
+    assert len(parsed) == 9  # every file once: 7 events, an article, a broken file
+    assert (len(events), len(articles), len(sections), len(errors)) == (7, 1, 6, 1)
+    assert list(errors["kind"]) == ["parse"]
+    with pytest.raises(newswiki.ParseError):
+        dask.compute(*newswiki.dask.read_tables(tmp_path, on_error="raise").values())

@@ -19,7 +19,14 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from newswiki.corpus import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, FileError, _matcher, natural_key
+from newswiki.corpus import (
+    _GLOB_MAGIC,
+    DEFAULT_EXCLUDE,
+    DEFAULT_INCLUDE,
+    FileError,
+    _matcher,
+    natural_key,
+)
 from newswiki.errors import ParseError
 from newswiki.model import Document
 from newswiki.parse import loads
@@ -29,12 +36,12 @@ if TYPE_CHECKING:
     import dask.bag
     import dask.dataframe
 
-__all__ = ["DEFAULT_FILES_PER_PARTITION", "list_files", "read", "read_dataframe"]
+__all__ = ["DEFAULT_FILES_PER_PARTITION", "list_files", "read", "read_dataframe", "read_tables"]
 
 #: Files per partition: a few MB of text, a fraction of a second of parsing.
 DEFAULT_FILES_PER_PARTITION = 512
 
-OnError = Literal["raise", "skip"]
+OnError = Literal["raise", "collect"]
 
 
 def _import(name: str) -> Any:
@@ -48,6 +55,73 @@ def _sort_key(path: str) -> tuple[tuple[tuple[object, ...], str], ...]:
     return tuple(natural_key(part) for part in path.split("/"))
 
 
+def _check_on_error(on_error: str) -> None:
+    if on_error not in ("raise", "collect"):
+        raise ValueError(f"on_error must be 'raise' or 'collect', not {on_error!r}")
+
+
+def _root(urlpath: str) -> str:
+    """The part of ``urlpath`` before its first glob character, cut at a ``/``."""
+    magic = _GLOB_MAGIC.search(urlpath)
+    if magic is None:
+        return urlpath
+    return urlpath[: urlpath.rfind("/", 0, magic.start()) + 1]
+
+
+def _as_named(root: str, stripped_root: str, path: str) -> str:
+    """``path`` (as the filesystem spells it) as the user spelled the argument it came from:
+    ``news/x.md`` for ``news``, not ``/home/me/news/x.md``."""
+    if not path.startswith(stripped_root):
+        return path
+    rest = path[len(stripped_root) :]
+    if root.endswith("/") and rest.startswith("/"):
+        rest = rest[1:]
+    elif rest and not rest.startswith("/") and not root.endswith("/"):
+        return path  # a sibling that only shares the prefix (news2 beside news)
+    return root + rest
+
+
+def _listing(
+    urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    include: Sequence[str],
+    exclude: Sequence[str],
+    storage_options: dict[str, Any] | None,
+) -> tuple[Any, list[tuple[str, str]]]:
+    """The filesystem, and ``(path on it, path as named)`` for every file of ``urlpath``."""
+    fsspec_core = _import("fsspec.core")
+    arguments = [
+        os.fspath(p) for p in ([urlpath] if isinstance(urlpath, (str, os.PathLike)) else urlpath)
+    ]
+    included, excluded = _matcher(include), _matcher(exclude)
+    fs: Any = None
+    files: list[tuple[str, str]] = []
+    for argument in arguments:
+        fs, _, found = fsspec_core.get_fs_token_paths(
+            argument, mode="rb", storage_options=storage_options
+        )
+        root = _root(argument)
+        stripped_root = fs._strip_protocol(root) if root else ""
+        globbed = _GLOB_MAGIC.search(argument) is not None
+        for path in sorted(found, key=_sort_key):
+            if not fs.isdir(path):
+                if not globbed or not excluded(path.rsplit("/", 1)[-1]):
+                    files.append((path, _as_named(root, stripped_root, path)))
+                continue
+            inside = [
+                p
+                for p in fs.find(path)
+                if not any(part.startswith(".") for part in p[len(path) :].split("/"))
+                and included(p.rsplit("/", 1)[-1])
+                and not excluded(p.rsplit("/", 1)[-1])
+            ]
+            files.extend(
+                (p, _as_named(root, stripped_root, p)) for p in sorted(inside, key=_sort_key)
+            )
+    if not files:
+        raise FileNotFoundError(2, "No such file or directory", str(urlpath))
+    return fs, files
+
+
 def list_files(
     urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     *,
@@ -58,68 +132,52 @@ def list_files(
     """The filesystem and the files of ``urlpath`` (globs, folders or files), in natural order.
 
     Folders are searched recursively for ``include`` names that are not ``exclude`` names
-    (as :func:`newswiki.corpus.walk` does); files and glob matches are taken as they are.
+    (as :func:`newswiki.corpus.walk` does); a glob takes the files it matches whose names are
+    not ``exclude`` names (``news/*/*/*/*.md`` leaves out the day pages); files are taken as
+    they are.  Paths are spelled as the arguments spell them, the same as
+    :func:`newswiki.corpus.walk` and the ``newswiki`` command give them (``news/2016/x.md``
+    for ``news``, ``s3://bucket/news/x.md`` for ``s3://bucket/news``), so the tables of every
+    route join on ``path``.
 
     Returns:
-        ``(fs, paths)``: the ``fsspec`` filesystem and the paths on it.
+        ``(fs, paths)``: the ``fsspec`` filesystem and the paths.
 
     Raises:
         FileNotFoundError: nothing matches ``urlpath``.
     """
-    fsspec_core = _import("fsspec.core")
-    paths_in = [
-        os.fspath(p) for p in ([urlpath] if isinstance(urlpath, (str, os.PathLike)) else urlpath)
-    ]
-    fs, _, found = fsspec_core.get_fs_token_paths(
-        paths_in, mode="rb", storage_options=storage_options
-    )
-    included, excluded = _matcher(include), _matcher(exclude)
-    files: list[str] = []
-    for path in sorted(found, key=_sort_key):
-        if not fs.isdir(path):
-            files.append(path)
-            continue
-        inside = [
-            p
-            for p in fs.find(path)
-            if not any(part.startswith(".") for part in p[len(path) :].split("/"))
-            and included(p.rsplit("/", 1)[-1])
-            and not excluded(p.rsplit("/", 1)[-1])
-        ]
-        files.extend(sorted(inside, key=_sort_key))
-    if not files:
-        raise FileNotFoundError(2, "No such file or directory", str(urlpath))
-    return fs, files
+    fs, files = _listing(urlpath, include, exclude, storage_options)
+    return fs, [named for _, named in files]
 
 
-def _partitions(paths: list[str], size: int) -> list[list[str]]:
-    if size < 1:
-        raise ValueError(f"files_per_partition must be at least 1, not {size}")
-    return [paths[i : i + size] for i in range(0, len(paths), size)]
+def _partitions(files: list[tuple[str, str]], size: int) -> list[list[tuple[str, str]]]:
+    if not isinstance(size, int) or size < 1:
+        raise ValueError(f"files_per_partition must be 1 or more, not {size!r}")
+    return [files[i : i + size] for i in range(0, len(files), size)]
 
 
-def _read_one(fs: Any, path: str, strict: bool) -> Document | FileError:
+def _read_one(fs: Any, path: str, named: str, strict: bool) -> Document | FileError:
     try:
         with fs.open(path, "rb") as file:
             data = file.read()
+    except OSError as error:
+        return FileError(named, "read", f"cannot read the file: {error.strerror or error}")
+    try:
         return loads(data, strict=strict)
     except ParseError as error:
-        return FileError.from_parse_error(path, error)
-    except OSError as error:
-        return FileError(path, "read", f"cannot read the file: {error.strerror or error}")
+        return FileError.from_parse_error(named, error)
 
 
 def _documents(
-    paths: list[str], fs: Any, strict: bool, on_error: OnError, include_path: bool
+    files: list[tuple[str, str]], fs: Any, strict: bool, on_error: OnError, include_path: bool
 ) -> list[Any]:
     result: list[Any] = []
-    for path in paths:
-        document = _read_one(fs, path, strict)
+    for path, named in files:
+        document = _read_one(fs, path, named, strict)
         if isinstance(document, FileError):
             if on_error == "raise":
                 document.raise_()
             continue
-        result.append((path, document) if include_path else document)
+        result.append((named, document) if include_path else document)
     return result
 
 
@@ -140,21 +198,23 @@ def read(
         urlpath: a glob (``"s3://bucket/news/*/*/*/*.md"``), a folder, a file, or a list.
         strict: strict or lenient parsing (see :func:`newswiki.loads`).
         on_error: ``"raise"`` fails the computation at the first bad file (its
-            :class:`~newswiki.ParseError` names it); ``"skip"`` leaves bad files out (read
-            them with ``read_dataframe(..., table="errors")``).
+            :class:`~newswiki.ParseError` names it), as :class:`~newswiki.corpus.Corpus`
+            does; ``"collect"`` leaves bad files out of the bag and keeps them in the
+            ``errors`` table (:func:`read_tables`).
         include_path: make the elements ``(path, document)`` pairs.
         files_per_partition: whole files per partition.
         include: file name patterns read inside folders.
-        exclude: file name patterns skipped inside folders.
+        exclude: file name patterns skipped inside folders and in what globs match.
         storage_options: passed to ``fsspec`` (credentials, endpoints).
+
+    Raises:
+        ValueError: an unknown ``on_error``, or ``files_per_partition`` below 1.
+        FileNotFoundError: nothing matches ``urlpath``.
     """
-    if on_error not in ("raise", "skip"):
-        raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}")
+    _check_on_error(on_error)
     bag = _import("dask.bag")
-    fs, paths = list_files(
-        urlpath, include=include, exclude=exclude, storage_options=storage_options
-    )
-    parts = _partitions(paths, files_per_partition)
+    fs, files = _listing(urlpath, include, exclude, storage_options)
+    parts = _partitions(files, files_per_partition)
     # One partition per group of files: each reads and parses its files where it runs.
     groups = bag.from_sequence(parts, npartitions=len(parts))
     read_group = functools.partial(
@@ -164,20 +224,64 @@ def read(
     return documents
 
 
-def _frame(paths: list[str], fs: Any, table: str, strict: bool, on_error: OnError) -> Any:
-    """One partition of :func:`read_dataframe`: the rows of ``table`` from ``paths``."""
+def _tables(files: list[tuple[str, str]], fs: Any, strict: bool, on_error: OnError) -> Any:
+    """One partition of :func:`read_tables`: the rows of every table from one parse of each
+    file, as pandas frames by table name."""
     pandas = _import("pandas")
-    found: list[Mapping[str, Any]] = []
-    for path in paths:
-        document = _read_one(fs, path, strict)
+    found: dict[str, list[Mapping[str, Any]]] = {table: [] for table in TABLES}
+    for path, named in files:
+        document = _read_one(fs, path, named, strict)
         if isinstance(document, FileError):
-            if table == "errors":
-                found.append(error_row(document))
-            elif on_error == "raise":
+            if on_error == "raise":
                 document.raise_()
+            found["errors"].append(error_row(document))
             continue
-        found.extend(rows(document, path).get(table, ()))
-    return to_arrow(found, table).to_pandas(types_mapper=pandas.ArrowDtype)
+        for table, items in rows(document, named).items():
+            found[table].extend(items)
+    return {
+        table: to_arrow(items, table).to_pandas(types_mapper=pandas.ArrowDtype)
+        for table, items in found.items()
+    }
+
+
+def read_tables(
+    urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
+    strict: bool = True,
+    on_error: OnError = "collect",
+    files_per_partition: int = DEFAULT_FILES_PER_PARTITION,
+    include: Sequence[str] = DEFAULT_INCLUDE,
+    exclude: Sequence[str] = DEFAULT_EXCLUDE,
+    storage_options: dict[str, Any] | None = None,
+) -> dict[str, dask.dataframe.DataFrame]:
+    """The four tables of the files at ``urlpath`` as ``dask.dataframe.DataFrame`` objects
+    by name (``events``, ``articles``, ``sections``, ``errors``), read in one pass: each
+    partition parses its files once for all four, so computing them together
+    (``dask.compute(*tables.values())``) reads every file once.
+
+    The columns are those of :func:`newswiki.tabular.schema`, as pandas ``ArrowDtype``
+    columns (nested lists and structs stay typed, and ``to_parquet`` writes the same schema
+    as ``newswiki convert``); ``path`` is spelled as the arguments spell it (see
+    :func:`list_files`).  With ``on_error="collect"`` (the default here, as a table of errors
+    is what it collects into) a file that gives no document is a row of ``errors``; with
+    ``"raise"`` it fails the computation.  Other arguments as for :func:`read`.
+    """
+    _check_on_error(on_error)
+    pandas = _import("pandas")
+    dataframe = _import("dask.dataframe")
+    delayed = _import("dask").delayed
+    fs, files = _listing(urlpath, include, exclude, storage_options)
+    parts = [
+        delayed(_tables, pure=True)(part, fs, strict, on_error)
+        for part in _partitions(files, files_per_partition)
+    ]
+    frames: dict[str, dask.dataframe.DataFrame] = {}
+    for table in TABLES:
+        meta = schema(table).empty_table().to_pandas(types_mapper=pandas.ArrowDtype)
+        frames[table] = dataframe.from_delayed(
+            [part[table] for part in parts], meta=meta, verify_meta=False
+        )
+    return frames
 
 
 def read_dataframe(
@@ -191,30 +295,23 @@ def read_dataframe(
     exclude: Sequence[str] = DEFAULT_EXCLUDE,
     storage_options: dict[str, Any] | None = None,
 ) -> dask.dataframe.DataFrame:
-    """A ``dask.dataframe.DataFrame`` of the ``table`` rows of the files at ``urlpath``.
+    """A ``dask.dataframe.DataFrame`` of the ``table`` rows of the files at ``urlpath``: one
+    table of :func:`read_tables` (use that for several tables: it reads the files once).
 
-    ``table`` is one of :data:`newswiki.tabular.TABLES`; the columns are those of
-    :func:`newswiki.tabular.schema`, as pandas ``ArrowDtype`` columns (nested lists and
-    structs stay typed, and ``to_parquet`` writes the same schema as ``newswiki convert``).
-    The ``errors`` table lists the files that gave no document; for the other tables
-    ``on_error`` says what a bad file does (see :func:`read`).  Arguments as for :func:`read`.
+    ``table`` is one of :data:`newswiki.tabular.TABLES`.  The ``errors`` table lists the
+    files that gave no document whatever ``on_error`` says; for the other tables
+    ``on_error`` says what a bad file does (see :func:`read`).
     """
     if table not in TABLES:
         raise ValueError(f"unknown table {table!r}: expected one of {', '.join(TABLES)}")
-    if on_error not in ("raise", "skip"):
-        raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}")
-    pandas = _import("pandas")
-    dataframe = _import("dask.dataframe")
-    fs, paths = list_files(
-        urlpath, include=include, exclude=exclude, storage_options=storage_options
-    )
-    meta = schema(table).empty_table().to_pandas(types_mapper=pandas.ArrowDtype)
-    frame: dask.dataframe.DataFrame = dataframe.from_map(
-        _frame,
-        _partitions(paths, files_per_partition),
-        args=(fs, table, strict, on_error),
-        meta=meta,
-        label=f"newswiki-{table}",
-        enforce_metadata=False,
-    )
-    return frame
+    _check_on_error(on_error)
+    collect: OnError = "collect" if table == "errors" else on_error
+    return read_tables(
+        urlpath,
+        strict=strict,
+        on_error=collect,
+        files_per_partition=files_per_partition,
+        include=include,
+        exclude=exclude,
+        storage_options=storage_options,
+    )[table]
