@@ -502,16 +502,16 @@ def _run_links(args: argparse.Namespace, console: _Console) -> int:
         if outcome.error is not None:
             status = max(status, _status(outcome.error))
             console.print(str(outcome.error), err=True)
+            index.add_error(outcome.error)
         elif outcome.value is not None:
             index._add_facts(outcome.path, outcome.value)
     total = dangling = 0
     for link in index.links():
         total += 1
-        if link.resolved is None:
-            dangling += 1
-            console.print(str(link))
-        elif args.all:
-            console.print(str(link))
+        dangling += link.resolved is None
+        if link.resolved is None or args.all:
+            shown = json.dumps(link.to_json(), ensure_ascii=False)
+            console.print(shown if args.format == "jsonl" else str(link))
     console.print(
         f"{_plural(index.events, 'event')}, {_plural(total, 'related link')}:"
         f" {total - dangling:,} resolved, {dangling:,} dangling.",
@@ -612,7 +612,8 @@ def _parser() -> argparse.ArgumentParser:
             _run_links,
             "report related links that point at no event file",
             "Resolve every related link of every event to an event file of the corpus (the"
-            " day in a link need not be zero-padded) and print the dangling ones.",
+            " day in a link need not be zero-padded) and print the dangling ones, saying"
+            " whether there is no such file or the file does not parse.",
         ),
     }
     subs = {}
@@ -631,6 +632,13 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--to", choices=sorted(FORMATS), required=True, help="output format")
     convert.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder")
     links.add_argument("--all", action="store_true", help="print resolved links too")
+    links.add_argument(
+        "--format",
+        choices=["text", "jsonl"],
+        default="text",
+        help="text: FILE:LINE:COL: related link to PATH: why (the default); jsonl: one JSON"
+        " object a link, for tools",
+    )
     for lenient in (parse, convert, links):
         lenient.add_argument(
             "--lenient", action="store_true", help="keep lines that break the format"
