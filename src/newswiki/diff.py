@@ -8,14 +8,14 @@ again between the anchors.  :mod:`difflib` only ever sees the small gaps left be
 and a large gap with no anchor is shown as replaced whole.  The hunks are those of
 :func:`difflib.unified_diff` (three lines of context, the same headers).
 
->>> print(unified_diff("a\\nb\\tc\\nd\\n", "a\\nb c\\nd\\n", "x.md"), end="")
+>>> print(unified_diff("a\\nb\\nc\\n", "a\\nB\\nc\\n", "x.md"), end="")
 --- x.md
 +++ x.md
 @@ -1,3 +1,3 @@
  a
--b\tc
-+b c
- d
+-b
++B
+ c
 """
 
 from __future__ import annotations
