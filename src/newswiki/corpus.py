@@ -39,6 +39,7 @@ from typing import Any, ClassVar, Generic, Literal, NoReturn, TypeAlias, TypeVar
 import attrs
 
 from newswiki.errors import DecodeError, ParseError
+from newswiki.layout import position
 from newswiki.model import Article, Document, Event, RelatedEvent
 from newswiki.parse import loads
 
@@ -740,8 +741,12 @@ def _facts(document: Document) -> _Facts | None:
 
 
 def _link_places(event: Event) -> list[_Place]:
-    """Where each related link of a parsed event starts in its file."""
-    return [None] * len(event.related)
+    """Where each related link of a parsed event starts in its file (its line, column 1)."""
+    places: list[_Place] = []
+    for related in event.related:
+        span = position(related)
+        places.append(None if span is None else (span.first, 1))
+    return places
 
 
 def _index_facts(strict: bool, path: str, data: bytes) -> _Facts | None:
@@ -775,9 +780,9 @@ class Link:
     target: str
     #: The corpus file it points at, or ``None`` when it is dangling.
     resolved: str | None
-    #: 1-based line of the link in ``source``, when known.
+    #: 1-based line of the link in ``source`` (see :func:`newswiki.position`), when known.
     line: int | None = None
-    #: 1-based column of the link's path in that line, when known.
+    #: 1-based column where the link's line starts (1), when the line is known.
     column: int | None = None
     #: For a link that is dangling because its target exists but does not parse: why.
     target_error: FileError | None = attrs.field(default=None, eq=False)
