@@ -120,6 +120,10 @@ EXTERNAL = {
     "html.unescape": _PY + "html.html#html.unescape",
     "str.splitlines": _PY + "stdtypes.html#str.splitlines",
     "functools.partial": _PY + "functools.html#functools.partial",
+    "difflib": _PY + "difflib.html",
+    "difflib.unified_diff": _PY + "difflib.html#difflib.unified_diff",
+    "difflib.SequenceMatcher.get_matching_blocks": _PY
+    + "difflib.html#difflib.SequenceMatcher.get_matching_blocks",
     "json": _PY + "json.html",
     "tracemalloc": _PY + "tracemalloc.html",
     "cProfile": _PY + "profile.html#module-cProfile",

@@ -761,6 +761,8 @@ def _dated_key(path: str) -> _Key | None:
     return int(year), int(month), int(day), name
 
 
+#: What became of a related link: it resolves to an event file, no event file of the corpus is
+#: its target, or its target is a file of the corpus that does not parse.
 LinkStatus = Literal["resolved", "missing", "unparsable"]
 
 
