@@ -163,3 +163,19 @@ def test_bench_speed_draws_its_charts(tmp_path: Path) -> None:
         assert "</svg>" in svg
         assert newswiki.__version__ in svg  # the caption says what was measured
     assert "markdown-it-py" in (tmp_path / "throughput.svg").read_text(encoding="utf-8")
+
+
+def test_bench_parallel_quick() -> None:
+    output = _run("bench_parallel.py")
+    names = ["check", "convert --to parquet", "convert --to jsonl"]
+    names += ["Corpus.map (a number per file)", "map_batches (packed counters)"]
+    names.append("Corpus iteration (documents)")
+    rows = _has_rows(output, names)
+    assert all(rows[name][2].endswith("x") for name in names)  # the speed-up of -j 2
+    assert "load average at the end" in output
+
+
+def test_bench_diff_quick() -> None:
+    output = _run("bench_diff.py")
+    rows = _has_rows(output, ["0.025 MB", "0.05 MB", "0.1 MB"])
+    assert rows["0.05 MB"][1].endswith("x")  # the time over the time of half the size
