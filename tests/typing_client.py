@@ -33,6 +33,8 @@ from newswiki import (
     Section,
     Source,
     UnparsedDocument,
+    convert,
+    grammar,
     strategies,
 )
 from newswiki.corpus import (
@@ -46,6 +48,7 @@ from newswiki.corpus import (
     Outcome,
     map_batches,
     map_files,
+    natural_key,
     walk,
 )
 from newswiki.tabular import (
@@ -55,6 +58,7 @@ from newswiki.tabular import (
     EventRow,
     Row,
     SectionRow,
+    TableWriter,
     article_row,
     error_row,
     event_row,
@@ -165,6 +169,7 @@ def _total(sizes: list[int]) -> int:
 def corpora() -> None:
     """A strict corpus yields events and articles; ``outcome.ok`` narrows ``value``."""
     assert_type(walk(EXAMPLES), Iterator[str])
+    assert_type(natural_key("10.md"), tuple[tuple[object, ...], str])
     for path, document in Corpus(EXAMPLES):
         assert_type(path, str)
         assert_type(document, Event | Article)
@@ -210,6 +215,9 @@ def tables(event: Event, article: Article) -> None:
             writer.add(EVENT, event)
         assert_type(writer.counts, dict[str, int])
         assert_type(next(read_jsonl(writer.paths["events"])), dict[str, Any])
+        with TableWriter(Path(folder) / "errors.jsonl", "errors", "jsonl") as table:
+            table.write([error_row(error)])
+        assert_type(table.rows, int)
     _: ArticleRow = article_row(article)
 
 
@@ -221,6 +229,8 @@ def scale_out() -> None:
 
     import newswiki.dask
 
+    _, paths = newswiki.dask.list_files(str(EXAMPLES))
+    assert_type(paths, list[str])
     assert_type(newswiki.dask.read(str(EVENT)), dask.bag.Bag)
     assert_type(newswiki.dask.read_dataframe(str(EVENT)), dask.dataframe.DataFrame)
 
@@ -229,6 +239,21 @@ def hypothesis_strategies() -> None:
     assert_type(strategies.events(), SearchStrategy[Event])
     assert_type(strategies.articles(), SearchStrategy[Article])
     assert_type(strategies.event_texts(), SearchStrategy[str])
+    assert_type(strategies.article_texts(), SearchStrategy[str])
+    assert_type(strategies.sources(), SearchStrategy[Source])
+    assert_type(strategies.related_events(), SearchStrategy[RelatedEvent])
+    assert_type(strategies.sections(), SearchStrategy[tuple[Section, ...]])
+    assert_type(strategies.blocks(), SearchStrategy[Block])
+    assert_type(strategies.paragraphs(), SearchStrategy[str])
+    assert_type(strategies.lines(), SearchStrategy[str])
+
+
+def json_parts(event: Event) -> None:
+    """The cattrs side of JSON, for one part at a time."""
+    data = convert.converter.unstructure(event.sources[0], Source)
+    assert_type(convert.structure(data, Source), Source)
+    assert_type(convert.KINDS["event"], type[Any])
+    assert_type(grammar.cache_dir(), str | None)
 
 
 def main() -> None:
@@ -242,3 +267,4 @@ def main() -> None:
     tables(event, article)
     scale_out()
     hypothesis_strategies()
+    json_parts(event)
