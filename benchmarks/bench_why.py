@@ -92,13 +92,20 @@ def _regex_event(text: str) -> Fields:
     date = _DATE.search(text)
     headline = _HEADLINE.search(text)
     sources = text.split("### Source:", 1)[-1].split("### Related:", 1)[0]
+    related = list(_RELATED.finditer(text))
     return {
         "date": _need(date and date.group(1)),
         "headline": _need(headline and headline.group(1)),
         "sources": [m.group(1) for m in _SOURCE.finditer(sources)],
-        "related": [(m.group(2), m.group(3).split(", ")) for m in _RELATED.finditer(text)],
+        "related": [(m.group(2), m.group(3).split(", ")) for m in related],
         "related dates": None,
+        "position": _line(text, related[2].start()) if len(related) > 2 else None,
     }
+
+
+def _line(text: str, offset: int) -> int:
+    """The 1-based line of ``offset``: what a regex reader can say of where a match is."""
+    return text.count("\n", 0, offset) + 1
 
 
 def _regex_event_edit(text: str) -> str:
@@ -121,15 +128,19 @@ def _markdown_it_event(text: str) -> Fields:
     h3 = [content for tag, content in headings if tag == "h3"]
     date = re.match(r"\[(\d{4}-\d{2}-\d{2})\]", h3[0]) if h3 else None
     h1 = [content for tag, content in headings if tag == "h1"]
-    items = [t.content for t in tokens if t.type == "inline" and t.level == 3]
+    inline = [t for t in tokens if t.type == "inline" and t.level == 3]
+    items = [t.content for t in inline]
     sources = [re.match(r"\[([^\]]+)\]", item) for item in items if "_Context:" not in item]
     related = [re.match(r"\[.*\]\((\S+)\) _Context: (.*)_", item) for item in items]
+    # Block tokens carry their lines (``token.map``, 0-based, end exclusive).
+    maps = [t.map for t in inline if "_Context:" in t.content]
     return {
         "date": _need(date and date.group(1)),
         "headline": _need(h1[0] if h1 else None),
         "sources": [m.group(1) for m in sources if m],
         "related": [(m.group(1), m.group(2).split(", ")) for m in related if m],
         "related dates": None,
+        "position": maps[2][0] + 1 if len(maps) > 2 and maps[2] else None,
     }
 
 
@@ -142,7 +153,13 @@ def _newswiki_event(text: str) -> Fields:
         "sources": [s.name for s in event.sources],
         "related": [(r.path, list(r.context)) for r in event.related],
         "related dates": [r.date for r in event.related],
+        "position": _first_line(event.related[2]),
     }
+
+
+def _first_line(node: object) -> int | None:
+    span = newswiki.position(node)
+    return None if span is None else span.first
 
 
 def _newswiki_event_edit(text: str) -> str:
@@ -220,11 +237,14 @@ _HEADING = re.compile(r"^(={2,6})(.+?)\1$", re.MULTILINE)
 def _regex_article(text: str) -> Fields:
     title = _TITLE.search(text)
     infobox = text.split("\nInfobox\n", 1)[1].split("\n\n", 1)[0] if "\nInfobox\n" in text else ""
+    headings = list(_HEADING.finditer(text))
+    top = [m for m in headings if m.group(1) == "=="]  # the second top-level section
     return {
         "title": _need(title and title.group(1)),
         "infobox": dict(m.groups() for m in _FIELD.finditer(infobox)),
-        "sections": [m.group(2).strip() for m in _HEADING.finditer(text)],
+        "sections": [m.group(2).strip() for m in headings],
         "tree": None,
+        "position": _line(text, top[1].start()) if len(top) > 1 else None,
     }
 
 
@@ -249,6 +269,7 @@ def _mwparser_article(text: str) -> Fields:
         "infobox": {},
         "sections": [str(h.title).strip() for h in headings if h.level > 1],
         "tree": tree,
+        "position": None,  # wikicode nodes do not know where they were read
     }
 
 
@@ -278,6 +299,7 @@ def _newswiki_article(text: str) -> Fields:
         "infobox": {f.key: f.value for f in article.infobox.fields} if article.infobox else {},
         "sections": [section.title for _, section in article.walk()],
         "tree": [(s.title, [sub.title for sub in s.subsections]) for s in article.sections],
+        "position": _first_line(article.sections[1]) if len(article.sections) > 1 else None,
     }
 
 
@@ -401,9 +423,11 @@ def report(
 ) -> None:
     """Measure every reader of one format and print the table."""
     readers, typed = make()
-    reference = {k: v for k, v in readers[0].read(sample).items() if k in SCORED}
+    ours = readers[0].read(sample)
+    reference = {k: v for k, v in ours.items() if k in SCORED}
+    where = ours["position"]
     _speed(readers, texts, rounds)
-    ours = readers[0].seconds
+    baseline = readers[0].seconds
     rows = []
     for reader in readers:
         noticed, placed = _caught(reader, broken)
@@ -414,10 +438,12 @@ def report(
         else:
             edit = f"{_changed_lines(sample, edited)} line"
         try:
-            is_typed = typed(reader.read(sample))
+            found = reader.read(sample)
         except Exception:
-            is_typed = False
-        per_round = [s / mine for s, mine in zip(reader.seconds, ours, strict=True)]
+            found = {}
+        is_typed = bool(found) and typed(found)
+        placed_value = found.get("position") == where
+        per_round = [s / mine for s, mine in zip(reader.seconds, baseline, strict=True)]
         speed = 1 / harness.median(per_round)
         rows.append(
             [
@@ -425,6 +451,7 @@ def report(
                 f"{_score(reader, sample, reference)} of {len(reference)}",
                 f"{noticed} of {len(broken)}",
                 f"{placed} of {len(broken)}",
+                f"line {where}" if placed_value else "no",
                 "yes" if is_typed else "no",
                 "cannot write"
                 if written is None
@@ -439,6 +466,7 @@ def report(
         "fields right",
         "broken files noticed",
         "with the line",
+        "line of a value",
         "typed values",
         "round trip",
         "one edit changes",
@@ -469,10 +497,12 @@ def _check_reference() -> None:
     assert event["date"] == datetime.date(2016, 7, 18)
     assert event["sources"] == ["RT"]
     assert event["related"][0][1] == ["Kazakhstan", "policemen"]
+    assert event["position"] == 16  # the third related event
     article = _newswiki_article(corpus.ARTICLE_SAMPLE.read_text(encoding="utf-8"))
     assert article["title"] == "2016 Aktobe shootings"
     assert article["infobox"]["Injuries"] == "40+"
     assert article["sections"][:3] == ["Background", "Shootings", "Initial shootings"]
+    assert article["position"] == 20  # the second top-level section: ==Shootings==
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -32,6 +32,7 @@ from newswiki import (
     RelatedEvent,
     Section,
     Source,
+    Span,
     UnparsedDocument,
     convert,
     grammar,
@@ -114,6 +115,7 @@ def fields(event: Event, article: Article) -> None:
     assert_type(article.infobox.fields[0], InfoboxField)
     assert_type(article.section("Shootings"), Section)
     assert_type(article.lead, tuple[Block, ...])
+    assert_type(newswiki.position(event.related[2]), Span | None)
     for path, section in article.walk():
         assert_type(path, tuple[str, ...])
         assert_type(section.level, int)
