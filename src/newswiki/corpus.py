@@ -639,23 +639,23 @@ class Corpus(Generic[D]):
     def __init__(
         self: Corpus[Event | Article],
         *paths: str | os.PathLike[str],
-        strict: Literal[True] = ...,
-        jobs: int | None = ...,
-        on_error: Literal["raise", "collect"] = ...,
-        include: Sequence[str] = ...,
-        exclude: Sequence[str] = ...,
-        chunksize: int = ...,
+        strict: Literal[True] = True,
+        jobs: int | None = 1,
+        on_error: Literal["raise", "collect"] = "raise",
+        include: Sequence[str] = DEFAULT_INCLUDE,
+        exclude: Sequence[str] = DEFAULT_EXCLUDE,
+        chunksize: int = DEFAULT_CHUNKSIZE,
     ) -> None: ...
     @overload
     def __init__(
         self: Corpus[Document],
         *paths: str | os.PathLike[str],
         strict: bool,
-        jobs: int | None = ...,
-        on_error: Literal["raise", "collect"] = ...,
-        include: Sequence[str] = ...,
-        exclude: Sequence[str] = ...,
-        chunksize: int = ...,
+        jobs: int | None = 1,
+        on_error: Literal["raise", "collect"] = "raise",
+        include: Sequence[str] = DEFAULT_INCLUDE,
+        exclude: Sequence[str] = DEFAULT_EXCLUDE,
+        chunksize: int = DEFAULT_CHUNKSIZE,
     ) -> None: ...
     def __init__(
         self,
