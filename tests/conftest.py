@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 settings.register_profile(
     "default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -22,6 +22,17 @@ settings.register_profile(
 )
 settings.register_profile(
     "fuzz", max_examples=5000, deadline=None, suppress_health_check=list(HealthCheck)
+)
+# tools/mutate.py: fewer examples, always the same ones (a mutant meets the examples of the
+# baseline run), and no shrinking: a failure is all a mutant run needs to know.
+settings.register_profile(
+    "mutation",
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
 )
 settings.load_profile(os.environ.get("NEWSWIKI_HYPOTHESIS_PROFILE", "default"))
 

@@ -106,6 +106,66 @@ MALFORMED = [
         id="mismatched heading",
     ),
     pytest.param("== T ==\n", 1, 1, "title line", None, id="heading as title"),
+    pytest.param(
+        "### [2016-07-18](/a b)\n\n# H\n",
+        1,
+        1,
+        "date line `### [YYYY-MM-DD](PATH)`",
+        "'### [2016-07-18](/a b)'",
+        id="space in the date line's path",
+    ),
+    pytest.param(
+        "### [2016-7-18](/x)\n\n# H\n",
+        1,
+        1,
+        "date line",
+        "'### [2016-7-18](/x)'",
+        id="short month",
+    ),
+    pytest.param("### [2016-07-8](/x)\n\n# H\n", 1, 1, "date line", None, id="short day"),
+    pytest.param("### [16-07-18](/x)\n\n# H\n", 1, 1, "date line", None, id="short year"),
+    pytest.param(
+        EVENT + "### x\n",
+        6,
+        1,
+        "a paragraph, a `### Source:` line, a `### Related:` line or the end of the file",
+        "'### x'",
+        id="section-like body line",
+    ),
+    pytest.param(
+        EVENT + "\n\n### Source:\n\n1. [a](b)\n### x\n",
+        11,
+        1,
+        "a source line `N. [NAME](URL)`, a `### Related:` line or the end of the file",
+        "'### x'",
+        id="section-like line after a source",
+    ),
+    pytest.param(
+        "= T =\n\nLead.\n\n==H==\n= x\n==x\n",
+        7,
+        1,
+        "a paragraph, a list item `- TEXT`, a heading `==TITLE==` (2 to 6 `=` on both sides)"
+        " or the end of the file",
+        "'==x'",
+        id="heading-like line in a section",
+    ),
+    pytest.param(
+        "= T =\n\nInfobox\n-Title: T\n",
+        4,
+        1,
+        "an infobox field `- KEY: VALUE` or a blank line closing the infobox",
+        "'-Title: T'",
+        id="field without its space",
+    ),
+    pytest.param("# [2016-07-18](/x)\n\n# H\n", 1, 1, "date line", None, id="date line of one #"),
+    pytest.param(
+        EVENT + "\n\n### Related:\n\n1. [T](/p) _Context:x_\n",
+        10,
+        1,
+        "related line",
+        "'1. [T](/p) _Context:x_'",
+        id="context without its space",
+    ),
 ]
 
 
@@ -148,10 +208,20 @@ def test_parse_error_is_a_value_error_and_pickles() -> None:
 
 
 def test_forcing_the_wrong_format_is_an_error() -> None:
-    with pytest.raises(newswiki.ParseError, match="title line"):
+    with pytest.raises(newswiki.ParseError) as caught:
         newswiki.parse_article(EVENT)
-    with pytest.raises(newswiki.ParseError, match="date line"):
-        newswiki.parse_event("= T =\n")
+    error = caught.value
+    assert (error.line, error.column) == (1, 1)
+    # What was found is shown up to 40 characters: 37 and "...".
+    assert (
+        error.message
+        == "expected a title line `= TITLE =`, found '### [2016-07-18](/news/2016/07/18/ind...'"
+    )
+    with pytest.raises(newswiki.ParseError) as caught:
+        newswiki.parse_event("\n= T =\n")
+    error = caught.value
+    assert (error.line, error.column) == (2, 1)
+    assert error.message == "expected a date line `### [YYYY-MM-DD](PATH)`, found '= T ='"
 
 
 def _check_any_text(text: str) -> None:

@@ -84,3 +84,86 @@ def test_loads_refuses_other_types() -> None:
 def test_dumps_refuses_other_types() -> None:
     with pytest.raises(TypeError):
         newswiki.dumps("text")  # type: ignore[arg-type]
+
+
+# Blank lines that hold a stray "\r" (a file with mixed line ends) are still blank lines: before
+# a line (GAP), closing the infobox (INFOBOX_END) and at the end of the file (END_GAP).
+CR_IN_BLANK_LINES = [
+    pytest.param(
+        "### [2016-07-18](/x)\n\r\n# H\n\r\nBody\n \r\n\r\n### Source:\n\r\n1. [a](b)\n\r\n",
+        id="event gaps and end gap",
+    ),
+    pytest.param(
+        "### [2016-07-18](/x)\n\n# H\n\n\r\n### Related:\n\n1. [T](/p) _Context: a_\n",
+        id="event gap before a section",
+    ),
+    pytest.param(
+        "= T =\n\nInfobox\n- a: b\n\r\n==H==\nText\n\r\n\t\r\n", id="infobox end, end gap"
+    ),
+    pytest.param("= T =\n\r\nLead\n\r\n==H==\nText\n\r\n===I===\n", id="article gaps"),
+    pytest.param("= T =\n\nInfobox\n- a: b\n\r\n", id="infobox end at the end"),
+]
+
+
+@pytest.mark.parametrize("text", CR_IN_BLANK_LINES)
+def test_a_carriage_return_in_a_blank_line_keeps_it_blank(text: str) -> None:
+    document = newswiki.loads(text)
+    assert newswiki.dumps(document) == text
+    # The same file without the stray "\r" holds the same values.
+    lines = text.split("\n")
+    plain = "\n".join(line if line.strip(" \t\r") else line.replace("\r", "") for line in lines)
+    assert plain != text
+    assert document == newswiki.loads(plain)
+    assert newswiki.dumps(newswiki.canonical(document)) == newswiki.dumps(
+        newswiki.canonical(newswiki.loads(plain))
+    )
+
+
+def test_load_of_an_open_file_names_it_in_errors(tmp_path: Path) -> None:
+    path = tmp_path / "broken.md"
+    path.write_bytes(b"### [2016-07-18](/x)\n\nno headline\n")
+    with open(path, "rb") as binary, pytest.raises(newswiki.ParseError) as caught:
+        newswiki.load(binary)
+    assert caught.value.filename == str(path)
+    assert (caught.value.line, caught.value.column) == (3, 1)
+    assert str(caught.value).startswith(f"{path}:3:1: expected a headline `# TEXT`")
+    with pytest.raises(newswiki.ParseError) as caught:
+        newswiki.load(io.BytesIO(path.read_bytes()))  # no name to give
+    assert caught.value.filename is None
+    assert str(caught.value).startswith("<string>:3:1: expected a headline")
+
+
+def test_load_in_lenient_mode_reads_an_open_file(tmp_path: Path) -> None:
+    path = tmp_path / "broken.md"
+    text = "### [2016-07-18](/x)\n\n# H\n\nBody\n### x\n"
+    path.write_text(text, encoding="utf-8")
+    with open(path, "rb") as binary:
+        event = newswiki.load(binary, strict=False)
+    assert isinstance(event, newswiki.Event)
+    assert [(u.line, u.text) for u in event.unparsed] == [(6, "### x")]
+    assert newswiki.dumps(event) == text
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(b"\xff\xfe", id="little-endian byte order mark alone"),
+        pytest.param(b"\xfe\xff", id="big-endian byte order mark alone"),
+        pytest.param("=".encode("utf-16"), id="one character"),
+    ],
+)
+def test_short_utf16_input_is_named(data: bytes) -> None:
+    with pytest.raises(newswiki.DecodeError) as caught:
+        newswiki.loads(data)
+    error = caught.value
+    assert (error.line, error.column, error.offset) == (1, 1, 0)
+    assert error.expected.startswith("UTF-8 text, found UTF-16")
+
+
+def test_one_byte_is_read_as_utf8() -> None:
+    with pytest.raises(newswiki.ParseError) as caught:
+        newswiki.loads(b"=")
+    assert type(caught.value) is newswiki.ParseError
+    assert (caught.value.line, caught.value.column) == (1, 1)
+    assert caught.value.expected == "a title line `= TITLE =`"
+    assert caught.value.found == "'='"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 import attrs
 import pytest
@@ -16,47 +17,111 @@ DAY = datetime.date(2016, 7, 18)
 
 
 @pytest.mark.parametrize(
-    "build",
+    ("build", "error", "message"),
     [
-        pytest.param(lambda: Event(date=DAY, headline="two\nlines"), id="newline in headline"),
-        pytest.param(lambda: Event(date=DAY, headline=" padded"), id="padded headline"),
+        pytest.param(
+            lambda: Event(date=DAY, headline="two\nlines"),
+            ValueError,
+            "headline must be a single line: 'two\\nlines'",
+            id="newline in headline",
+        ),
+        pytest.param(
+            lambda: Event(date=DAY, headline=" padded"),
+            ValueError,
+            "headline must not start or end with spaces, tabs or CR: ' padded'",
+            id="padded headline",
+        ),
         pytest.param(
             lambda: Event(date=DAY, headline="h", body=["# looks like a headline"]),
+            ValueError,
+            "a body line must not start with '# ' or '### ': '# looks like a headline'",
             id="body headline",
         ),
         pytest.param(
-            lambda: Event(date=DAY, headline="h", body=["a\n\nb"]), id="blank line in paragraph"
+            lambda: Event(date=DAY, headline="h", body=["a\n\nb"]),
+            ValueError,
+            "a paragraph must not hold blank lines: 'a\\n\\nb'",
+            id="blank line in paragraph",
         ),
         pytest.param(
-            lambda: Event(date=datetime.datetime(2016, 7, 18), headline="h"), id="datetime"
+            lambda: Event(date=datetime.datetime(2016, 7, 18), headline="h"),
+            TypeError,
+            "date must be a datetime.date, not datetime",
+            id="datetime",
         ),
-        pytest.param(lambda: RelatedEvent(title="t", path="/a b.md"), id="space in path"),
+        pytest.param(
+            lambda: RelatedEvent(title="t", path="/a b.md"),
+            ValueError,
+            "path must hold no spaces, tabs, newlines or '](': '/a b.md'",
+            id="space in path",
+        ),
         pytest.param(
             lambda: RelatedEvent(title="t", path="/a", context=["Catalonia, 2015"]),
+            ValueError,
+            "a tag must be non-empty and hold no ', ' or '](': 'Catalonia, 2015'",
             id="tag with comma",
         ),
-        pytest.param(lambda: RelatedEvent(title="t", path="/a", context=[""]), id="empty tag"),
-        pytest.param(lambda: InfoboxField("Time: zone", "x"), id="key with colon"),
-        pytest.param(lambda: Section(title="T", level=7), id="level 7"),
-        pytest.param(lambda: Section(title="=T", level=2), id="heading starting with ="),
+        pytest.param(
+            lambda: RelatedEvent(title="t", path="/a", context=[""]),
+            ValueError,
+            "a tag must be non-empty and hold no ', ' or '](': ''",
+            id="empty tag",
+        ),
+        pytest.param(
+            lambda: InfoboxField("Time: zone", "x"),
+            ValueError,
+            "an infobox key must not hold ': ': 'Time: zone'",
+            id="key with colon",
+        ),
+        pytest.param(
+            lambda: Section(title="T", level=7),
+            ValueError,
+            "'level' must be in range(2, 7) (got 7)",
+            id="level 7",
+        ),
+        pytest.param(
+            lambda: Section(title="=T", level=2),
+            ValueError,
+            "a heading must be non-empty and not start or end with '=': '=T'",
+            id="heading starting with =",
+        ),
         pytest.param(
             lambda: Section(title="A", subsections=[Section(title="B", level=2)]),
+            ValueError,
+            "section 'B' (level 2) must be deeper than level 2 to belong here",
             id="child not deeper",
         ),
         pytest.param(
             lambda: Article(title="T", sections=[Section(title="A"), Section(title="B", level=3)]),
+            ValueError,
+            "section 'B' (level 3) would be read as a subsection of the section before it"
+            " (level 2)",
             id="sibling deeper than the one before",
         ),
-        pytest.param(lambda: Article(title="T", lead=["Infobox"]), id="lead reads as infobox"),
-        pytest.param(lambda: BulletList([]), id="empty list"),
         pytest.param(
-            lambda: Article(title="T", lead=["- a list line"]), id="paragraph reads as list"
+            lambda: Article(title="T", lead=["Infobox"]),
+            ValueError,
+            "without an infobox, the lead cannot start with the line 'Infobox'",
+            id="lead reads as infobox",
+        ),
+        pytest.param(
+            lambda: BulletList([]), ValueError, "a list needs at least one item", id="empty list"
+        ),
+        pytest.param(
+            lambda: Article(title="T", lead=["- a list line"]),
+            ValueError,
+            "a paragraph line must not start with '==', '- ' or '* ': '- a list line'",
+            id="paragraph reads as list",
         ),
     ],
 )
-def test_unwritable_objects_are_refused(build: object) -> None:
-    with pytest.raises((ValueError, TypeError)):
-        build()  # type: ignore[operator]
+def test_unwritable_objects_are_refused(
+    build: Callable[[], object], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error) as caught:
+        build()
+    assert type(caught.value) is error
+    assert caught.value.args[0] == message
 
 
 ITEM = RelatedEvent(title="t", path="/p")

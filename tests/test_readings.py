@@ -1,0 +1,101 @@
+"""Hand-written texts and the values they must read as: an oracle written from the formats'
+rules (docs/formats.md), apart from the grammars and the strategies."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+import newswiki
+from newswiki import (
+    Article,
+    BulletList,
+    Event,
+    Infobox,
+    InfoboxField,
+    RelatedEvent,
+    Section,
+    Source,
+)
+
+DATE = "### [2016-07-18](/news/2016/07/18/index.md)\n\n"
+DAY = datetime.date(2016, 7, 18)
+
+
+def event(**changes: object) -> Event:
+    return Event(**{"date": DAY, "headline": "H", **changes})  # type: ignore[arg-type]
+
+
+READINGS = [
+    pytest.param("### [2016-07-18]()\n\n# H\n", event(path=""), id="empty day path"),
+    pytest.param(DATE + "# \n", event(headline=""), id="empty headline"),
+    pytest.param(
+        DATE + "# H\n\n#\n\n##\n\n###\n\n###x\n\n#x\n\n## x\n",
+        event(body=["#", "##", "###", "###x", "#x", "## x"]),
+        id="body lines of #",
+    ),
+    pytest.param(
+        DATE + "# H\n\nfirst\n  indented # x\nlast\n",
+        event(body=["first\n  indented # x\nlast"]),
+        id="one paragraph of three lines",
+    ),
+    pytest.param(
+        DATE + "# H\n\n\n### Source:\n\n### Related:\n\n1. [T](/p) _Context: _\n",
+        event(sources=[], related=[RelatedEvent(title="T", path="/p")]),
+        id="empty Source section, empty context",
+    ),
+    pytest.param(
+        DATE + "# H\n\n\n### Source:\n\n1. []()\n2. [a](http://x/[1])\n10. [b](c)\n",
+        event(sources=[Source("", ""), Source("a", "http://x/[1]"), Source("b", "c")]),
+        id="empty link, target ending in ], two-digit number",
+    ),
+    pytest.param(
+        DATE + "# H\n\n\n### Related:\n\n12. [A [b]](/news/2016/06/7/a.md) _Context: X, Y: z_\n",
+        event(
+            related=[
+                RelatedEvent(title="A [b]", path="/news/2016/06/7/a.md", context=["X", "Y: z"])
+            ]
+        ),
+        id="related with brackets and tags",
+    ),
+    pytest.param(
+        "= T =\n\nInfobox\n- TimeZone: Central: UTC −6\n- Image:\n- a:: b\n",
+        Article(
+            title="T",
+            infobox=Infobox(
+                [
+                    InfoboxField("TimeZone", "Central: UTC −6"),
+                    InfoboxField("Image", ""),
+                    InfoboxField("a:", "b"),
+                ]
+            ),
+        ),
+        id="infobox fields at the end of the file",
+    ),
+    pytest.param(
+        "= T =\n\n* a\n* b\n\n- c\n\n-\n\n=\n",
+        Article(title="T", lead=[BulletList(["a", "b"]), BulletList(["c"]), "-", "="]),
+        id="bullets and lone marks",
+    ),
+    pytest.param(
+        "= T =\n\n====== Deep ======\nText\n===A===\n",
+        Article(
+            title="T",
+            sections=[Section(title="Deep", level=6, blocks=["Text"]), Section(title="A", level=3)],
+        ),
+        id="level 6 then 3",
+    ),
+    pytest.param(
+        "=x=\n\nInfobox\n\nInfobox\n",
+        Article(title="x", infobox=Infobox(), lead=["Infobox"]),
+        id="one-letter title, empty infobox, Infobox as text",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), READINGS)
+def test_text_reads_as_the_expected_values(text: str, expected: Event | Article) -> None:
+    parsed = newswiki.loads(text)
+    assert parsed == expected
+    assert newswiki.dumps(parsed) == text
