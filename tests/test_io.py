@@ -167,3 +167,29 @@ def test_one_byte_is_read_as_utf8() -> None:
     assert (caught.value.line, caught.value.column) == (1, 1)
     assert caught.value.expected == "a title line `= TITLE =`"
     assert caught.value.found == "'='"
+
+
+# A "\r" at the end of a structural line of a file with mixed line ends is trailing padding
+# (layout), as a space would be; the values are those of the file without it.
+CR_ENDING_LINES = [
+    pytest.param(
+        "### [2016-07-18](/x)\r\n\n# H\n\n\n### Source:\r\n\n1. [a](b)\r\n\n"
+        "### Related:\r\n\n1. [T](/p)\r\n2. [U](/q) _Context: c_\r\n",
+        "### [2016-07-18](/x)\n\n# H\n\n\n### Source:\n\n1. [a](b)\n\n"
+        "### Related:\n\n1. [T](/p)\n2. [U](/q) _Context: c_\n",
+        id="event",
+    ),
+    pytest.param(
+        "= T =\r\n\nInfobox\r\n- a: b\r\n- c:\r\n\n==H==\r\nText\n\n===I=== \r\n",
+        "= T =\n\nInfobox\n- a: b\n- c:\n\n==H==\nText\n\n===I===\n",
+        id="article",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "plain"), CR_ENDING_LINES)
+def test_a_carriage_return_ending_a_structural_line_is_padding(text: str, plain: str) -> None:
+    document = newswiki.loads(text)
+    assert document == newswiki.loads(plain)
+    assert newswiki.dumps(document) == text
+    assert newswiki.dumps(newswiki.canonical(document)) == plain

@@ -17,9 +17,9 @@ times out), *survives* when every test passes, and is *not covered* when no test
 lines.  Survivors judged equivalent (no test can tell them apart from the original) are
 listed with a reason in ``tools/equivalent_mutants.py``; they are counted apart.
 
-The tests run from the repository's ``tests/``; the mutated code lives in a scratch copy of
-``src/`` and ``grammars/``, so the working tree is never changed.  One worker by default:
-the machine is often shared (``--jobs N`` forks N children at once).
+The mutated code and the tests run in a scratch copy of ``src/``, ``grammars/`` and
+``tests/``, taken at the start: the working tree is never changed, and may change during a
+run.  One worker by default: the machine is often shared (``--jobs N`` forks N at once).
 
     python tools/mutate.py                       # every mutant, report per module
     python tools/mutate.py --modules model.py    # one module's mutants
@@ -113,6 +113,7 @@ class Mutant:
     file: str  # relative to the repository: src/newswiki/model.py, grammars/event.lark
     lines: tuple[int, int]  # first and last line of the statement it changes (1-based)
     text: str
+    original: str  # the file's text before the change, to put back after the run
     status: str = "pending"
     tests_run: int = 0
     seconds: float = 0.0
@@ -316,7 +317,7 @@ def python_mutants(relative: str, source: str) -> Iterator[Mutant]:
         lines = (statement.lineno, statement.end_lineno or statement.lineno)
         if isinstance(statement, (ast.If, ast.While, ast.For, ast.With, ast.Try)):
             lines = (statement.lineno, _header_end(statement))
-        yield Mutant(label, "python", relative, lines, mutated)
+        yield Mutant(label, "python", relative, lines, mutated, source)
 
 
 def _header_end(statement: ast.stmt) -> int:
@@ -346,7 +347,7 @@ def grammar_mutants() -> Iterator[Mutant]:
         assert mutated != text, why
         line = text[: text.index(old)].count("\n") + 1
         yield Mutant(
-            f"{name}.lark #{number:02d}: {why}", "grammar", relative, (line, line), mutated
+            f"{name}.lark #{number:02d}: {why}", "grammar", relative, (line, line), mutated, text
         )
 
 
@@ -444,7 +445,7 @@ def _child_setup(tree: Path, cache: Path, log: Path) -> None:
     # No plugins from other packages (pytest-benchmark and the like): a second per child.
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     sys.path.insert(0, str(tree / "src"))
-    os.chdir(ROOT)
+    os.chdir(tree)
 
 
 def _preload() -> None:
@@ -571,7 +572,7 @@ def _finish(worker: _Worker, status: int | None) -> Mutant:
         # error), 5 nothing collected; a negative code is a signal (a crash).
         mutant.status = {0: "survived", 5: "error"}.get(code, "killed")
     # Put the original back in the scratch copy for the next mutant.
-    shutil.copyfile(ROOT / mutant.file, worker.tree / mutant.file)
+    (worker.tree / mutant.file).write_text(mutant.original, encoding="utf-8")
     worker.mutant = None
     return mutant
 
@@ -710,6 +711,8 @@ def main(argv: list[str] | None = None) -> int:
             ignore = shutil.ignore_patterns("__pycache__")
             shutil.copytree(ROOT / "src", tree / "src", ignore=ignore)
             shutil.copytree(ROOT / "grammars", tree / "grammars")
+            shutil.copytree(ROOT / "tests", tree / "tests", ignore=ignore)
+            shutil.copyfile(ROOT / "pyproject.toml", tree / "pyproject.toml")
             trees.append(tree)
         sys.dont_write_bytecode = True  # a mutant of the same size must never meet a stale .pyc
         _preload()
