@@ -5,6 +5,7 @@ from __future__ import annotations
 import copyreg
 import datetime
 import functools
+import gc
 import io
 import itertools
 import os
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 
 import newswiki
-from newswiki import Article, Event, RelatedEvent, Source, UnparsedDocument
+from newswiki import Article, Event, RelatedEvent, Source, UnparsedDocument, corpus
 from newswiki.corpus import (
     Batch,
     Corpus,
@@ -492,3 +493,21 @@ def test_a_result_that_cannot_be_pickled_is_its_files_error(tmp_path: Path, no_h
     batches = list(map_batches(func, _pack_or_not, paths, jobs=2, chunksize=2))
     assert [b.value for b in batches] == [3, 0, 11]
     assert [o.ok for b in batches for o in b.outcomes] == [True, True, False, False, True, True]
+
+
+def test_results_are_unpickled_with_the_collector_paused() -> None:
+    # The parent's share of a parallel run: the collector is paused, then as it was.
+    class Spy:
+        def __reduce__(self) -> tuple[object, ...]:
+            return (gc.isenabled, ())  # called when unpickled: what it returns is loaded
+
+    data = pickle.dumps(Spy())
+    assert gc.isenabled()
+    assert corpus._unpickled(data) is False
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert corpus._unpickled(data) is False
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
