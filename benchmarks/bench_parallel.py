@@ -6,7 +6,8 @@ away), ``-j 1`` and ``-j 2`` taking turns round after round, so both meet the sa
 load; the report gives the median of each and their ratio (the speed-up: 2.00x is the ceiling
 on two idle cores), and splits the CPU seconds of a ``-j 2`` run between this process (the
 parent: walking the folders, handing out chunks, taking results back, writing) and its
-workers.  It asserts nothing about time.  Run from the repository root::
+workers; from those, the speed-up two idle cores allow for that much work (the CPU bound).
+It asserts nothing about time.  Run from the repository root::
 
     python benchmarks/bench_parallel.py              # 10,000 files (82 MB), a few minutes
     python benchmarks/bench_parallel.py --quick      # 300 files, one round (CI smoke run)
@@ -162,16 +163,20 @@ def main(argv: list[str] | None = None) -> None:
                     f"{serial_cpu:.2f}",
                     f"{parent:.2f}",
                     f"{workers:.2f}",
+                    f"{2 * serial_cpu / (parent + workers):.2f}x",
                 ]
             )
             print(f"  {name}: done", file=sys.stderr)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     header = ["run", "-j 1 files/s", "-j 2 files/s", "speed-up", "-j 1 CPU s"]
-    harness.print_table([*header, "-j 2 parent CPU s", "-j 2 workers CPU s"], rows)
+    header += ["-j 2 parent CPU s", "-j 2 workers CPU s", "CPU bound"]
+    harness.print_table(header, rows)
     print()
     print("speed-up: -j 1 time over -j 2 time, the same work in the same process; the ceiling")
-    print("is 2.00x on two idle cores. The CPU columns add up user and system time.")
+    print("is 2.00x on two idle cores. The CPU columns add up user and system time. CPU bound:")
+    print("the speed-up two idle cores allow for this much work, 2 x (-j 1 CPU) / (-j 2 CPU),")
+    print("which other jobs on the machine do not change as much as they change the times.")
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"load average at the end: {load}")
 
