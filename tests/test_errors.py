@@ -166,6 +166,23 @@ MALFORMED = [
         "'1. [T](/p) _Context:x_'",
         id="context without its space",
     ),
+    pytest.param(
+        "= T =\n\n==x\n",
+        3,
+        1,
+        "an `Infobox` line, a paragraph, a list item `- TEXT`, a heading `==TITLE==` (2 to 6 `=`"
+        " on both sides) or the end of the file",
+        "'==x'",
+        id="heading-like line after the title",
+    ),
+    pytest.param(
+        EVENT + "\n\n### Related:\n\n1. [a](b)\n### Source:\n",
+        11,
+        1,
+        "a related line `N. [TITLE](PATH) _Context: TAGS_` or the end of the file",
+        "'### Source:'",
+        id="Source after Related",
+    ),
 ]
 
 

@@ -70,6 +70,40 @@ def test_invalid_utf8_names_the_byte_offset() -> None:
     assert "0xe9" in str(error)
 
 
+@pytest.mark.parametrize(
+    ("data", "offset", "line", "column", "expected", "source_line"),
+    [
+        pytest.param(
+            b"= T =\n\nab\xff\xfecd\n",
+            9,
+            3,
+            3,
+            "UTF-8 text, found the byte 0xff at offset 9 (b'\\xff\\xfecd' is not UTF-8)",
+            "ab",
+            id="in the third line",
+        ),
+        pytest.param(
+            b"\xc3",
+            0,
+            1,
+            1,
+            "UTF-8 text, found the byte 0xc3 at offset 0 (b'\\xc3' is not UTF-8)",
+            "",
+            id="cut in the first character",
+        ),
+    ],
+)
+def test_invalid_utf8_is_located_and_shown(
+    data: bytes, offset: int, line: int, column: int, expected: str, source_line: str
+) -> None:
+    with pytest.raises(newswiki.DecodeError) as caught:
+        newswiki.loads(data)
+    error = caught.value
+    assert (error.offset, error.line, error.column) == (offset, line, column)
+    assert error.expected == expected
+    assert error.source_line == source_line
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
 def test_utf16_is_named(encoding: str, event_text: str) -> None:
     with pytest.raises(newswiki.DecodeError, match="UTF-16"):

@@ -63,6 +63,9 @@ TEST_FILES = (
     "tests/test_lenient.py",
     "tests/test_roundtrip.py",
     "tests/test_samples.py",
+    "tests/test_readings.py",
+    "tests/test_edits.py",
+    "tests/test_positions.py",
     "tests/test_grammar.py",
 )
 LEFT_OUT = {
