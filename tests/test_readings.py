@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+import attrs
 import pytest
 
 import newswiki
@@ -99,3 +100,35 @@ def test_text_reads_as_the_expected_values(text: str, expected: Event | Article)
     parsed = newswiki.loads(text)
     assert parsed == expected
     assert newswiki.dumps(parsed) == text
+
+
+# A list's items as written, and edits with the lines they must be written as: an item keeps its
+# own spelling, a new item takes the spelling of the item before it (first: the one after it).
+LIST_EDITS = [
+    pytest.param("* a\n- b\n", ("a", "x", "b"), "* a\n* x\n- b\n", id="insert after a *"),
+    pytest.param("* a\n- b\n", ("x", "a", "b"), "* x\n* a\n- b\n", id="insert first"),
+    pytest.param("* a\n- b\n", ("a", "b", "x"), "* a\n- b\n- x\n", id="append after a -"),
+    pytest.param("- a\n*  b\n", ("a", "x", "b"), "- a\n- x\n*  b\n", id="insert after a -"),
+    pytest.param("- a\n*  b\n", ("a", "b", "x"), "- a\n*  b\n*  x\n", id="append after *  "),
+    pytest.param("- a\n*  b\n", ("b",), "*  b\n", id="remove the first"),
+]
+
+
+@pytest.mark.parametrize(("lines", "items", "written"), LIST_EDITS)
+def test_list_edits_keep_each_items_spelling(
+    lines: str, items: tuple[str, ...], written: str
+) -> None:
+    article = newswiki.parse_article("= T =\n\n" + lines)
+    (block,) = article.lead
+    assert isinstance(block, BulletList)
+    edited = attrs.evolve(article, lead=[attrs.evolve(block, items=items)])
+    assert newswiki.dumps(edited) == "= T =\n\n" + written
+    assert newswiki.loads(newswiki.dumps(edited)) == edited
+
+
+def test_only_spellings_that_are_not_canonical_are_remembered() -> None:
+    article = newswiki.parse_article("= T =\n\n- a\n* b\n-  c\n")
+    (block,) = article.lead
+    assert isinstance(block, BulletList)
+    assert block.layout is not None
+    assert block.layout.items == (None, "* b", "-  c")
