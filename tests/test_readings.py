@@ -111,6 +111,7 @@ LIST_EDITS = [
     pytest.param("- a\n*  b\n", ("a", "x", "b"), "- a\n- x\n*  b\n", id="insert after a -"),
     pytest.param("- a\n*  b\n", ("a", "b", "x"), "- a\n*  b\n*  x\n", id="append after *  "),
     pytest.param("- a\n*  b\n", ("b",), "*  b\n", id="remove the first"),
+    pytest.param("* a\n- b\n", ("x", "y", "b"), "- x\n- y\n- b\n", id="two new before the last"),
 ]
 
 

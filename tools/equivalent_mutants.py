@@ -6,7 +6,7 @@ go stale unnoticed.
 """
 
 EQUIVALENT: dict[str, str] = {
-    'parse.py _prepare: `"\\r"` -> `(\'\')`': (
+    "parse.py _prepare: `\"\\r\"` -> `('')`": (
         "`'\\r' in text` only spares the slower `'\\r\\n' in text` scan on text without any"
         " carriage return; `'' in text` is always true, so the same scan decides."
     ),
@@ -18,8 +18,17 @@ EQUIVALENT: dict[str, str] = {
         "the first child is the `### Source:` line, in which the source-line pattern never"
         " finds a match: reading it with the items adds no item and moves no line number."
     ),
-    'write.py dump: `""` -> `(\'X\')`': (
+    "write.py dump: `\"\"` -> `('X')`": (
         "the default stands for a file without a mode; any text without a `b` in it gives the"
         " same answer, and the encoding test decides."
+    ),
+    "write.py _article: `\"title\"` -> `('')` #2": (
+        "what was written before the lead is only compared with a block kind, a heading and the"
+        " infobox's end; an empty name is none of them either, as `title` is not."
+    ),
+    "write.py _list: `read is items or (read and read == items)` -> `(read is items and (read"
+    " and read == items))`": (
+        "`read is items` is a shortcut for the same items; equal items that are not the same"
+        " tuple then pair position for position in `_align`, and each keeps its spelling."
     ),
 }
