@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -228,6 +229,41 @@ def test_arrow_and_rows_mix_in_order_in_full_row_groups(tmp_path: Path) -> None:
     assert [row["path"] for row in read.read().to_pylist()] == [f"{i}.md" for i in range(7)]
     with pytest.raises(ValueError, match="writes Parquet"):
         TableWriter(tmp_path / "x.jsonl", "events", "jsonl").write_arrow(to_arrow([], "events"))
+
+
+def test_row_groups_are_written_in_a_thread_of_their_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The caller goes on while a row group is encoded; the groups keep their order, and a
+    # write that fails is raised to the caller and leaves no file.
+    target = tmp_path / "events.parquet"
+    writers: list[str] = []
+    write_table = pq.ParquetWriter.write_table
+
+    def spy(self: pq.ParquetWriter, table: pa.Table, **options: Any) -> None:
+        writers.append(threading.current_thread().name)
+        write_table(self, table, **options)
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", spy)
+    with TableWriter(target, "events", "parquet", batch_rows=2) as writer:
+        writer.write(event_row(EVENT, f"{i}.md") for i in range(5))
+    assert len(writers) == 3
+    assert all(name.startswith("newswiki-parquet") for name in writers)
+    assert [row["path"] for row in pq.read_table(target).to_pylist()] == [
+        f"{i}.md" for i in range(5)
+    ]
+
+    def full(self: pq.ParquetWriter, table: pa.Table, **options: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
+    failed = tmp_path / "failed.parquet"
+    writer = TableWriter(failed, "events", "parquet", batch_rows=2)
+    writer.write(event_row(EVENT, f"{i}.md") for i in range(2))  # handed to the thread
+    with pytest.raises(OSError, match="No space left"):
+        writer.close()
+    assert not failed.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.parquet"]
 
 
 def test_jsonl_writer_and_reader(tmp_path: Path) -> None:

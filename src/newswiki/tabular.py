@@ -26,6 +26,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import importlib
@@ -33,6 +34,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, overload
 
 from cattrs.gen import make_dict_structure_fn, override
@@ -670,6 +672,11 @@ class TableWriter(_Committing):
         self._tables: list[Any] = []  # Arrow tables not yet written, in order
         self._buffered = 0  # rows in both
         self._parquet: Any = None
+        # Parquet row groups are encoded and compressed in a thread of their own (pyarrow lets
+        # go of the GIL), one at a time, so the program feeding the writer (the parent of
+        # ``newswiki convert -j N``, handing out chunks) is not held up by it.
+        self._encoder: ThreadPoolExecutor | None = None
+        self._encoding: Future[None] | None = None
         if format == "parquet":
             self._schema = schema(table)  # fails early without pyarrow
         self._target = Replacement(self.path)
@@ -741,10 +748,21 @@ class TableWriter(_Committing):
         table = _pyarrow().concat_tables(self._tables)
         size = table.num_rows if final else table.num_rows - table.num_rows % self.batch_rows
         if size:
-            self._parquet.write_table(table.slice(0, size), row_group_size=self.batch_rows)
+            self._finish_encoding()  # one row group at a time: memory stays flat, order kept
+            if self._encoder is None:
+                self._encoder = ThreadPoolExecutor(1, thread_name_prefix="newswiki-parquet")
+            self._encoding = self._encoder.submit(
+                self._parquet.write_table, table.slice(0, size), row_group_size=self.batch_rows
+            )
         rest = table.slice(size)
         self._tables = [rest] if rest.num_rows else []
         self._buffered = rest.num_rows
+
+    def _finish_encoding(self) -> None:
+        """Wait for the row group being written, raising what writing it raised."""
+        encoding, self._encoding = self._encoding, None
+        if encoding is not None:
+            encoding.result()
 
     def close(self) -> None:
         """Finish the file and move it into place."""
@@ -753,15 +771,30 @@ class TableWriter(_Committing):
         try:
             if self.format == "parquet":
                 self._flush(final=True)
+                self._finish_encoding()
                 self._parquet.close()
             self._target.commit()
         except BaseException:
             self.abort()
             raise
+        finally:
+            self._stop_encoder()
 
     def abort(self) -> None:
         """Drop what was written; ``path`` is left as it was."""
+        self._stop_encoder()
+        if self._parquet is not None:
+            # Closed before its file goes (else it tries when collected, on a closed file);
+            # what it writes is dropped with the file, and so is a failure.
+            with contextlib.suppress(Exception):
+                self._parquet.close()
+            self._parquet = None
         self._target.discard()
+
+    def _stop_encoder(self) -> None:
+        if self._encoder is not None:
+            self._encoder.shutdown(wait=True)  # never close the file under a running write
+            self._encoder = None
 
 
 class DatasetWriter(_Committing):
