@@ -155,9 +155,10 @@ class _Builder(Transformer[Token, Any]):
         finditer = self.patterns[terminal].finditer
         for token in tokens:
             line: int = token.line  # type: ignore[assignment]
+            count = token.count
             for match in finditer(token):
                 yield match, line
-                line += match.group().count("\n")
+                line += count("\n", match.start(), match.end())  # no copy of the match
 
 
 class EventBuilder(_Builder):
