@@ -124,6 +124,12 @@ def fields(event: Event, article: Article) -> None:
                 assert_type(block.items, tuple[str, ...])
             else:
                 assert_type(block, str)
+    span = assert_type(newswiki.position(event.related[0]), newswiki.Span | None)
+    if span is not None:
+        assert_type(span.first, int)
+        first, last = span
+        assert_type(last, int)
+    RelatedEvent(title="T", path="/p.md", context=["Kazakhstan"])  # a list of str is a sequence
 
 
 def writing(event: Event, article: Article) -> None:

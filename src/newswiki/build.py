@@ -96,20 +96,38 @@ class BuildError(Exception):
         self.found = found
 
 
-def _span(first: int, last: int) -> Span:
-    """A :class:`Span`, made as a plain tuple is (NamedTuple's own ``__new__`` is Python)."""
-    return _new_tuple(Span, (first, last))
-
-
+# A Span made as a plain tuple is (NamedTuple's own ``__new__`` is Python, four times slower).
 _new_tuple: Callable[[type[Span], tuple[int, int]], Span] = tuple.__new__
+# Layouts of lines written canonically, which hold only their place (and a list line its
+# index): frozen, so one per line number serves every parse.  Bounded: a file longer than
+# this builds its further lines' layouts as it reads them.
+_PLACES: dict[int | tuple[int, int], LineLayout] = {}
+_PLACES_KEPT = 1 << 16
 
 
 def line_layout(
-    gap: str, canonical_gap: str, text: str | None, reads_as: tuple[object, ...], line: int
+    gap: str,
+    canonical_gap: str,
+    text: str | None,
+    values: tuple[object, ...],
+    line: int,
+    index: int | None = None,
 ) -> LineLayout:
     """Layout for a one-line part on ``line``: its gap (``None`` when canonical), its spelling
-    (``text``, ``None`` when canonical), its place and the values it was read as."""
-    return _LineLayout(None if gap == canonical_gap else gap, text, _span(line, line), reads_as)
+    (``text``, ``None`` when canonical), its place, and what it was read as: ``values``, and
+    for a list line its ``index`` too (the writer keeps its number while it stays there)."""
+    if text is None and gap == canonical_gap:
+        key = line if index is None else (line, index)
+        layout = _PLACES.get(key)
+        if layout is None:
+            read: tuple[object, ...] = () if index is None else (index,)
+            layout = _LineLayout(None, None, _new_tuple(Span, (line, line)), read)
+            if len(_PLACES) < _PLACES_KEPT:
+                _PLACES[key] = layout
+        return layout
+    read = values if index is None else (index, values)
+    span = _new_tuple(Span, (line, line))
+    return _LineLayout(None if gap == canonical_gap else gap, text, span, read)
 
 
 class _Blocks:
@@ -174,7 +192,7 @@ class EventBuilder(_Builder):
             text = None if spelled else match.group()[len(gap) : -1]
             last = line + gap.count("\n")
             canonical_gap = NO_GAP if index else ONE_BLANK
-            layout = line_layout(gap, canonical_gap, text, (index, (name, url)), last)
+            layout = line_layout(gap, canonical_gap, text, (name, url), last, index)
             built.append(_Source(name, url, layout))
         items = tuple(built)
         return ("sources", children[0], items, last)
@@ -195,7 +213,8 @@ class EventBuilder(_Builder):
             text = None if spelled else match.group()[len(gap) : -1]
             last = line + gap.count("\n")
             canonical_gap = NO_GAP if index else ONE_BLANK
-            layout = line_layout(gap, canonical_gap, text, (index, (title, path, tags)), last)
+            values = (title, path, tags)
+            layout = line_layout(gap, canonical_gap, text, values, last, index)
             built.append(_RelatedEvent(title, path, tags, layout))
         items = tuple(built)
         return ("related", children[0], items, last)
@@ -205,7 +224,9 @@ class EventBuilder(_Builder):
         read without any is written even without any."""
         gap, end = self.groups(token)
         line = token.end_line - 1  # type: ignore[operator]
-        return line_layout(gap, canonical_gap, token[len(gap) : -1] if end else None, items, line)
+        text = token[len(gap) : -1] if end else None
+        span = _new_tuple(Span, (line, line))
+        return _LineLayout(None if gap == canonical_gap else gap, text, span, items)
 
     def start(self, children: list[Any]) -> Event:
         date_token, headline_token = children[0], children[1]
@@ -245,7 +266,7 @@ class EventBuilder(_Builder):
                     gap = match.group(1)
                     text = match.group()[len(gap) : -1]
                     first = line + gap.count("\n")
-                    body.add(text, gap, _span(first, first + text.count("\n")))
+                    body.add(text, gap, _new_tuple(Span, (first, first + text.count("\n"))))
             else:  # END_GAP
                 end_gap = str(child)
 
@@ -257,7 +278,7 @@ class EventBuilder(_Builder):
             body_layout,
             sources_header,
             related_header,
-            _span(date_layout.span.first, max(last, body.last)),  # type: ignore[union-attr]
+            _new_tuple(Span, (date_layout.span.first, max(last, body.last))),  # type: ignore[union-attr]
         )
         return _Event(date, path, headline, blocks, sources, related, (), layout)
 
@@ -286,7 +307,7 @@ class _OpenSection(_Blocks):
     def close(self) -> Section:
         blocks, layout = self.finish()
         first = self.heading.span.first  # type: ignore[union-attr]
-        span = _span(first, self.last)
+        span = _new_tuple(Span, (first, self.last))
         return _Section(
             self.title,
             self.level,
@@ -342,7 +363,7 @@ class ArticleBuilder(_Builder):
             items.append(item)
             spellings.append(None if line[0] == "-" and line[2:] == item else line)
         read = tuple(items)
-        span = _span(first, first + len(read) - 1)
+        span = _new_tuple(Span, (first, first + len(read) - 1))
         return _BulletList(read, _ListLayout(tuple(spellings), span, read))
 
     def start(self, children: list[Any]) -> Article:
@@ -399,10 +420,10 @@ class ArticleBuilder(_Builder):
                 block: Block
                 if child.startswith(("- ", "* "), start):
                     block = self._list(child[start:end], first)
-                    span = _span(first, first + len(block.items) - 1)
+                    span = _new_tuple(Span, (first, first + len(block.items) - 1))
                 else:
                     text = child[start : end - 1]
-                    block, span = text, _span(first, first + text.count("\n"))
+                    block, span = text, _new_tuple(Span, (first, first + text.count("\n")))
                 (stack[-1] if stack else lead).add(block, gap, span)
                 line = span.last + 1
                 canonical_gap = ONE_BLANK
@@ -416,7 +437,7 @@ class ArticleBuilder(_Builder):
             DocumentLayout(end_gap=end_gap) if end_gap else PLAIN_DOCUMENT,
             title_layout,
             lead_layout,
-            _span(title_layout.span.first, last),  # type: ignore[union-attr]
+            _new_tuple(Span, (title_layout.span.first, last)),  # type: ignore[union-attr]
         )
         return _Article(title, infobox, blocks, tuple(top), (), article_layout)
 
@@ -426,4 +447,4 @@ class ArticleBuilder(_Builder):
         first = token.end_line - 1
         line = line_layout(gap, ONE_BLANK, token[len(gap) : -1] if trailing else None, (), first)
         last = fields[-1].layout.span.last if fields else first
-        return _Infobox(fields, _InfoboxLayout(line, end, _span(first, last)))
+        return _Infobox(fields, _InfoboxLayout(line, end, _new_tuple(Span, (first, last))))

@@ -215,7 +215,7 @@ def _sibling_style(kind: str, items: Sequence[Any], index: int) -> LineLayout | 
     votes: dict[str | None, list[LineLayout]] = {}
     for at in near:
         layout = items[at].layout if 0 <= at < len(items) else None
-        if layout is not None and layout.reads_as:
+        if layout is not None and layout.span is not None:  # parsed: it has a style
             votes.setdefault(_style(kind, layout), []).append(layout)
     if not votes:
         return None

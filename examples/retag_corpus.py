@@ -1,0 +1,83 @@
+"""Recipe: lower-case every tag of a corpus and add a source to some events, in parallel.
+
+Worker processes read and edit the event files and give back the new text of each; this
+process replaces each changed file atomically (a temporary file beside it, then a rename).
+Only the edited values' bytes change.  Run it over a folder::
+
+    python examples/retag_corpus.py news/
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+
+import attrs
+
+import newswiki
+from newswiki.corpus import Corpus
+
+#: The source added to every event that links to an event tagged Kazakhstan and does not
+#: cite it yet.
+KAZINFORM = newswiki.Source("Kazinform", "https://www.inform.kz/")
+
+
+def edit(event: newswiki.Event) -> newswiki.Event:
+    """``event`` with its tags lower-cased and, where it fits, the Kazinform source added."""
+    related = [
+        attrs.evolve(item, context=[tag.lower() for tag in item.context]) for item in event.related
+    ]
+    sources = list(event.sources)
+    about_kazakhstan = any("Kazakhstan" in item.context for item in event.related)
+    if about_kazakhstan and KAZINFORM not in sources:
+        sources.append(KAZINFORM)
+    return attrs.evolve(event, related=related, sources=sources)
+
+
+def retag(path: str, data: bytes) -> bytes | None:
+    """The new bytes of the file at ``path``, or ``None`` when it stays as it is (articles,
+    events the edit leaves unchanged).  Runs in the worker processes."""
+    document = newswiki.loads(data)
+    if not isinstance(document, newswiki.Event):
+        return None
+    text = newswiki.dumps(edit(document)).encode("utf-8")
+    return None if text == data else text
+
+
+def replace_file(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically: readers see the old file or the new one.
+
+    The temporary file sits in the same folder (a rename is atomic only within one file
+    system) and takes the old file's mode.  Like any rename, this replaces a symbolic link by
+    a file and gives hard links their own copy: edit such corpora through their targets.
+    """
+    folder = os.path.dirname(path) or "."
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".retag-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, os.stat(path).st_mode & 0o7777)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def main(folder: str, jobs: int = 2) -> int:
+    """Retag every event file under ``folder`` with ``jobs`` processes; return how many
+    files changed.  Files that do not parse are reported and left alone."""
+    changed = 0
+    for outcome in Corpus(folder, jobs=jobs).map(retag):
+        if not outcome.ok:
+            print(outcome.error, file=sys.stderr)
+        elif outcome.value is not None:
+            replace_file(outcome.path, outcome.value)
+            changed += 1
+    return changed
+
+
+if __name__ == "__main__":
+    print(f"{main(sys.argv[1])} files changed")
