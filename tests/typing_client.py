@@ -128,6 +128,7 @@ def fields(event: Event, article: Article) -> None:
     if span is not None:
         assert_type(span.first, int)
         first, last = span
+        assert_type(first, int)
         assert_type(last, int)
     RelatedEvent(title="T", path="/p.md", context=["Kazakhstan"])  # a list of str is a sequence
 

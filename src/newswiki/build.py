@@ -58,12 +58,15 @@ def _unchecked(cls: type[T]) -> Callable[..., T]:
     parsing; the tests check every parsed object against the validators all the same.  The
     constructor is written out field by field and compiled, as attrs writes its own
     ``__init__``: half the cost of a loop over the fields, on the hottest path of parsing.
+    Each field is set through its slot's own descriptor, which skips the lookup by name that
+    ``object.__setattr__`` makes (a third faster: parsing builds a layout for every part).
     """
     names = [field.name for field in attrs.fields(cls)]  # type: ignore[arg-type]
     lines = [f"def unchecked_{cls.__name__}({', '.join(names)}):", "    instance = new(cls)"]
-    lines += [f"    assign(instance, {name!r}, {name})" for name in names]
+    lines += [f"    set_{name}(instance, {name})" for name in names]
     lines.append("    return instance")
-    namespace: dict[str, Any] = {"new": object.__new__, "assign": object.__setattr__, "cls": cls}
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    namespace.update({f"set_{name}": getattr(cls, name).__set__ for name in names})
     exec("\n".join(lines), namespace)
     make: Callable[..., T] = namespace[f"unchecked_{cls.__name__}"]
     return make
@@ -134,24 +137,28 @@ class _Blocks:
     """The blocks of a body, lead or section as they are read: their gaps, their lines, and
     the last line read."""
 
-    __slots__ = ("blocks", "gaps", "last", "spans")
+    __slots__ = ("blocks", "gaps", "lines")
 
-    def __init__(self, last: int) -> None:
+    def __init__(self) -> None:
         self.blocks: list[Any] = []
         self.gaps: list[str] = []
-        self.spans: list[Span] = []
-        self.last = last
+        self.lines: list[int] = []
 
-    def add(self, block: Any, gap: str, span: Span) -> None:
+    def add(self, block: Any, gap: str, line: int) -> None:
         self.blocks.append(block)
         self.gaps.append(gap)
-        self.spans.append(span)
-        self.last = span.last
+        self.lines.append(line)
 
     def finish(self) -> tuple[tuple[Any, ...], BlockLayout]:
         """The blocks, and their layout (which remembers them, to pair them after an edit)."""
+        if not self.blocks:
+            return (), _NO_BLOCKS
         blocks = tuple(self.blocks)
-        return blocks, _BlockLayout(tuple(self.gaps), tuple(self.spans), blocks)
+        return blocks, _BlockLayout(tuple(self.gaps), tuple(self.lines), blocks)
+
+
+# The layout of no blocks (a section with subsections only): one for every parse.
+_NO_BLOCKS = _BlockLayout((), (), ())
 
 
 class _Builder(Transformer[Token, Any]):
@@ -246,7 +253,7 @@ class EventBuilder(_Builder):
         last = headline_token.end_line - 1
         headline_layout = line_layout(gap, ONE_BLANK, spelling, (headline,), last)
 
-        body = _Blocks(last)
+        body = _Blocks()
         sources: tuple[Source, ...] = ()
         related: tuple[RelatedEvent, ...] = ()
         sources_header = related_header = None
@@ -264,9 +271,8 @@ class EventBuilder(_Builder):
             elif child.type == "PARAGRAPHS":
                 for match, line in self.parts("PARAGRAPH", [child]):
                     gap = match.group(1)
-                    text = match.group()[len(gap) : -1]
-                    first = line + gap.count("\n")
-                    body.add(text, gap, _new_tuple(Span, (first, first + text.count("\n"))))
+                    body.add(match.group()[len(gap) : -1], gap, line + gap.count("\n"))
+                last = child.end_line - 1
             else:  # END_GAP
                 end_gap = str(child)
 
@@ -278,7 +284,7 @@ class EventBuilder(_Builder):
             body_layout,
             sources_header,
             related_header,
-            _new_tuple(Span, (date_layout.span.first, max(last, body.last))),  # type: ignore[union-attr]
+            _new_tuple(Span, (first, last)),
         )
         return _Event(date, path, headline, blocks, sources, related, (), layout)
 
@@ -298,16 +304,20 @@ class _OpenSection(_Blocks):
     __slots__ = ("heading", "level", "subsections", "title")
 
     def __init__(self, level: int, title: str, heading: LineLayout) -> None:
-        super().__init__(heading.span.last)  # type: ignore[union-attr]
+        # _Blocks.__init__ written out: one call fewer per heading.
+        self.blocks: list[Any] = []
+        self.gaps: list[str] = []
+        self.lines: list[int] = []
         self.level = level
         self.title = title
         self.heading = heading
         self.subsections: list[Section] = []
 
-    def close(self) -> Section:
+    def close(self, last: int) -> Section:
+        """The section, which ends on line ``last``."""
         blocks, layout = self.finish()
         first = self.heading.span.first  # type: ignore[union-attr]
-        span = _new_tuple(Span, (first, self.last))
+        span = _new_tuple(Span, (first, last))
         return _Section(
             self.title,
             self.level,
@@ -317,16 +327,12 @@ class _OpenSection(_Blocks):
         )
 
 
-def _close(stack: list[_OpenSection], top: list[Section], level: int) -> None:
-    """Close the open sections of ``level`` or deeper, each into its parent (or ``top``)."""
+def _close(stack: list[_OpenSection], top: list[Section], level: int, last: int) -> None:
+    """Close the open sections of ``level`` or deeper, each into its parent (or ``top``);
+    they end on line ``last``."""
     while stack and stack[-1].level >= level:
-        closed = stack.pop()
-        section = closed.close()
-        if stack:
-            stack[-1].subsections.append(section)
-            stack[-1].last = closed.last
-        else:
-            top.append(section)
+        section = stack.pop().close(last)
+        (stack[-1].subsections if stack else top).append(section)
 
 
 class ArticleBuilder(_Builder):
@@ -334,15 +340,20 @@ class ArticleBuilder(_Builder):
 
     def infobox(self, children: list[Token]) -> tuple[Any, ...]:
         fields = []
-        for match, line in self.parts("FIELD", children[1:]):
-            raw_key, raw_value, end = match.groups()
-            key = raw_key.strip(PADDING)
-            value = (raw_value or "").strip(PADDING)
-            spelled = (
-                raw_key == key and not end and (raw_value == value if value else raw_value is None)
-            )
-            text = None if spelled else match.group()[:-1]
-            fields.append(_InfoboxField(key, value, line_layout("", "", text, (key, value), line)))
+        finditer = self.patterns["FIELD"].finditer
+        for token in children[1:]:
+            line: int = token.line  # type: ignore[assignment]
+            for match in finditer(token):  # one line each, no blank lines between
+                raw_key, raw_value, end = match.groups()
+                key = raw_key.strip(PADDING)
+                value = (raw_value or "").strip(PADDING)
+                spelled = raw_key == key and not end and raw_value == (value or None)
+                layout = _PLACES.get(line) if spelled else None
+                if layout is None:
+                    text = None if spelled else match.group()[:-1]
+                    layout = line_layout("", "", text, (key, value), line)
+                fields.append(_InfoboxField(key, value, layout))
+                line += 1
         return ("infobox", children[0], tuple(fields))
 
     @functools.cached_property
@@ -379,7 +390,7 @@ class ArticleBuilder(_Builder):
         # A block or heading right after a heading or the infobox's end has no blank line
         # before it in canonical form; after the title or a block, one.
         canonical_gap = ONE_BLANK
-        lead = _Blocks(last)
+        lead = _Blocks()
         stack: list[_OpenSection] = []
         top: list[Section] = []
         end_gap = ""
@@ -410,25 +421,31 @@ class ArticleBuilder(_Builder):
                 first = line + gap.count("\n")
                 if heading:
                     level, heading_title, spelling = _heading(child[start : end - 1])
-                    values = (level, heading_title)
-                    layout = line_layout(gap, canonical_gap, spelling, values, first)
-                    _close(stack, top, level)
+                    plain = spelling is None and gap == canonical_gap
+                    layout = _PLACES.get(first) if plain else None
+                    if layout is None:
+                        values = (level, heading_title)
+                        layout = line_layout(gap, canonical_gap, spelling, values, first)
+                    _close(stack, top, level, last)
                     stack.append(_OpenSection(level, heading_title, layout))
                     canonical_gap = NO_GAP
-                    line = first + 1
+                    line = last = first
+                    line += 1
                     continue
                 block: Block
                 if child.startswith(("- ", "* "), start):
                     block = self._list(child[start:end], first)
-                    span = _new_tuple(Span, (first, first + len(block.items) - 1))
+                    last = first + len(block.items) - 1
                 else:
                     text = child[start : end - 1]
-                    block, span = text, _new_tuple(Span, (first, first + text.count("\n")))
-                (stack[-1] if stack else lead).add(block, gap, span)
-                line = span.last + 1
+                    block, last = text, first + text.count("\n")
+                into = stack[-1] if stack else lead  # _Blocks.add, written out
+                into.blocks.append(block)
+                into.gaps.append(gap)
+                into.lines.append(first)
+                line = last + 1
                 canonical_gap = ONE_BLANK
-        last = max(last, lead.last, *(s.last for s in stack))
-        _close(stack, top, 0)
+        _close(stack, top, 0, last)
         if infobox_end == ONE_BLANK and (lead.blocks or top):
             infobox_end = None  # canonical
         infobox = None if infobox_parts is None else self._infobox(infobox_parts, infobox_end)

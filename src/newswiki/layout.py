@@ -122,10 +122,22 @@ class BlockLayout:
 
     #: One gap per block, as written.
     gaps: tuple[str, ...] = attrs.field(default=(), converter=_as_tuple, validator=_check_gaps)
-    #: One :class:`Span` per block (a paragraph is a ``str`` and has no layout of its own).
-    spans: tuple[Span, ...] = attrs.field(default=(), converter=_as_tuple)
+    #: The number of each block's first line in the file it was read from (see :attr:`spans`).
+    lines: tuple[int, ...] = attrs.field(default=(), converter=_as_tuple)
     #: The blocks the gaps were read with; set by the parser only.
     reads_as: tuple[Any, ...] = attrs.field(init=False, default=(), eq=False, repr=False)
+
+    @property
+    def spans(self) -> tuple[Span, ...]:
+        """One :class:`Span` per block read (a paragraph is a ``str`` and has no layout of its
+        own); empty for a layout built by hand.  Made when asked: parsing keeps first lines."""
+        return tuple(
+            Span(
+                first,
+                first + (block.count("\n") if isinstance(block, str) else len(block.items) - 1),
+            )
+            for first, block in zip(self.lines, self.reads_as, strict=False)
+        )
 
 
 @attrs.frozen(kw_only=True)

@@ -109,7 +109,11 @@ def _put(
     if layout is not None:
         if layout.gap is not None:
             gap = layout.gap
-        canonical = _spelled(layout, kind, values) or canonical
+        text = layout.text
+        if text is not None:  # _spelled, written out: this runs for most lines
+            canonical = (
+                text if layout.reads_as == values else respell(kind, text, values) or canonical
+            )
     out.append(gap)
     out.append(canonical)
     out.append("\n")
@@ -367,9 +371,7 @@ def _article(article: Article) -> list[str]:
     if infobox is not None:
         box = infobox.layout
         _header(out, box.line if box else None, ONE_BLANK, "Infobox")
-        fields = infobox.fields
-        for index, field in enumerate(fields):
-            _field(out, field, fields, index)
+        _fields(out, infobox.fields)
         follows = bool(article.lead or article.sections)
         end = box.end if box and box.end is not None else ONE_BLANK if follows else ""
         if end:
@@ -383,16 +385,20 @@ def _article(article: Article) -> list[str]:
     return out
 
 
-def _field(out: list[str], field: InfoboxField, fields: Sequence[InfoboxField], index: int) -> None:
-    """An infobox line; a new one in the spelling of its siblings.  No gap: a blank line would
-    end the infobox."""
-    key, value = field.key, field.value
-    line = None
-    layout = field.layout or _sibling_style("field", fields, index)
-    if layout is not None:
-        line = _spelled(layout, "field", (key, value))
-    out.append(line or (f"- {key}: {value}" if value else f"- {key}:"))
-    out.append("\n")
+def _fields(out: list[str], fields: tuple[InfoboxField, ...]) -> None:
+    """The infobox lines; a new one in the spelling of its siblings.  No gaps: a blank line
+    would end the infobox."""
+    for index, field in enumerate(fields):
+        key, value = field.key, field.value
+        layout = field.layout
+        line = layout.text if layout is not None else None
+        if line is not None and layout.reads_as != (key, value):  # type: ignore[union-attr]
+            line = respell("field", line, (key, value))
+        elif layout is None:
+            template = _sibling_style("field", fields, index)
+            line = None if template is None else _spelled(template, "field", (key, value))
+        out.append(line or (f"- {key}: {value}" if value else f"- {key}:"))
+        out.append("\n")
 
 
 def _section(out: list[str], section: Section, previous: str, loose: bool) -> str:
