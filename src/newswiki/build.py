@@ -174,16 +174,22 @@ class _Builder(Transformer[Token, Any]):
         assert match is not None, token.type  # the lexer matched this very pattern
         return match.groups()
 
-    def parts(self, terminal: str, tokens: list[Token]) -> Iterator[tuple[re.Match[str], int]]:
+    def parts(
+        self, terminal: str, tokens: list[Token], one_line: bool = True
+    ) -> Iterator[tuple[re.Match[str], int]]:
         """The lines (or blocks) of coarse tokens, one match of ``terminal`` each, with the
-        number of the match's first line (its gap included)."""
+        number of the line it starts on after its gap (group 1).  Only the gap is searched
+        for line ends, and a block's own text unless ``one_line``: a long line costs nothing."""
         finditer = self.patterns[terminal].finditer
         for token in tokens:
             line: int = token.line  # type: ignore[assignment]
             count = token.count
             for match in finditer(token):
+                gap_end = match.end(1)
+                if gap_end > match.start():
+                    line += count("\n", match.start(), gap_end)
                 yield match, line
-                line += count("\n", match.start(), match.end())  # no copy of the match
+                line += 1 if one_line else count("\n", gap_end, match.end())
 
 
 class EventBuilder(_Builder):
@@ -197,7 +203,7 @@ class EventBuilder(_Builder):
             name = raw.strip(PADDING)
             spelled = raw == name and not end and number == str(index + 1)
             text = None if spelled else match.group()[len(gap) : -1]
-            last = line + gap.count("\n")
+            last = line
             canonical_gap = NO_GAP if index else ONE_BLANK
             layout = line_layout(gap, canonical_gap, text, (name, url), last, index)
             built.append(_Source(name, url, layout))
@@ -218,7 +224,7 @@ class EventBuilder(_Builder):
                 and (context == canonical_tags(tags) if tags else context is None)
             )
             text = None if spelled else match.group()[len(gap) : -1]
-            last = line + gap.count("\n")
+            last = line
             canonical_gap = NO_GAP if index else ONE_BLANK
             values = (title, path, tags)
             layout = line_layout(gap, canonical_gap, text, values, last, index)
@@ -269,9 +275,9 @@ class EventBuilder(_Builder):
                     related_header = self._header(header, canonical_gap, items)
                     related = items
             elif child.type == "PARAGRAPHS":
-                for match, line in self.parts("PARAGRAPH", [child]):
+                for match, line in self.parts("PARAGRAPH", [child], one_line=False):
                     gap = match.group(1)
-                    body.add(match.group()[len(gap) : -1], gap, line + gap.count("\n"))
+                    body.add(match.group()[len(gap) : -1], gap, line)
                 last = child.end_line - 1
             else:  # END_GAP
                 end_gap = str(child)
