@@ -1,22 +1,22 @@
 """Recipe: lower-case every tag of a corpus and add a source to some events, in parallel.
 
 Worker processes read and edit the event files and give back the new text of each; this
-process replaces each changed file atomically (a temporary file beside it, then a rename).
-Only the edited values' bytes change.  Run it over a folder::
+process writes each changed file with :func:`newswiki.files.write_file`, as ``newswiki fmt``
+does: in one step where it can be, keeping links, owner, group and mode.  Only the edited
+values' bytes change.  Run it over a folder::
 
     python examples/retag_corpus.py news/
 """
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 
 import attrs
 
 import newswiki
 from newswiki.corpus import Corpus
+from newswiki.files import write_file
 
 #: The source added to every event that links to an event tagged Kazakhstan and does not
 #: cite it yet.
@@ -45,27 +45,6 @@ def retag(path: str, data: bytes) -> bytes | None:
     return None if text == data else text
 
 
-def replace_file(path: str, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: readers see the old file or the new one.
-
-    The temporary file sits in the same folder (a rename is atomic only within one file
-    system) and takes the old file's mode.  Like any rename, this replaces a symbolic link by
-    a file and gives hard links their own copy: edit such corpora through their targets.
-    """
-    folder = os.path.dirname(path) or "."
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".retag-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, os.stat(path).st_mode & 0o7777)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-
-
 def main(folder: str, jobs: int = 2) -> int:
     """Retag every event file under ``folder`` with ``jobs`` processes; return how many
     files changed.  Files that do not parse are reported and left alone."""
@@ -74,7 +53,7 @@ def main(folder: str, jobs: int = 2) -> int:
         if not outcome.ok:
             print(outcome.error, file=sys.stderr)
         elif outcome.value is not None:
-            replace_file(outcome.path, outcome.value)
+            write_file(outcome.path, outcome.value)
             changed += 1
     return changed
 
