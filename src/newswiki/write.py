@@ -421,14 +421,22 @@ def _list(out: list[str], block: BulletList) -> None:
     spelling of the item before it (or, first, after it)."""
     layout = block.layout
     items = block.items
+    append = out.append  # the parts are appended, not joined: an item is never copied here
     if layout is None:
         for item in items:
-            out.append(f"- {item}\n")
+            append("- ")
+            append(item)
+            append("\n")
         return
     spellings, read = layout.items, layout.reads_as
     if read is items or (read and read == items):
         for item, spelling in zip(items, spellings, strict=True):
-            out.append(f"- {item}\n" if spelling is None else f"{spelling}\n")
+            if spelling is None:
+                append("- ")
+                append(item)
+            else:
+                append(spelling)
+            append("\n")
         return
     if read:
         pairs = _align(read, items)
