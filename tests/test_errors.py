@@ -183,6 +183,22 @@ MALFORMED = [
         "'### Source:'",
         id="Source after Related",
     ),
+    pytest.param(
+        "### [2016-07-18](/x)\n\n" + "X" * 40 + "\n",
+        3,
+        1,
+        "headline",
+        "'" + "X" * 40 + "'",
+        id="a found line of 40 characters is shown whole",
+    ),
+    pytest.param(
+        "### [2016-07-18](/x)\n\n" + "X" * 41 + "\n",
+        3,
+        1,
+        "headline",
+        "'" + "X" * 37 + "...'",
+        id="a found line of 41 characters is cut",
+    ),
 ]
 
 

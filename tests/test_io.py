@@ -102,6 +102,7 @@ def test_invalid_utf8_is_located_and_shown(
     assert (error.offset, error.line, error.column) == (offset, line, column)
     assert error.expected == expected
     assert error.source_line == source_line
+    assert error.encoding is None
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
@@ -111,8 +112,9 @@ def test_utf16_is_named(encoding: str, event_text: str) -> None:
 
 
 def test_loads_refuses_other_types() -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError) as caught:
         newswiki.loads(42)  # type: ignore[call-overload]
+    assert str(caught.value) == "newswiki reads str or bytes, not int"
 
 
 def test_dumps_refuses_other_types() -> None:
@@ -192,6 +194,11 @@ def test_short_utf16_input_is_named(data: bytes) -> None:
     error = caught.value
     assert (error.line, error.column, error.offset) == (1, 1, 0)
     assert error.expected.startswith("UTF-8 text, found UTF-16")
+    assert error.encoding == "UTF-16"
+
+
+def test_a_nul_after_the_first_two_bytes_is_text() -> None:
+    assert newswiki.loads(b"= T =\n\nA\x00B\n").lead == ("A\x00B",)
 
 
 def test_one_byte_is_read_as_utf8() -> None:

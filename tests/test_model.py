@@ -11,7 +11,23 @@ from hypothesis import given
 
 import newswiki
 from newswiki import strategies as nws
-from newswiki.model import Article, BulletList, Event, Infobox, InfoboxField, RelatedEvent, Section
+from newswiki.layout import (
+    ArticleLayout,
+    DocumentLayout,
+    EventLayout,
+    InfoboxLayout,
+    SectionLayout,
+)
+from newswiki.model import (
+    Article,
+    BulletList,
+    Event,
+    Infobox,
+    InfoboxField,
+    RelatedEvent,
+    Section,
+    Source,
+)
 
 DAY = datetime.date(2016, 7, 18)
 
@@ -222,3 +238,22 @@ def test_layout_takes_no_part_in_equality_or_hash(pair: tuple[Event, str]) -> No
     assert parsed == pair[0]
     assert hash(parsed) == hash(pair[0])
     assert repr(newswiki.canonical(parsed)) == repr(parsed)
+
+
+def test_classes_with_many_fields_take_them_by_keyword() -> None:
+    # Two-field lines read well positionally; the others must name their fields.
+    assert Source("RT", "https://rt.com") == Source(name="RT", url="https://rt.com")
+    assert InfoboxField("a", "b") == InfoboxField(key="a", value="b")
+    for cls, values in [
+        (Event, (DAY, "/p", "h")),
+        (RelatedEvent, ("t", "/p")),
+        (Section, ("T",)),
+        (Article, ("T",)),
+        (DocumentLayout, (False,)),
+        (EventLayout, (DocumentLayout(),)),
+        (InfoboxLayout, (None,)),
+        (ArticleLayout, (DocumentLayout(),)),
+        (SectionLayout, (None,)),
+    ]:
+        with pytest.raises(TypeError, match="positional argument"):
+            cls(*values)

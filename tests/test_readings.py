@@ -19,6 +19,7 @@ from newswiki import (
     Section,
     Source,
 )
+from newswiki.layout import ListLayout, Span
 
 DATE = "### [2016-07-18](/news/2016/07/18/index.md)\n\n"
 DAY = datetime.date(2016, 7, 18)
@@ -133,3 +134,24 @@ def test_only_spellings_that_are_not_canonical_are_remembered() -> None:
     assert isinstance(block, BulletList)
     assert block.layout is not None
     assert block.layout.items == (None, "* b", "-  c")
+
+
+def test_a_new_block_takes_the_gap_of_its_neighbour() -> None:
+    # A is first (its gap is the one after the title); X, new, is spaced as B, after it.
+    article = newswiki.parse_article("= T =\n\nA\n\n\n\nB\n")
+    edited = attrs.evolve(article, lead=("A", "X", "B"))
+    assert newswiki.dumps(edited) == "= T =\n\nA\n\n\n\nX\n\n\n\nB\n"
+
+
+def test_a_new_source_takes_the_spelling_of_its_neighbours() -> None:
+    head = "### [2016-07-18](/x)\n\n# H\n\n\n### Source:\n\n"
+    event = newswiki.parse_event(head + "1. [a](b)  \n2. [c](d)  \n")
+    edited = attrs.evolve(event, sources=(*event.sources, Source("n", "u")))
+    assert newswiki.dumps(edited) == head + "1. [a](b)  \n2. [c](d)  \n3. [n](u)  \n"
+
+
+def test_layouts_compare_by_what_was_written() -> None:
+    article = newswiki.parse_article("= T =\n\n- a\n* b\n")
+    (block,) = article.lead
+    assert isinstance(block, BulletList)
+    assert block.layout == ListLayout(items=(None, "* b"), span=Span(3, 4))

@@ -179,6 +179,7 @@ INVALID: list[Any] = [
         TypeError,
         "date must be a datetime.date, not str",
     ),
+    (lambda: event(date="2016-07-18"), TypeError, "date must be a datetime.date, not str"),
     (
         lambda: event(date=datetime.datetime(2016, 7, 18)),
         TypeError,
