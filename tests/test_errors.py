@@ -106,6 +106,8 @@ MALFORMED = [
         id="mismatched heading",
     ),
     pytest.param("== T ==\n", 1, 1, "title line", None, id="heading as title"),
+    pytest.param("==x=\n", 1, 1, "title line `= TITLE =`", "'==x='", id="title opening with ="),
+    pytest.param("=x==\n", 1, 1, "title line `= TITLE =`", "'=x=='", id="title ending with ="),
     pytest.param(
         "### [2016-07-18](/a b)\n\n# H\n",
         1,
@@ -198,6 +200,30 @@ MALFORMED = [
         "headline",
         "'" + "X" * 37 + "...'",
         id="a found line of 41 characters is cut",
+    ),
+    pytest.param(
+        EVENT + "\n\n### Source:\n\n. [a](b)\n",
+        10,
+        1,
+        "a source line `N. [NAME](URL)`, a `### Related:` line or the end of the file",
+        "'. [a](b)'",
+        id="source line without a number",
+    ),
+    pytest.param(
+        EVENT + "\n\n### Source:\n\n1. [a](b c)\n",
+        10,
+        1,
+        "a source line `N. [NAME](URL)`, a `### Related:` line or the end of the file",
+        "'1. [a](b c)'",
+        id="space in a source URL",
+    ),
+    pytest.param(
+        EVENT + "\n\n### Related:\n\n1. [a](/p q.md)\n",
+        10,
+        1,
+        "a related line `N. [TITLE](PATH) _Context: TAGS_` or the end of the file",
+        "'1. [a](/p q.md)'",
+        id="space in a related path",
     ),
 ]
 

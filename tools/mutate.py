@@ -676,6 +676,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sample", type=int, help="this many Python mutants, chosen by a digest of their ids"
     )
+    parser.add_argument(
+        "--survivors-of",
+        type=Path,
+        metavar="JSON",
+        help="only the mutants that survived in a --json result and are not listed as equivalent",
+    )
     parser.add_argument("--jobs", type=int, default=1, help="children at once (default 1)")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--json", type=Path, help="write every mutant's result here")
@@ -694,6 +700,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {error}", file=sys.stderr)
             return 2
     mutants = [m for m in mutants if args.match in m.id]
+    if args.survivors_of is not None:
+        earlier = json.loads(args.survivors_of.read_text())
+        alive = {m["id"] for m in earlier if m["status"] == "survived"} - set(EQUIVALENT)
+        mutants = [m for m in mutants if m.id in alive]
     if args.sample is not None:
         mutants = _sample(mutants, args.sample)
     stale = set(EQUIVALENT) - {m.id for m in mutants}
@@ -744,7 +754,8 @@ def main(argv: list[str] | None = None) -> int:
     killed_equivalent = [m.id for m in mutants if m.id in EQUIVALENT and m.status in KILLED]
     for name in killed_equivalent:
         print(f"listed as equivalent but killed: {name}")
-    if not args.match and args.modules == MODULES and not args.python and not args.grammar:
+    whole = args.sample is None and args.survivors_of is None and not args.match
+    if whole and args.modules == MODULES and not args.python and not args.grammar:
         for name in sorted(stale):
             print(f"listed as equivalent but no such mutant: {name}")
     if args.json:
