@@ -134,23 +134,44 @@ def line_layout(
 
 
 class _Blocks:
-    """The blocks of a body, lead or section as they are read: their gaps, their lines, and
-    the last line read."""
+    """The blocks of a body, lead or section as they are read: their gaps and their lines.
 
-    __slots__ = ("blocks", "gaps", "lines")
+    The lexer takes a bounded number of lines at a time, so a long block can arrive in
+    pieces: :meth:`extend` adds a piece to the last block, and the pieces are joined once, when
+    the next block comes or the blocks are read (joining at every piece would be quadratic).
+    """
+
+    __slots__ = ("blocks", "gaps", "lines", "pieces")
 
     def __init__(self) -> None:
         self.blocks: list[Any] = []
         self.gaps: list[str] = []
         self.lines: list[int] = []
+        self.pieces: list[Any] = []
 
     def add(self, block: Any, gap: str, line: int) -> None:
+        if self.pieces:
+            self.join()
         self.blocks.append(block)
         self.gaps.append(gap)
         self.lines.append(line)
 
+    def extend(self, piece: Any) -> None:
+        """``piece`` (a paragraph's lines or a list's items) goes on the last block."""
+        if not self.pieces:
+            self.pieces.append(self.blocks[-1])
+        self.pieces.append(piece)
+
+    def join(self) -> None:
+        """Join the pieces of the last block."""
+        pieces = self.pieces
+        self.blocks[-1] = "\n".join(pieces) if isinstance(pieces[0], str) else _joined(pieces)
+        self.pieces = []
+
     def finish(self) -> tuple[tuple[Any, ...], BlockLayout]:
         """The blocks, and their layout (which remembers them, to pair them after an edit)."""
+        if self.pieces:
+            self.join()
         if not self.blocks:
             return (), _NO_BLOCKS
         blocks = tuple(self.blocks)
@@ -159,6 +180,15 @@ class _Blocks:
 
 # The layout of no blocks (a section with subsections only): one for every parse.
 _NO_BLOCKS = _BlockLayout((), (), ())
+
+
+def _joined(pieces: list[BulletList]) -> BulletList:
+    """One list of the items of ``pieces`` (each read with its spellings and lines)."""
+    items = tuple(item for piece in pieces for item in piece.items)
+    spellings = tuple(spelling for piece in pieces for spelling in piece.layout.items)  # type: ignore[union-attr]
+    first = pieces[0].layout.span.first  # type: ignore[union-attr]
+    span = _new_tuple(Span, (first, first + len(items) - 1))
+    return _BulletList(items, _ListLayout(spellings, span, items))
 
 
 class _Builder(Transformer[Token, Any]):
@@ -264,6 +294,7 @@ class EventBuilder(_Builder):
         related: tuple[RelatedEvent, ...] = ()
         sources_header = related_header = None
         end_gap = ""
+        paragraphs_end = -1
         for child in children[2:]:
             if isinstance(child, tuple):
                 kind, header, items, last = child
@@ -275,9 +306,17 @@ class EventBuilder(_Builder):
                     related_header = self._header(header, canonical_gap, items)
                     related = items
             elif child.type == "PARAGRAPHS":
+                # A token that starts right where the last one ended, without a blank line,
+                # goes on with its paragraph (a set-aside line between them ends it).
+                goes_on = child.start_pos == paragraphs_end
                 for match, line in self.parts("PARAGRAPH", [child], one_line=False):
                     gap = match.group(1)
-                    body.add(match.group()[len(gap) : -1], gap, line)
+                    if goes_on and not gap:
+                        body.extend(match.group()[:-1])
+                    else:
+                        body.add(match.group()[len(gap) : -1], gap, line)
+                    goes_on = False
+                paragraphs_end = child.end_pos
                 last = child.end_line - 1
             else:  # END_GAP
                 end_gap = str(child)
@@ -314,6 +353,7 @@ class _OpenSection(_Blocks):
         self.blocks: list[Any] = []
         self.gaps: list[str] = []
         self.lines: list[int] = []
+        self.pieces: list[Any] = []
         self.level = level
         self.title = title
         self.heading = heading
@@ -400,6 +440,8 @@ class ArticleBuilder(_Builder):
         stack: list[_OpenSection] = []
         top: list[Section] = []
         end_gap = ""
+        body_end = -1
+        last_kind = ""
         for child in children[1:]:
             if isinstance(child, tuple):
                 infobox_parts = child
@@ -417,6 +459,10 @@ class ArticleBuilder(_Builder):
             part, block_gap = self._part
             position, size = 0, len(child)
             line = child.line
+            # The block before goes on when this token starts where the last one ended (no
+            # line set aside between them) with a line of its kind and no blank line.
+            goes_on = child.start_pos == body_end
+            body_end = child.end_pos
             while position < size:
                 match = part(child, position)
                 assert match is not None  # the lexer matched BODY, made of blocks and headings
@@ -437,18 +483,29 @@ class ArticleBuilder(_Builder):
                     canonical_gap = NO_GAP
                     line = last = first
                     line += 1
+                    last_kind = "heading"
+                    goes_on = False
                     continue
                 block: Block
                 if child.startswith(("- ", "* "), start):
                     block = self._list(child[start:end], first)
                     last = first + len(block.items) - 1
+                    block_kind = "list"
                 else:
                     text = child[start : end - 1]
                     block, last = text, first + text.count("\n")
+                    block_kind = "paragraph"
                 into = stack[-1] if stack else lead  # _Blocks.add, written out
-                into.blocks.append(block)
-                into.gaps.append(gap)
-                into.lines.append(first)
+                if goes_on and not gap and block_kind == last_kind:
+                    into.extend(block)
+                else:
+                    if into.pieces:
+                        into.join()
+                    into.blocks.append(block)
+                    into.gaps.append(gap)
+                    into.lines.append(first)
+                last_kind = block_kind
+                goes_on = False
                 line = last + 1
                 canonical_gap = ONE_BLANK
         _close(stack, top, 0, last)
