@@ -65,7 +65,7 @@ def top_functions(function: Callable[[], object], count: int) -> list[list[str]]
 def _lexer_replay(kind: str, texts: list[str]) -> Callable[[], object]:
     """Lark's contextual lexer alone: record which lexer state the parser asks for before each
     token, then replay those states over the same texts without the parser."""
-    from newswiki.parse import _prepare
+    from newswiki.reader import prepare as _prepare
 
     lark = newswiki.grammar.build_parser(kind)
     lexer: Any = lark.parser.lexer  # type: ignore[attr-defined]
@@ -99,7 +99,7 @@ def _lexer_replay(kind: str, texts: list[str]) -> Callable[[], object]:
 
 def _tree_parse(kind: str, texts: list[str]) -> Callable[[], object]:
     """The Lark parse with the same grammar, building a plain tree instead of objects."""
-    from newswiki.parse import _prepare
+    from newswiki.reader import prepare as _prepare
 
     lark: Lark = newswiki.grammar.build_parser(kind)
     prepared = [_prepare(text)[0] for text in texts]
@@ -114,7 +114,7 @@ def _tree_parse(kind: str, texts: list[str]) -> Callable[[], object]:
 def _group_rematch(kind: str, texts: list[str]) -> Callable[[], object]:
     """The second match ``build.py`` runs on each token (the terminal's own pattern, for its
     groups), over the tokens of the texts."""
-    from newswiki.parse import _prepare
+    from newswiki.reader import prepare as _prepare
 
     lark = newswiki.grammar.build_parser(kind)
     patterns = newswiki.grammar.terminal_patterns(lark)
@@ -144,7 +144,7 @@ def _without_validators(texts: list[str]) -> Callable[[], object]:
 
 
 def _prepare_only(texts: list[str]) -> Callable[[], object]:
-    from newswiki.parse import _prepare
+    from newswiki.reader import prepare as _prepare
 
     def prepare() -> None:
         for text in texts:

@@ -90,6 +90,6 @@ def test_strict_build_would_catch_the_one_deliberate_overlap() -> None:
 
 @pytest.mark.parametrize("name", FORMATS)
 def test_every_terminal_has_words_for_error_messages(name: str) -> None:
-    from newswiki.parse import _EXPECTED_WORDS
+    from newswiki.reader import EXPECTED_WORDS
 
-    assert {t.name for t in build_parser(name).terminals} <= set(_EXPECTED_WORDS)
+    assert {t.name for t in build_parser(name).terminals} <= set(EXPECTED_WORDS)

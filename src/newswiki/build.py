@@ -46,7 +46,7 @@ from newswiki.model import (
 )
 from newswiki.spelling import canonical_tags, read_tags
 
-__all__ = ["ArticleBuilder", "BuildError", "EventBuilder"]
+__all__ = ["ArticleBuilder", "BuildError", "EventBuilder", "replaced"]
 
 T = TypeVar("T")
 
@@ -70,6 +70,17 @@ def _unchecked(cls: type[T]) -> Callable[..., T]:
     exec("\n".join(lines), namespace)
     make: Callable[..., T] = namespace[f"unchecked_{cls.__name__}"]
     return make
+
+
+def replaced(obj: T, **changes: Any) -> T:
+    """``obj`` with the fields in ``changes`` replaced, without running the validators (as
+    :func:`_unchecked`): for the objects the parser has just built and checked."""
+    cls = type(obj)
+    new = object.__new__(cls)
+    for field in attrs.fields(cls):  # type: ignore[arg-type]
+        name = field.name
+        object.__setattr__(new, name, changes[name] if name in changes else getattr(obj, name))
+    return new
 
 
 _Event = _unchecked(Event)

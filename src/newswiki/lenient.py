@@ -1,32 +1,34 @@
 """Lenient parsing: what cannot be placed is kept as :class:`~newswiki.Unparsed` lines.
 
 Lark's LALR parser calls back on each error; the callback sets the offending line (with the
-blank lines before it) aside and lets the parser resume after it, so recovery costs one pass.
-The writer puts the lines back where they were, so ``dumps`` still gives the input back.
-When nothing sensible remains (no date line, no headline, a 30 February), the whole text
-becomes an :class:`~newswiki.UnparsedDocument`.
+blank lines before it) aside and lets the parser resume after it.  Each failure costs time
+for the failing line only (the lexer does not look past it: see :mod:`newswiki.reader`), so
+recovery costs one pass whatever the number and place of bad lines.  The writer puts the lines
+back where they were, so ``dumps`` still gives the input back.  When nothing sensible remains
+(no date line, no headline, a 30 February, a lone surrogate), the whole text becomes an
+:class:`~newswiki.UnparsedDocument`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import attrs
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from newswiki.build import BuildError
+from newswiki.build import BuildError, replaced
 from newswiki.errors import ParseError
 from newswiki.model import Diagnostic, Document, Unparsed, UnparsedDocument
-from newswiki.parse import (
-    _BLANK_LINES,
+from newswiki.reader import (
+    BLANK_LINES,
     LineIndex,
-    _detect,
-    _parse,
-    _parser,
-    _prepare,
-    _with_document,
+    detect,
+    parse_prepared,
+    parser,
+    prepare,
     translate,
+    unencodable,
     unknown_format,
+    with_document,
 )
 
 __all__ = ["parse_lenient"]
@@ -38,12 +40,15 @@ def _diagnostic(error: ParseError) -> Diagnostic:
 
 def parse_lenient(source: str, kind: str | None) -> Document:
     """Read ``source`` (as ``kind``, or detected) without raising for any text."""
-    text, document = _prepare(source)
-    kind = kind or _detect(text)
+    text, document = prepare(source)
+    kind = kind or detect(text)
     if kind is None:
         return UnparsedDocument(source, [_diagnostic(unknown_format(text))])
+    refused = unencodable(text)
+    if refused is not None:
+        return UnparsedDocument(source, [_diagnostic(refused)])
     try:
-        return _parse(kind, source, (text, document))  # type: ignore[no-any-return]
+        return parse_prepared(kind, text, document)  # type: ignore[no-any-return]
     except ParseError:
         pass
 
@@ -62,7 +67,7 @@ def parse_lenient(source: str, kind: str | None) -> Document:
         start = (
             error.token.start_pos if isinstance(error, UnexpectedToken) else state.line_ctr.char_pos
         )
-        bad_line = _BLANK_LINES.match(text, start).end()  # type: ignore[union-attr]
+        bad_line = BLANK_LINES.match(text, start).end()  # type: ignore[union-attr]
         end = text.find("\n", bad_line) + 1 or len(text)
         line = index.line_of(start)
         counter = state.line_ctr
@@ -74,9 +79,9 @@ def parse_lenient(source: str, kind: str | None) -> Document:
         return True
 
     try:
-        obj: Any = _parser(kind).parse(text, on_error=skip)
+        obj: Any = parser(kind).parse(text, on_error=skip)
     except (UnexpectedInput, BuildError) as error:
         diagnostics = [u.diagnostic for u in set_aside if u.diagnostic is not None]
         diagnostics.append(_diagnostic(translate(error, text, index)))
         return UnparsedDocument(source, diagnostics)
-    return _with_document(attrs.evolve(obj, unparsed=tuple(set_aside)), document)  # type: ignore[no-any-return]
+    return with_document(replaced(obj, unparsed=tuple(set_aside)), document)  # type: ignore[no-any-return]

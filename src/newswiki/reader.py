@@ -1,0 +1,310 @@
+"""What reading text takes, shared by strict and lenient parsing (package-internal).
+
+The steps, in order: :func:`source_text` turns the input into a ``str`` that a UTF-8 file can
+hold; :func:`prepare` folds the facts of the whole document (byte order mark, line ends, final
+newline) out of the text; :func:`detect` names the format; :func:`parser` runs its grammar;
+:func:`translate` turns what went wrong into a :class:`~newswiki.ParseError` in the format's
+words; :func:`with_document` puts the facts back onto the object.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import lark
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+from lark.lexer import ContextualLexer, LexerState, Token
+
+from newswiki.build import ArticleBuilder, BuildError, EventBuilder, replaced
+from newswiki.errors import DecodeError, ParseError
+from newswiki.grammar import build_parser, terminal_patterns
+from newswiki.layout import PLAIN_DOCUMENT, DocumentLayout
+
+if TYPE_CHECKING:
+    from lark.parsers.lalr_parser_state import ParserState
+
+__all__ = [
+    "BLANK_LINES",
+    "EXPECTED_WORDS",
+    "LineIndex",
+    "decode",
+    "detect",
+    "error_at",
+    "parse_prepared",
+    "parser",
+    "prepare",
+    "source_text",
+    "translate",
+    "unencodable",
+    "unknown_format",
+    "with_document",
+]
+
+#: Blank lines: spaces, tabs and stray carriage returns only, as the grammars read them.
+BLANK_LINES = re.compile(r"(?:[ \t\r]*\n)*")
+_FORMAT_WORDS = {
+    "event": "an event's date line `### [YYYY-MM-DD](PATH)`",
+    "article": "an article's title line `= TITLE =`",
+}
+#: What each terminal means to someone who writes these files (never Lark's own names).
+EXPECTED_WORDS: dict[str, tuple[str, ...]] = {
+    "DATE_LINE": ("a date line `### [YYYY-MM-DD](PATH)` (a PATH holds no spaces)",),
+    "HEADLINE": ("a headline `# TEXT`",),
+    "TITLE_LINE": ("a title line `= TITLE =`",),
+    "INFOBOX_LINE": ("an `Infobox` line",),
+    "FIELDS": ("an infobox field `- KEY: VALUE`",),
+    "INFOBOX_END": ("a blank line closing the infobox",),
+    "PARAGRAPHS": ("a paragraph",),
+    "BODY": (
+        "a paragraph",
+        "a list item `- TEXT`",
+        "a heading `==TITLE==` (2 to 6 `=` on both sides)",
+    ),
+    "SOURCE_HEADER": ("a `### Source:` line",),
+    "SOURCE_ITEMS": ("a source line `N. [NAME](URL)` (a URL holds no spaces and no `](`)",),
+    "RELATED_HEADER": ("a `### Related:` line",),
+    "RELATED_ITEMS": (
+        "a related line `N. [TITLE](PATH) _Context: TAGS_`"
+        " (PATH holds no spaces and no `](`, TAGS no `](`)",
+    ),
+    "END_GAP": ("the end of the file",),
+    "$END": ("the end of the file",),
+}
+_ORDER = list(EXPECTED_WORDS)
+
+
+class _DirectContextualLexer(ContextualLexer):
+    """Lark's contextual lexer without its second attempt at every failure.
+
+    When no terminal of the parser's state matches, Lark's lexer matches the rest of the text
+    against every terminal of the grammar, only to choose which kind of exception to raise.
+    newswiki words both kinds the same way (:func:`translate`), and that second match can run
+    over the following lines: lenient parsing, which meets one failure per bad line, became
+    quadratic.  This lexer raises the first failure as it is.
+    """
+
+    def lex(self, lexer_state: LexerState, parser_state: ParserState[Any]) -> Iterator[Token]:
+        try:
+            while True:
+                yield self.lexers[parser_state.position].next_token(lexer_state, parser_state)
+        except EOFError:
+            pass
+
+
+@cache
+def parser(kind: str) -> lark.Lark:
+    """The parser for ``kind``, built on first use and kept for the life of the process."""
+    builder = EventBuilder() if kind == "event" else ArticleBuilder()
+    built = build_parser(kind, transformer=builder, cache=True)
+    builder.patterns = terminal_patterns(built)
+    lexer = built.parser.lexer
+    assert type(lexer) is ContextualLexer, type(lexer)  # parser="lalr" builds this one
+    lexer.__class__ = _DirectContextualLexer
+    return built
+
+
+def prepare(text: str) -> tuple[str, DocumentLayout]:
+    """Fold the facts of the whole document out of the text, for the grammar to see only "\\n"."""
+    bom = text.startswith("\ufeff")
+    if bom:
+        text = text[1:]
+    newline = "\n"
+    # "\r\n" is the line end only when every line ends so; otherwise "\r" is text.  Looking
+    # for "\r" alone first is some 50 times faster than for "\r\n" on text without any.
+    if "\r" in text and "\r\n" in text and text.count("\n") == text.count("\r\n"):
+        newline = "\r\n"
+        text = text.replace("\r\n", "\n")
+    final_newline = text.endswith("\n")
+    if not final_newline:
+        text += "\n"
+    elif not bom and newline == "\n":
+        return text, PLAIN_DOCUMENT
+    return text, DocumentLayout(bom=bom, newline=newline, final_newline=final_newline)
+
+
+def detect(text: str) -> str | None:
+    """The format of prepared ``text``, from its first non-blank line, or ``None``."""
+    first = BLANK_LINES.match(text).end()  # type: ignore[union-attr]
+    if text.startswith("#", first):
+        return "event"
+    if text.startswith(("=", "Infobox"), first):
+        return "article"
+    return None
+
+
+def _utf16(data: bytes) -> bool:
+    """A UTF-16 byte order mark, or the first characters spelled as ASCII in UTF-16: a zero
+    in every other byte and in no byte between (``=\\x00=\\n`` is UTF-8 with a NUL)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = data[:8]
+    if len(data) % 2 or not head:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return (odd.count(0) == len(odd) and 0 not in even) or (
+        even.count(0) == len(even) and 0 not in odd
+    )
+
+
+def decode(data: bytes) -> str:
+    """``data`` as UTF-8 text, or a :class:`~newswiki.DecodeError` that says where it is not."""
+    if _utf16(data):
+        raise DecodeError(
+            "UTF-8 text, found UTF-16 (decode it, e.g. data.decode('utf-16'), and pass the str)",
+            offset=0,
+            line=1,
+            column=1,
+            encoding="UTF-16",
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        start = error.start
+    # Raised outside the handler, as every ParseError: plain, with no context to pickle.
+    before = data[:start].decode("utf-8")
+    line = before.count("\n") + 1
+    line_start = before.rfind("\n") + 1
+    shown = data[start : start + 4]
+    raise DecodeError(
+        f"UTF-8 text, found the byte {data[start]:#04x} at offset {start} ({shown!r} is not UTF-8)",
+        offset=start,
+        line=line,
+        column=len(before) - line_start + 1,
+        source_line=before[line_start:],
+    )
+
+
+def unencodable(text: str) -> ParseError | None:
+    """The error for a ``str`` holding a lone surrogate (no UTF-8 file can hold one), if any."""
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        offset = error.start
+        found = f"a lone surrogate {text[offset]!r}"
+        return error_at(text, offset, "text that UTF-8 can hold", found)
+    return None
+
+
+def source_text(text: str | bytes) -> str:
+    """The ``str`` to read: ``bytes`` decoded as UTF-8; anything else but a ``str`` refused."""
+    if isinstance(text, bytes):
+        return decode(text)
+    if not isinstance(text, str):
+        raise TypeError(f"newswiki reads str or bytes, not {type(text).__name__}")
+    return text
+
+
+class LineIndex:
+    """Where each line of a text starts, to find many positions in one pass (lenient mode)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(match.end() for match in re.finditer("\n", text))]
+
+    def line_of(self, offset: int) -> int:
+        """The 1-based line holding ``offset``."""
+        return bisect.bisect_right(self.starts, offset)
+
+
+def _position(text: str, offset: int, index: LineIndex | None = None) -> tuple[int, int, str]:
+    """1-based line and column of ``offset``, and that line's text."""
+    if index is None:
+        line = text.count("\n", 0, offset) + 1
+        start = text.rfind("\n", 0, offset) + 1
+    else:
+        line = index.line_of(offset)
+        start = index.starts[line - 1]
+    end = text.find("\n", offset)
+    return (
+        line,
+        offset - start + 1,
+        text[start : end if end >= 0 else None],
+    )
+
+
+def _words(terminals: set[str] | frozenset[str]) -> str:
+    return _words_for(frozenset(terminals))
+
+
+@cache
+def _words_for(terminals: frozenset[str]) -> str:
+    """What ``terminals`` mean, in words (a parser meets few distinct sets; lenient mode asks
+    once per bad line)."""
+    ranked = sorted((t for t in terminals if t in EXPECTED_WORDS), key=_ORDER.index)
+    words = list(dict.fromkeys(word for t in ranked for word in EXPECTED_WORDS[t]))
+    if not words:
+        return "nothing more"
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def error_at(
+    text: str,
+    offset: int,
+    expected: str,
+    found: str | None = None,
+    *,
+    token_start: bool = False,
+    index: LineIndex | None = None,
+) -> ParseError:
+    """A :class:`ParseError` at ``offset`` of the prepared ``text``."""
+    if token_start:
+        # Tokens begin with the blank lines before them: point at the line that is wrong.
+        offset = BLANK_LINES.match(text, offset).end()  # type: ignore[union-attr]
+    line, column, source_line = _position(text, offset, index)
+    if found is None:
+        found = "the end of the file" if offset >= len(text) else _show(source_line[column - 1 :])
+    return ParseError(expected, line=line, column=column, found=found, source_line=source_line)
+
+
+def unknown_format(text: str) -> ParseError:
+    """The error for prepared ``text`` that is in neither format (or empty)."""
+    expected = " or ".join(_FORMAT_WORDS.values())
+    if BLANK_LINES.match(text).end() == len(text):  # type: ignore[union-attr]
+        return ParseError(expected, line=1, column=1, found="an empty file")
+    return error_at(text, 0, expected, token_start=True)
+
+
+def _show(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def translate(error: Exception, text: str, index: LineIndex | None = None) -> ParseError:
+    """Turn what Lark (or a builder) raised into a :class:`ParseError` that speaks the format."""
+    if isinstance(error, BuildError):
+        return error_at(text, error.offset, error.expected, error.found, index=index)
+    if isinstance(error, UnexpectedCharacters):
+        offset = error.pos_in_stream or 0
+        return error_at(text, offset, _words(error.allowed), token_start=True, index=index)
+    if isinstance(error, UnexpectedToken):
+        token = error.token
+        offset = len(text) if token.type == "$END" else token.start_pos
+        return error_at(text, offset, _words(error.expected), token_start=True, index=index)
+    if isinstance(error, UnexpectedEOF):
+        return error_at(text, len(text), _words(set(error.expected)), index=index)
+    raise error  # pragma: no cover - every Lark error is an UnexpectedInput above
+
+
+def parse_prepared(kind: str, text: str, document: DocumentLayout) -> Any:
+    """Read prepared ``text`` as ``kind`` in strict mode: an object, or a :class:`ParseError`."""
+    try:
+        obj = parser(kind).parse(text)
+    except (lark.exceptions.UnexpectedInput, BuildError) as error:
+        failure = translate(error, text)
+    else:
+        return with_document(obj, document)
+    # Raised out here, the error holds no Lark exception (which holds the parser) as its
+    # context: it pickles, to other processes too, even where tblib pickles the context.
+    raise failure
+
+
+def with_document(obj: Any, document: DocumentLayout) -> Any:
+    """Put the facts read before the grammar ran onto the object's layout."""
+    if document is PLAIN_DOCUMENT:
+        return obj
+    document = replaced(document, end_gap=obj.layout.document.end_gap)
+    return replaced(obj, layout=replaced(obj.layout, document=document))
