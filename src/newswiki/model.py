@@ -67,10 +67,23 @@ def as_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(items)
 
 
+def _encodable(name: str, value: str) -> None:
+    """No lone surrogate: no UTF-8 file can hold one, so ``loads`` refuses them too."""
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise ValueError(
+                f"{name} must hold no lone surrogate (UTF-8 cannot hold"
+                f" {value[error.start]!r}): {value!r}"
+            ) from None
+
+
 def _line(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     """A single-line value without padding spaces."""
     if not isinstance(value, str):
         raise TypeError(f"{attribute.name} must be a str, not {type(value).__name__}")
+    _encodable(attribute.name, value)
     if "\n" in value:
         raise ValueError(f"{attribute.name} must be a single line: {value!r}")
     if value != value.strip(PADDING):
@@ -83,8 +96,19 @@ def _target(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     """A link target: no spaces, tabs or newlines, and no ``](`` (it ends the link text)."""
     if not isinstance(value, str):
         raise TypeError(f"{attribute.name} must be a str, not {type(value).__name__}")
+    _encodable(attribute.name, value)
     if any(c in value for c in " \t\n") or "](" in value:
         raise ValueError(f"{attribute.name} must hold no spaces, tabs, newlines or '](': {value!r}")
+
+
+def _day_path(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    """The date line's path: no spaces, tabs or newlines.  It may hold ``](``: the date before
+    it has a fixed width, so the path is read from there to the line's last ``)``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{attribute.name} must be a str, not {type(value).__name__}")
+    _encodable(attribute.name, value)
+    if any(c in value for c in " \t\n"):
+        raise ValueError(f"{attribute.name} must hold no spaces, tabs or newlines: {value!r}")
 
 
 def _check_tags(inst: Any, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
@@ -97,6 +121,7 @@ def _check_tags(inst: Any, attribute: attrs.Attribute[Any], value: tuple[str, ..
 def _lines_of(value: object, name: str) -> list[str]:
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    _encodable(name, value)
     lines = value.split("\n")
     for line in lines:
         if not line.strip(PADDING):
@@ -238,7 +263,7 @@ class Event:
     date: datetime.date = attrs.field(validator=_check_date)
     #: The day's index page; by default ``/news/YYYY/MM/DD/index.md``.
     path: str = attrs.field(
-        default=attrs.Factory(_default_day_path, takes_self=True), validator=_target
+        default=attrs.Factory(_default_day_path, takes_self=True), validator=_day_path
     )
     #: The headline, often led by topics (see :attr:`topics`).
     headline: str = attrs.field(validator=_line)
@@ -499,6 +524,9 @@ def canonical(obj: _T) -> _T:
     Takes any model object (an :class:`Event`, a :class:`Section` ...) or a tuple of them, and
     gives back one of the same type; anything else comes back as it is.
 
+    The header of an event's section without items stays (canonically spelled), and lines that
+    lenient parsing set aside stay between the same neighbours.
+
     >>> import newswiki
     >>> event = newswiki.loads("### [2016-07-18](/news/2016/07/18/index.md)\\n# Hi  \\n")
     >>> newswiki.dumps(canonical(event))
@@ -518,4 +546,20 @@ def _without_layout(obj: Any) -> Any:
         for a in attrs.fields(type(obj))
         if a.init
     }
-    return attrs.evolve(obj, **changes)
+    result = attrs.evolve(obj, **changes)
+    if isinstance(obj, Event) and obj.layout is not None:
+        # A section without items is there only in its header's layout: keep the header, in
+        # its canonical spelling, as the file showed it (and lines set aside after it).
+        kept = {
+            name: LineLayout()
+            for name, items in (("sources_header", obj.sources), ("related_header", obj.related))
+            if not items and getattr(obj.layout, name) is not None
+        }
+        if kept:
+            result = attrs.evolve(result, layout=EventLayout(**kept))
+    if isinstance(obj, (Event, Article)) and obj.unparsed:
+        # Lines that lenient parsing set aside stay between the same neighbours.
+        from newswiki.write import placed_unparsed
+
+        result = attrs.evolve(result, unparsed=placed_unparsed(obj, result))
+    return result

@@ -33,7 +33,7 @@ from newswiki.model import (
 )
 from newswiki.spelling import canonical_tags, respell
 
-__all__ = ["dump", "dumps"]
+__all__ = ["dump", "dumps", "placed_unparsed"]
 
 _CANONICAL_EVENT = EventLayout()
 # What a line or block follows decides its canonical gap, and which remembered gaps are safe.
@@ -57,17 +57,27 @@ def dumps(obj: Document) -> str:
     # Hi
     <BLANKLINE>
     """
-    if isinstance(obj, Event):
-        layout = obj.layout or _CANONICAL_EVENT
-        return _finish(_event(obj, layout), layout.document, obj.unparsed)
-    if isinstance(obj, Article):
-        document = obj.layout.document if obj.layout else PLAIN_DOCUMENT
-        return _finish(_article(obj), document, obj.unparsed)
+    if isinstance(obj, (Event, Article)):
+        text, document = _logical(obj)
+        return _finish(text, document, obj.unparsed)
     if isinstance(obj, UnparsedDocument):
         return obj.text
     raise TypeError(
         f"newswiki.dumps() takes an Event, Article or UnparsedDocument, not {type(obj).__name__}"
     )
+
+
+def _logical(obj: Event | Article) -> tuple[str, DocumentLayout]:
+    """The text of ``obj`` with "\n" line ends and without its unparsed lines, and the facts
+    of the document that :func:`_finish` applies to it."""
+    if isinstance(obj, Event):
+        layout = obj.layout or _CANONICAL_EVENT
+        parts, document = _event(obj, layout), layout.document
+    else:
+        parts = _article(obj)
+        document = obj.layout.document if obj.layout else PLAIN_DOCUMENT
+    parts.append(document.end_gap)
+    return "".join(parts), document
 
 
 def dump(obj: Document, fp: IO[Any] | str | os.PathLike[str]) -> None:
@@ -455,20 +465,79 @@ def _list(out: list[str], block: BulletList) -> None:
         out.append(f"- {item}\n" if line is None else f"{line}\n")
 
 
-def _finish(parts: list[str], document: DocumentLayout, unparsed: tuple[Unparsed, ...]) -> str:
-    """Join the lines and apply the facts of the document (they are the same for every line)."""
-    parts.append(document.end_gap)
-    text = "".join(parts)
+def _finish(text: str, document: DocumentLayout, unparsed: tuple[Unparsed, ...]) -> str:
+    """Put the unparsed lines back and apply the facts of the document (the same for every
+    line) to the logical text."""
     if unparsed:
-        lines = text.split("\n")
-        for block in unparsed:
-            index = block.line - 1
-            lines[index:index] = block.text.split("\n")
-        text = "\n".join(lines)
+        text = _with_unparsed(text, unparsed)
     if not document.final_newline:
         text = text[:-1]
-    if document.newline != "\n":
-        text = text.replace("\n", document.newline)
+    newline = document.newline
+    # The reader takes "\r\n" for the line end when every line ends so: a text whose every
+    # line ends in "\r" (values, blank lines or trailing spaces holding one, as in a file of
+    # mixed line ends after an edit) must be written with "\r\n" ends to read back the same.
+    if newline == "\n" and "\r" in text and text.count("\n") == text.count("\r\n") > 0:
+        newline = "\r\n"
+    if newline != "\n":
+        text = text.replace("\n", newline)
     if document.bom:
         text = "\ufeff" + text
     return text
+
+
+def _with_unparsed(text: str, unparsed: tuple[Unparsed, ...]) -> str:
+    """``text`` with each unparsed block at its line (one pass: lines are never inserted into
+    a list, which made writing a document with many blocks quadratic)."""
+    lines = text.split("\n")
+    out: list[str] = []
+    taken = 0
+    for block in unparsed:
+        wanted = block.line - 1 - len(out)  # lines of the text before this block
+        if wanted > 0:
+            out += lines[taken : taken + wanted]
+            taken += wanted
+        out += block.text.split("\n")
+    out += lines[taken:]
+    return "\n".join(out)
+
+
+def _blank(line: str) -> bool:
+    return not line.strip(PADDING)
+
+
+def _model_lines(text: str) -> list[str]:
+    """The lines of a logical text (which ends in a newline)."""
+    return text[:-1].split("\n")
+
+
+def placed_unparsed(before: Event | Article, after: Event | Article) -> tuple[Unparsed, ...]:
+    """The unparsed blocks of ``before``, numbered to sit between the same lines when
+    ``after`` (the same values in another layout) is written.
+
+    A block follows the same number of non-blank lines the document itself writes (its
+    values' lines: blank lines are layout), and the blank lines of the document that stood
+    between them and the block (an infobox's closing line), as far as ``after`` writes them.
+    """
+    old = _model_lines(_logical(before)[0])
+    new = _model_lines(_logical(after)[0])
+    # Where, in ``new``, the line after the n-th non-blank one is, for every n.
+    after_nonblank = [0] + [index + 1 for index, line in enumerate(new) if not _blank(line)]
+    placed: list[Unparsed] = []
+    unparsed_lines = 0
+    nonblank = blank_run = position = 0  # over ``old``, up to ``position``
+    for block in before.unparsed:
+        stop = min(block.line - 1 - unparsed_lines, len(old))
+        for line in old[position:stop]:
+            if _blank(line):
+                blank_run += 1
+            else:
+                nonblank += 1
+                blank_run = 0
+        position = max(position, stop)
+        start = after_nonblank[min(nonblank, len(after_nonblank) - 1)]
+        kept = 0
+        while kept < blank_run and start + kept < len(new) and _blank(new[start + kept]):
+            kept += 1
+        placed.append(Unparsed(start + kept + unparsed_lines + 1, block.text, block.diagnostic))
+        unparsed_lines += block.text.count("\n") + 1
+    return tuple(placed)
