@@ -147,7 +147,7 @@ def test_dicts_round_trip_and_are_json(pair: tuple[Any, str]) -> None:
     assert newswiki.dumps(rebuilt) == newswiki.dumps(newswiki.canonical(parsed))
 
 
-_HEADING = re.compile(r"(={2,6})[ \t]*(.*?)[ \t]*\1[ \t]*\Z")
+_HEADING = re.compile(r"(={2,6})[ \t\r]*(.*?)[ \t\r]*\1[ \t\r]*\Z")
 
 
 def _preorder(

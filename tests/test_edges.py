@@ -1,0 +1,362 @@
+"""The promises at the edges: hostile values, mixed line ends, long blocks, many bad lines.
+
+Each reproducer of a break found by adversarial fuzzing is a test here; the property tests
+below feed the format's own markers (and NUL, U+2028, a byte order mark ...) to every value
+position and check everything a parsed object must survive.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from lark.lexer import ContextualLexer
+
+import newswiki
+from newswiki import reader
+from newswiki import strategies as nws
+from newswiki.tabular import article_row, event_row, from_row
+from tests.test_errors import mutated
+
+DATE = "### [2016-07-18](/news/2016/07/18/index.md)\n\n"
+
+
+def _rebuilt(obj: Any) -> Any:
+    """``obj`` rebuilt through ``__init__``: every validator runs on every node."""
+    if isinstance(obj, tuple):
+        return tuple(_rebuilt(item) for item in obj)
+    if not attrs.has(type(obj)):
+        return obj
+    values = {a.name: _rebuilt(getattr(obj, a.name)) for a in attrs.fields(type(obj)) if a.init}
+    return type(obj)(**values)
+
+
+def check_survives(obj: Any) -> None:
+    """What every object ``loads`` returns must survive: its validators, ``canonical``, the
+    dict and row forms, and writing to a binary file."""
+    assert _rebuilt(obj) == obj
+    data = io.BytesIO()
+    newswiki.dump(obj, data)
+    assert data.getvalue().decode("utf-8") == newswiki.dumps(obj)
+    if isinstance(obj, newswiki.UnparsedDocument):
+        return
+    plain = newswiki.canonical(obj)
+    assert plain == obj or obj.unparsed  # set-aside lines may be renumbered
+    again = newswiki.loads(newswiki.dumps(plain), strict=False)
+    assert again == plain
+    assert newswiki.from_dict(json.loads(json.dumps(newswiki.to_dict(obj)))) == obj
+    if not obj.unparsed:
+        row = event_row(obj) if isinstance(obj, newswiki.Event) else article_row(obj)
+        assert from_row(json.loads(json.dumps(row, default=str))) == obj
+
+
+# --- 1. grammar and validators agree ---------------------------------------------------------
+
+DAY_PATH = "### [2016-07-18](/a](b)\n\n# Hi"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [DAY_PATH, DAY_PATH + "\n", DAY_PATH.replace("\n", "\r\n"), "\ufeff" + DAY_PATH],
+    ids=["no final newline", "final newline", "crlf", "bom"],
+)
+@pytest.mark.parametrize("strict", [True, False])
+def test_a_date_line_path_may_hold_the_link_marker(text: str, strict: bool) -> None:
+    # The date has a fixed width, so the path runs from it to the line's last `)`.
+    event = newswiki.loads(text, strict=strict)
+    assert isinstance(event, newswiki.Event)
+    assert event.path == "/a](b"
+    assert newswiki.dumps(event) == text
+    check_survives(event)
+
+
+def test_a_related_context_never_holds_the_link_marker() -> None:
+    text = DATE + "# H\n\n### Related:\n\n1. [T](/p) _Context: a](_\n"
+    with pytest.raises(newswiki.ParseError) as caught:
+        newswiki.loads(text)
+    assert (caught.value.line, caught.value.column) == (7, 1)
+    assert "TAGS no `](`" in caught.value.expected
+    lenient = newswiki.loads(text, strict=False)
+    assert isinstance(lenient, newswiki.Event)
+    assert [u.text for u in lenient.unparsed] == ["\n1. [T](/p) _Context: a](_"]
+    check_survives(lenient)
+    with pytest.raises(ValueError, match="no ', ' or '\\]\\('"):
+        newswiki.RelatedEvent(title="T", path="/p", context=["a]("])
+
+
+def test_the_cli_reports_a_parse_error_not_an_internal_one(tmp_path: Any) -> None:
+    from newswiki.cli import main
+
+    path = tmp_path / "event.md"
+    path.write_bytes((DATE + "# H\n\n### Related:\n\n1. [T](/p) _Context: a](_\n").encode())
+    assert main(["check", str(path)]) == 1
+    path.write_bytes(DAY_PATH.encode())
+    assert main(["check", str(path)]) == 0
+    assert main(["parse", "--lenient", str(path)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (
+            lambda: newswiki.Event(date=newswiki.loads(DAY_PATH).date, path="a b", headline="H"),
+            "spaces",
+        ),
+        (lambda: newswiki.Source(name="N", url="a](b"), "'\\]\\('"),
+        (lambda: newswiki.Article(title="x\ud800"), "lone surrogate"),
+        (lambda: newswiki.Source(name="N", url="\udfff"), "lone surrogate"),
+        (lambda: newswiki.BulletList(["\ud800"]), "lone surrogate"),
+    ],
+)
+def test_validators_refuse_what_the_grammar_refuses(build: Any, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        build()
+
+
+# --- 2. and 3. no backtracking, no second look at the text on errors ------------------------
+
+
+def test_the_related_line_reads_its_title_from_the_right() -> None:
+    # The shape that made the old RELATED_ITEM quadratic (each `](` tried against the whole
+    # line's context): it must now read one way, with the longest title.
+    line = "1. [T" + "](x) _Context: a" * 50 + "](/p) _Context: b, c_"
+    event = newswiki.loads(DATE + "# H\n\n### Related:\n\n" + line + "\n")
+    (item,) = event.related
+    assert item.title == "T" + "](x) _Context: a" * 50
+    assert (item.path, item.context) == ("/p", ("b", "c"))
+    with pytest.raises(newswiki.ParseError):
+        newswiki.loads(DATE + "# H\n\n### Related:\n\n1. [T" + "](x) _Context: a" * 50 + "\n")
+
+
+@pytest.mark.parametrize("kind", ["event", "article"])
+def test_lexer_errors_do_not_lex_the_rest_of_the_text_again(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Lark's contextual lexer matches the rest of the text against every terminal on each
+    # failure, only to pick an exception type: once per bad line, that made lenient mode
+    # quadratic.  newswiki's parsers must never call that root lexer.
+    lexer = reader.parser(kind).parser.lexer
+    assert isinstance(lexer, ContextualLexer)
+    calls = []
+    monkeypatch.setattr(lexer.root_lexer, "next_token", lambda *a: calls.append(a))
+    bad = (
+        DATE + "# H\n\n\n### Source:\n\n" + "1. [A](a)\nbad\n" * 50
+        if kind == "event"
+        else "= T =\n\nInfobox\n- a: b\n" + "- bad\n- c: d\n" * 50
+    )
+    document = newswiki.loads(bad, strict=False)
+    assert len(document.unparsed) == 50
+    assert newswiki.dumps(document) == bad
+    assert calls == []
+
+
+def test_the_strict_error_is_the_same_without_the_second_look() -> None:
+    with pytest.raises(newswiki.ParseError) as caught:
+        newswiki.loads(DATE + "# H\n\n\n### Source:\n\n1. [A](a)\nbad line\n")
+    error = caught.value
+    assert (error.line, error.column, error.found) == (9, 1, "'bad line'")
+    assert error.expected.startswith("a source line `N. [NAME](URL)`")
+
+
+def test_parse_errors_hold_no_lark_exception() -> None:
+    # tblib (installed by dask.distributed) pickles an exception's context: a Lark exception
+    # there holds the parser, which does not pickle.
+    for text in (DATE + "no headline\n", "= T =\n\n==x\n", "### [2016-02-30](/x)\n\n# H\n"):
+        with pytest.raises(newswiki.ParseError) as caught:
+            newswiki.loads(text)
+        assert caught.value.__context__ is None
+        assert caught.value.__cause__ is None
+
+
+# --- 4. and 8. writing lenient documents ------------------------------------------------------
+
+
+def test_many_set_aside_blocks_are_written_back_in_place() -> None:
+    text = "= T =\n\n" + "==x\n" * 300 + "p\n" * 300
+    article = newswiki.loads(text, strict=False)
+    assert len(article.unparsed) == 300
+    assert article.lead == ("\n".join(["p"] * 300),)
+    assert newswiki.dumps(article) == text
+
+
+LENIENT_EXAMPLE = (
+    DATE + "# Almaty: Police station attacked.\n\n"
+    "First paragraph.\n\n### Background\n\nSecond paragraph.\n\n\n"
+    "### Source:\n\n1. [RT](https://www.rt.com/news/351790/)\nsee also: TASS\n"
+)
+
+
+def test_canonical_keeps_set_aside_lines_between_their_neighbours() -> None:
+    event = newswiki.loads(LENIENT_EXAMPLE, strict=False)
+    plain = newswiki.canonical(event)
+    text = newswiki.dumps(plain)
+    assert text.index("First paragraph.") < text.index("### Background")
+    assert text.index("### Background") < text.index("Second paragraph.")
+    assert text.index("1. [RT]") < text.index("see also: TASS")
+    assert newswiki.loads(text, strict=False) == plain
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "= T =\n\nInfobox\n- a: b\n\n==bad\n",
+        "= T =\n\nInfobox\n- a: b\n\n==bad\npara\n\n\n==H==\nx\n- y\n=======z\n",
+        "= T =\n\n- a\n==x\n- b\n\n\np\n==y\n\nq\n",
+        DATE + "# H\nbody\n# bad\nmore\n\n\n\n### Source:\n### Source:\n",
+    ],
+)
+def test_canonical_of_lenient_documents_reads_back_equal(text: str) -> None:
+    document = newswiki.loads(text, strict=False)
+    assert document.unparsed
+    plain = newswiki.canonical(document)
+    assert newswiki.loads(newswiki.dumps(plain), strict=False) == plain
+
+
+# --- 5. long paragraphs and lists come in bounded tokens, and read as one block -------------
+
+
+@pytest.mark.parametrize("lines", [1, 12, 13, 24, 25, 100])
+def test_long_paragraphs_and_lists_are_one_block(lines: int) -> None:
+    body = "\n".join(f"line {i}" for i in range(lines))
+    items = "\n".join(f"* item {i}" for i in range(lines))
+    article = newswiki.loads(f"= T =\n\n{body}\n{items}\n\n==H==\n{body}\n")
+    assert article.lead == (body, newswiki.BulletList([f"item {i}" for i in range(lines)]))
+    assert article.sections[0].blocks == (body,)
+    event = newswiki.loads(f"{DATE}# H\n{body}\n\n{body}\n")
+    assert event.body == (body, body)
+
+
+def test_a_set_aside_line_ends_a_long_block() -> None:
+    body = "\n".join(f"line {i}" for i in range(30))
+    text = f"{DATE}# H\n\n{body}\n# bad\n{body}\n"
+    event = newswiki.loads(text, strict=False)
+    assert event.body == (body, body)
+    assert newswiki.dumps(event) == text
+    article = newswiki.loads(f"= T =\n\n{body}\n==bad\n{body}\n", strict=False)
+    assert article.lead == (body, body)
+
+
+# --- 6. mixed line ends -----------------------------------------------------------------------
+
+MIXED = "### [2016-07-18](/p)\r\n\r\n# H\r\n\r\nbody\r\n\r\nsecond\n"
+
+
+@pytest.mark.parametrize("body", [("body\r", "second\r"), ("body\r",), ("x\r", "y\r", "z\r")])
+def test_edits_of_mixed_line_end_files_read_back(body: tuple[str, ...]) -> None:
+    event = newswiki.loads(MIXED)
+    assert event.body == ("body\r", "second")
+    assert newswiki.dumps(event) == MIXED
+    edited = attrs.evolve(event, body=body)
+    assert newswiki.loads(newswiki.dumps(edited)) == edited
+
+
+def test_an_object_whose_every_line_ends_in_cr_reads_back() -> None:
+    event = newswiki.Event(date=newswiki.loads(MIXED).date, path="/p\r", headline="H")
+    article = newswiki.loads("= T =\r\r\n\r\r\nx\r\r\n")
+    assert article.lead == ("x\r",)
+    for obj in (event, article):
+        assert newswiki.loads(newswiki.dumps(obj)) == obj
+
+
+# --- 7. one reading of blank lines, UTF-16 and lone surrogates --------------------------------
+
+
+@pytest.mark.parametrize("text", ["\r\n= T =\n", " \r\n\r\n= T =\n", "\r\n" + DATE + "# H\n"])
+def test_a_leading_blank_line_may_hold_a_carriage_return(text: str) -> None:
+    document = newswiki.loads(text)
+    forced = (
+        newswiki.parse_article if isinstance(document, newswiki.Article) else newswiki.parse_event
+    )
+    assert document == forced(text)
+    assert newswiki.dumps(document) == text
+
+
+def test_a_nul_byte_is_not_utf16() -> None:
+    assert newswiki.loads(b"=\x00=\n") == newswiki.loads("=\x00=\n")
+    assert newswiki.loads(b"=\x00=\n").title == "\x00"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "=".encode("utf-16-le"),
+        "= T =\n".encode("utf-16-le"),
+        "= T =\n".encode("utf-16-be"),
+        "= T =\n".encode("utf-16"),
+        b"\xfe\xff",
+    ],
+)
+def test_utf16_is_refused(data: bytes) -> None:
+    with pytest.raises(newswiki.DecodeError, match="UTF-16"):
+        newswiki.loads(data)
+    with pytest.raises(newswiki.DecodeError, match="UTF-16"):
+        newswiki.loads(data, strict=False)
+
+
+def test_a_lone_surrogate_is_refused_where_it_is() -> None:
+    text = "= T =\n\nx\ud800y\n"
+    with pytest.raises(newswiki.ParseError) as caught:
+        newswiki.loads(text)
+    assert (caught.value.line, caught.value.column) == (3, 2)
+    assert caught.value.expected == "text that UTF-8 can hold"
+    document = newswiki.loads(text, strict=False)
+    assert isinstance(document, newswiki.UnparsedDocument)
+    assert document.text == text
+    assert document.diagnostics[0].line == 3
+
+
+# --- the properties, with hostile characters everywhere ---------------------------------------
+
+objects = st.one_of(nws.events(), nws.articles())
+HOSTILE = st.text(st.sampled_from("#=[]()-*:, \n\r\t_\x00\x85\u2028\ufeffInfobox1."))
+
+
+def _strict(text: str) -> newswiki.Event | newswiki.Article | newswiki.ParseError:
+    try:
+        return newswiki.loads(text)
+    except newswiki.ParseError as error:  # the one exception for text
+        return error
+
+
+def _accepted(text: str) -> None:
+    obj = _strict(text)
+    if isinstance(obj, newswiki.ParseError):
+        assert obj.line >= 1
+        assert obj.column >= 1
+        obj = None
+    if obj is not None:
+        assert newswiki.dumps(obj) == text
+        check_survives(obj)
+    lenient = newswiki.loads(text, strict=False)
+    assert newswiki.dumps(lenient) == text
+    check_survives(lenient)
+    if obj is not None:
+        assert lenient == obj
+
+
+@given(st.one_of(st.text(), HOSTILE, mutated(), nws.event_texts(), nws.article_texts()))
+def test_everything_loads_accepts_survives(text: str) -> None:
+    _accepted(text)
+
+
+@given(objects)
+def test_hostile_objects_round_trip(obj: newswiki.Event | newswiki.Article) -> None:
+    text = newswiki.dumps(obj)
+    assert newswiki.loads(text) == obj
+    assert newswiki.loads(text.encode("utf-8")) == obj
+    check_survives(newswiki.loads(text))
+
+
+@given(st.binary())
+def test_bytes_raise_only_parse_errors(data: bytes) -> None:
+    for strict in (True, False):
+        try:
+            document = newswiki.loads(data, strict=strict)
+        except newswiki.ParseError:
+            continue
+        assert newswiki.dumps(document).encode("utf-8") == data
