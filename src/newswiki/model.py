@@ -550,13 +550,12 @@ def _without_layout(obj: Any) -> Any:
     if isinstance(obj, Event) and obj.layout is not None:
         # A section without items is there only in its header's layout: keep the header, in
         # its canonical spelling, as the file showed it (and lines set aside after it).
-        kept = {
-            name: LineLayout()
-            for name, items in (("sources_header", obj.sources), ("related_header", obj.related))
-            if not items and getattr(obj.layout, name) is not None
-        }
-        if kept:
-            result = attrs.evolve(result, layout=EventLayout(**kept))
+        layout = obj.layout
+        sources = LineLayout() if layout.sources_header is not None and not obj.sources else None
+        related = LineLayout() if layout.related_header is not None and not obj.related else None
+        if sources or related:
+            kept = EventLayout(sources_header=sources, related_header=related)
+            result = attrs.evolve(result, layout=kept)
     if isinstance(obj, (Event, Article)) and obj.unparsed:
         # Lines that lenient parsing set aside stay between the same neighbours.
         from newswiki.write import placed_unparsed
