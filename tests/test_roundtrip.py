@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import newswiki
 from newswiki import strategies as nws
+from newswiki.model import MAX_BRACKETS
 
 objects = st.one_of(nws.events(), nws.articles())
 
@@ -73,7 +74,7 @@ def _event_edits(event: newswiki.Event) -> st.SearchStrategy[newswiki.Event]:
                 st.lists(
                     nws.lines(min_size=1).filter(lambda t: ", " not in t and "](" not in t),
                     max_size=2,
-                ),
+                ).filter(lambda tags: sum(t.count("]") for t in tags) <= MAX_BRACKETS),
             )
         )
     return st.one_of(choices)

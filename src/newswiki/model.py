@@ -43,6 +43,9 @@ __all__ = [
 
 #: What a single-line value may not start or end with: the padding around it is layout.
 PADDING = " \t\r"
+#: The most ``]`` a link target (or the tags of a related line, in all) may hold: the grammar
+#: reads them with a bounded pattern, so that memory stays small on any line.
+MAX_BRACKETS = 8
 _RELATED_DATE = re.compile(r"/news/([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})/")
 
 
@@ -99,6 +102,8 @@ def _target(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     _encodable(attribute.name, value)
     if any(c in value for c in " \t\n") or "](" in value:
         raise ValueError(f"{attribute.name} must hold no spaces, tabs, newlines or '](': {value!r}")
+    if value.count("]") > MAX_BRACKETS:
+        raise ValueError(f"{attribute.name} must hold at most {MAX_BRACKETS} ']': {value!r}")
 
 
 def _day_path(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
@@ -116,6 +121,8 @@ def _check_tags(inst: Any, attribute: attrs.Attribute[Any], value: tuple[str, ..
         _line(inst, attribute, tag)
         if not tag or ", " in tag or "](" in tag:
             raise ValueError(f"a tag must be non-empty and hold no ', ' or '](': {tag!r}")
+    if sum(tag.count("]") for tag in value) > MAX_BRACKETS:
+        raise ValueError(f"the tags must hold at most {MAX_BRACKETS} ']' in all: {value!r}")
 
 
 def _lines_of(value: object, name: str) -> list[str]:

@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 #: Blank lines: spaces, tabs and stray carriage returns only, as the grammars read them.
-BLANK_LINES = re.compile(r"(?:[ \t\r]*\n)*")
+BLANK_LINES = re.compile(r"(?:[ \t\r\n]*\n)?")
 _FORMAT_WORDS = {
     "event": "an event's date line `### [YYYY-MM-DD](PATH)`",
     "article": "an article's title line `= TITLE =`",
@@ -65,11 +65,13 @@ EXPECTED_WORDS: dict[str, tuple[str, ...]] = {
         "a heading `==TITLE==` (2 to 6 `=` on both sides)",
     ),
     "SOURCE_HEADER": ("a `### Source:` line",),
-    "SOURCE_ITEMS": ("a source line `N. [NAME](URL)` (a URL holds no spaces and no `](`)",),
+    "SOURCE_ITEMS": (
+        "a source line `N. [NAME](URL)` (a URL holds no spaces, no `](` and at most eight `]`)",
+    ),
     "RELATED_HEADER": ("a `### Related:` line",),
     "RELATED_ITEMS": (
-        "a related line `N. [TITLE](PATH) _Context: TAGS_`"
-        " (PATH holds no spaces and no `](`, TAGS no `](`)",
+        "a related line `N. [TITLE](PATH) _Context: TAGS_` (PATH holds no spaces and no `](`,"
+        " TAGS no `](`, each at most eight `]`)",
     ),
     "END_GAP": ("the end of the file",),
     "$END": ("the end of the file",),

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 from hypothesis import strategies as st
 
 from newswiki.model import (
+    MAX_BRACKETS,
     PADDING,
     Article,
     Block,
@@ -132,7 +133,15 @@ def _paths(*, link: bool) -> st.SearchStrategy[str]:
     free = st.text(_characters(" \t\n"), max_size=20)
     tricky = st.lists(st.sampled_from(_TARGET_PIECES), max_size=6).map("".join)
     raw = st.one_of(free, tricky, st.just("https://www.rt.com/news/1-a/"))
-    return raw.map(lambda s: s.replace("](", "]_(")) if link else raw
+    return raw.map(lambda s: _bounded(s.replace("](", "]_("))) if link else raw
+
+
+def _bounded(text: str) -> str:
+    """``text`` with ``]`` after the most a link target or a context may hold made ``}``."""
+    head, *rest = text.split("]")
+    if len(rest) <= MAX_BRACKETS:
+        return text
+    return "]".join([head, *rest[:MAX_BRACKETS]]) + "}".join(["", *rest[MAX_BRACKETS:]])
 
 
 def _targets() -> st.SearchStrategy[str]:
@@ -158,7 +167,11 @@ def related_events(draw: Draw[Any]) -> RelatedEvent:
     title = draw(lines())
     date = draw(st.dates())
     path = draw(st.one_of(_targets(), st.just(_news_paths(title, date))))
-    context = draw(st.lists(_tags(), max_size=3))
+    context = draw(
+        st.lists(_tags(), max_size=3).filter(
+            lambda tags: sum(tag.count("]") for tag in tags) <= MAX_BRACKETS
+        )
+    )
     return RelatedEvent(title=title, path=path, context=context)
 
 
