@@ -55,6 +55,7 @@ INTERNAL_MODULES = {
     "newswiki.build",
     "newswiki.grammar",
     "newswiki.lenient",
+    "newswiki.reader",
     "newswiki.cli",
     "newswiki.spelling",
 }

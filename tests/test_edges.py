@@ -80,7 +80,7 @@ def test_a_related_context_never_holds_the_link_marker() -> None:
     with pytest.raises(newswiki.ParseError) as caught:
         newswiki.loads(text)
     assert (caught.value.line, caught.value.column) == (7, 1)
-    assert "TAGS no `](`" in caught.value.expected
+    assert "TAGS without `](`" in caught.value.expected
     lenient = newswiki.loads(text, strict=False)
     assert isinstance(lenient, newswiki.Event)
     assert [u.text for u in lenient.unparsed] == ["\n1. [T](/p) _Context: a](_"]

@@ -52,7 +52,7 @@ _FORMAT_WORDS = {
 }
 #: What each terminal means to someone who writes these files (never Lark's own names).
 EXPECTED_WORDS: dict[str, tuple[str, ...]] = {
-    "DATE_LINE": ("a date line `### [YYYY-MM-DD](PATH)` (a PATH holds no spaces)",),
+    "DATE_LINE": ("a date line `### [YYYY-MM-DD](PATH)`",),
     "HEADLINE": ("a headline `# TEXT`",),
     "TITLE_LINE": ("a title line `= TITLE =`",),
     "INFOBOX_LINE": ("an `Infobox` line",),
@@ -65,18 +65,24 @@ EXPECTED_WORDS: dict[str, tuple[str, ...]] = {
         "a heading `==TITLE==` (2 to 6 `=` on both sides)",
     ),
     "SOURCE_HEADER": ("a `### Source:` line",),
-    "SOURCE_ITEMS": (
-        "a source line `N. [NAME](URL)` (a URL holds no spaces, no `](` and at most eight `]`)",
-    ),
+    "SOURCE_ITEMS": ("a source line `N. [NAME](URL)`",),
     "RELATED_HEADER": ("a `### Related:` line",),
-    "RELATED_ITEMS": (
-        "a related line `N. [TITLE](PATH) _Context: TAGS_` (PATH holds no spaces and no `](`,"
-        " TAGS no `](`, each at most eight `]`)",
-    ),
+    "RELATED_ITEMS": ("a related line `N. [TITLE](PATH) _Context: TAGS_`",),
     "END_GAP": ("the end of the file",),
     "$END": ("the end of the file",),
 }
 _ORDER = list(EXPECTED_WORDS)
+# The rules a line breaks when it starts like a line of its kind and still is not one: the
+# words say why, for such lines only.
+_RULES = {
+    "DATE_LINE": ("### [", "the date in digits, YYYY-MM-DD; a PATH without spaces or tabs"),
+    "SOURCE_ITEMS": ("link", "a URL without spaces or `](`, and at most eight `]`"),
+    "RELATED_ITEMS": (
+        "link",
+        "a PATH without spaces or `](`, TAGS without `](`, each with at most eight `]`",
+    ),
+}
+_LINK_LINE = re.compile(r"[0-9]+\. \[")
 
 
 class _DirectContextualLexer(ContextualLexer):
@@ -188,9 +194,20 @@ def unencodable(text: str) -> ParseError | None:
         text.encode("utf-8")
     except UnicodeEncodeError as error:
         offset = error.start
-        found = f"a lone surrogate {text[offset]!r}"
-        return error_at(text, offset, "text that UTF-8 can hold", found)
-    return None
+        refused = error_at(
+            text, offset, "text that UTF-8 can hold", f"a lone surrogate {text[offset]!r}"
+        )
+    else:
+        return None
+    # The line is shown with the surrogate escaped, so that the message can be printed.
+    shown = refused.source_line.encode("utf-8", "backslashreplace").decode("utf-8")
+    return ParseError(
+        refused.expected,
+        line=refused.line,
+        column=refused.column,
+        found=refused.found,
+        source_line=shown,
+    )
 
 
 def source_text(text: str | bytes) -> str:
@@ -229,16 +246,30 @@ def _position(text: str, offset: int, index: LineIndex | None = None) -> tuple[i
     )
 
 
-def _words(terminals: set[str] | frozenset[str]) -> str:
-    return _words_for(frozenset(terminals))
+def _words(terminals: set[str] | frozenset[str], text: str = "", offset: int = 0) -> str:
+    """What ``terminals`` mean, in words, and the rules the line at ``offset`` breaks if it
+    starts like one of them."""
+    link = _LINK_LINE.match(text, offset) is not None
+    looks = frozenset(
+        name
+        for name, (start, _) in _RULES.items()
+        if (link if start == "link" else text.startswith(start, offset))
+    )
+    return _words_for(frozenset(terminals), looks)
 
 
 @cache
-def _words_for(terminals: frozenset[str]) -> str:
+def _words_for(terminals: frozenset[str], looks: frozenset[str]) -> str:
     """What ``terminals`` mean, in words (a parser meets few distinct sets; lenient mode asks
     once per bad line)."""
     ranked = sorted((t for t in terminals if t in EXPECTED_WORDS), key=_ORDER.index)
-    words = list(dict.fromkeys(word for t in ranked for word in EXPECTED_WORDS[t]))
+    words = list(
+        dict.fromkeys(
+            f"{word} ({_RULES[t][1]})" if t in looks else word
+            for t in ranked
+            for word in EXPECTED_WORDS[t]
+        )
+    )
     if not words:
         return "nothing more"
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
@@ -250,13 +281,9 @@ def error_at(
     expected: str,
     found: str | None = None,
     *,
-    token_start: bool = False,
     index: LineIndex | None = None,
 ) -> ParseError:
     """A :class:`ParseError` at ``offset`` of the prepared ``text``."""
-    if token_start:
-        # Tokens begin with the blank lines before them: point at the line that is wrong.
-        offset = BLANK_LINES.match(text, offset).end()  # type: ignore[union-attr]
     line, column, source_line = _position(text, offset, index)
     if found is None:
         found = "the end of the file" if offset >= len(text) else _show(source_line[column - 1 :])
@@ -268,11 +295,16 @@ def unknown_format(text: str) -> ParseError:
     expected = " or ".join(_FORMAT_WORDS.values())
     if BLANK_LINES.match(text).end() == len(text):  # type: ignore[union-attr]
         return ParseError(expected, line=1, column=1, found="an empty file")
-    return error_at(text, 0, expected, token_start=True)
+    return error_at(text, _line_start(text, 0), expected)
 
 
 def _show(text: str) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _line_start(text: str, offset: int) -> int:
+    """Where the line that is wrong starts: tokens begin with the blank lines before them."""
+    return BLANK_LINES.match(text, offset).end()  # type: ignore[union-attr]
 
 
 def translate(error: Exception, text: str, index: LineIndex | None = None) -> ParseError:
@@ -280,12 +312,12 @@ def translate(error: Exception, text: str, index: LineIndex | None = None) -> Pa
     if isinstance(error, BuildError):
         return error_at(text, error.offset, error.expected, error.found, index=index)
     if isinstance(error, UnexpectedCharacters):
-        offset = error.pos_in_stream or 0
-        return error_at(text, offset, _words(error.allowed), token_start=True, index=index)
+        offset = _line_start(text, error.pos_in_stream or 0)
+        return error_at(text, offset, _words(error.allowed, text, offset), index=index)
     if isinstance(error, UnexpectedToken):
         token = error.token
-        offset = len(text) if token.type == "$END" else token.start_pos
-        return error_at(text, offset, _words(error.expected), token_start=True, index=index)
+        offset = len(text) if token.type == "$END" else _line_start(text, token.start_pos)
+        return error_at(text, offset, _words(error.expected, text, offset), index=index)
     if isinstance(error, UnexpectedEOF):
         return error_at(text, len(text), _words(set(error.expected)), index=index)
     raise error  # pragma: no cover - every Lark error is an UnexpectedInput above

@@ -33,7 +33,7 @@ from newswiki.model import (
 )
 from newswiki.spelling import canonical_tags, respell
 
-__all__ = ["dump", "dumps", "placed_unparsed"]
+__all__ = ["dump", "dumps"]
 
 _CANONICAL_EVENT = EventLayout()
 # What a line or block follows decides its canonical gap, and which remembered gaps are safe.
