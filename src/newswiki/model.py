@@ -531,8 +531,8 @@ def canonical(obj: _T) -> _T:
     Takes any model object (an :class:`Event`, a :class:`Section` ...) or a tuple of them, and
     gives back one of the same type; anything else comes back as it is.
 
-    The header of an event's section without items stays (canonically spelled), and lines that
-    lenient parsing set aside stay between the same neighbours.
+    Lines that lenient parsing set aside stay between the same neighbours (in such a document,
+    the header of a section without items stays too, canonically spelled).
 
     >>> import newswiki
     >>> event = newswiki.loads("### [2016-07-18](/news/2016/07/18/index.md)\\n# Hi  \\n")
@@ -554,9 +554,9 @@ def _without_layout(obj: Any) -> Any:
         if a.init
     }
     result = attrs.evolve(obj, **changes)
-    if isinstance(obj, Event) and obj.layout is not None:
-        # A section without items is there only in its header's layout: keep the header, in
-        # its canonical spelling, as the file showed it (and lines set aside after it).
+    if isinstance(obj, Event) and obj.unparsed and obj.layout is not None:
+        # A section without items is there only in its header's layout: where lines were set
+        # aside, keep the header (canonically spelled), which may be their neighbour.
         layout = obj.layout
         sources = LineLayout() if layout.sources_header is not None and not obj.sources else None
         related = LineLayout() if layout.related_header is not None and not obj.related else None

@@ -19,6 +19,7 @@ from newswiki.layout import (
     LineLayout,
 )
 from newswiki.model import (
+    PADDING,
     Article,
     Block,
     BulletList,
