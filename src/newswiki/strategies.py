@@ -9,9 +9,12 @@ Needs `hypothesis <https://hypothesis.readthedocs.io>`_ (``pip install newswiki[
   :func:`texts_of` gives the object and such a text together: the text parses to an object
   equal to it.
 
-Values mix ordinary text with the fragments that break naive parsers (``](``, ``":"``, ``==``,
-``_Context:``, ``&nbsp;``, mojibake, ``\\x0b`` and ``\\u2028``, which ``str.splitlines``
-would break on).
+Every value position (headlines, titles, names, link targets, tags, keys, values, headings,
+list items, paragraphs) mixes ordinary text with the fragments that break naive parsers: the
+format's own markers (``](``, ``[``, ``]``, ``(``, ``)``, ``_``, ``, ``, ``: ``, ``=``, ``#``,
+``_Context:``), ``\\r``, tabs, NUL, a byte order mark, ``&nbsp;``, mojibake, and ``\\x0b``,
+``\\x85`` and ``\\u2028``, which ``str.splitlines`` would break on.  Lone surrogates are never
+drawn: no UTF-8 file can hold one.
 
 >>> from hypothesis import given
 >>> import newswiki
