@@ -77,7 +77,7 @@ INVALID: list[Any] = [
     (lambda: RelatedEvent(title="T", path="/a b.md"), ValueError, "path must hold no spaces"),
     (lambda: RelatedEvent(title="T", path=["/p"]), TypeError, "path must be a str, not list"),
     (lambda: event(path="/news/2016/07/18/index .md"), ValueError, "path must hold no spaces"),
-    (lambda: event(path="/a](b"), ValueError, "path must hold no spaces, tabs, newlines or '](':"),
+    # (The date line's path may hold `](`: tests/test_edges.py reads and builds one.)
     # Tags: the format has no escape for ", ", and `](` would end the link text.
     (
         lambda: RelatedEvent(title="T", path="/p", context=["Catalonia, 2015"]),
