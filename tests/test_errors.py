@@ -213,7 +213,8 @@ MALFORMED = [
         EVENT + "\n\n### Source:\n\n1. [a](b c)\n",
         10,
         1,
-        "a source line `N. [NAME](URL)`, a `### Related:` line or the end of the file",
+        "a source line `N. [NAME](URL)` (a URL without spaces or `](`, and at most eight `]`),"
+        " a `### Related:` line or the end of the file",
         "'1. [a](b c)'",
         id="space in a source URL",
     ),
@@ -221,7 +222,8 @@ MALFORMED = [
         EVENT + "\n\n### Related:\n\n1. [a](/p q.md)\n",
         10,
         1,
-        "a related line `N. [TITLE](PATH) _Context: TAGS_` or the end of the file",
+        "a related line `N. [TITLE](PATH) _Context: TAGS_` (a PATH without spaces or `](`,"
+        " TAGS without `](`, each with at most eight `]`) or the end of the file",
         "'1. [a](/p q.md)'",
         id="space in a related path",
     ),
