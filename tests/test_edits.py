@@ -364,3 +364,11 @@ def test_built_layouts_never_change_what_is_read(obj: Any, data: st.DataObject) 
             obj = attrs.evolve(obj, infobox=attrs.evolve(box, fields=fields))
         obj = attrs.evolve(obj, layout=newswiki.ArticleLayout(title_line=data.draw(layouts)))
     assert newswiki.loads(newswiki.dumps(obj)) == obj
+
+
+def test_a_blank_value_keeps_one_space_before_the_new_value() -> None:
+    # Found by hypothesis: all of a blank title's padding before the new value joined its
+    # final "=" to the closing "=", so the line fell back to canonical and lost its trailing
+    # space.
+    article = newswiki.loads("=  = \n- \n- \n")
+    assert newswiki.dumps(attrs.evolve(article, title="=")) == "= = = \n- \n- \n"

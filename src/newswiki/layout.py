@@ -41,7 +41,9 @@ ONE_BLANK = "\n"
 #: Two empty lines: before an event's first section header.
 TWO_BLANKS = "\n\n"
 
-_GAP = re.compile(r"(?:[ \t\r]*\n)*\Z")
+# Blank lines: spaces, tabs, "\r" and newlines, ending in a newline.  One character class, not
+# a repeated group: Python's re keeps state per repetition (32 bytes per blank line).
+_GAP = re.compile(r"(?:[ \t\r\n]*\n)?\Z")
 _NEWLINES = ("\n", "\r\n")
 
 

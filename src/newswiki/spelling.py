@@ -35,10 +35,13 @@ def canonical_tags(tags: tuple[str, ...]) -> str:
 
 
 def _pads(raw: str) -> tuple[str, str]:
-    """The padding before and after the value in ``raw`` (all of it before, if it is blank)."""
+    """The padding before and after the value in ``raw``.  A blank ``raw`` keeps one padding
+    character before the new value and the rest after it: all of it before would join a
+    value ending in ``=`` to a title's closing ``=`` (``=  = `` edited to ``=`` is
+    ``= = = ``)."""
     value = raw.strip(_PADDING)
     if not value:
-        return raw, ""
+        return raw[:1], raw[1:]
     return raw[: len(raw) - len(raw.lstrip(_PADDING))], raw[len(raw.rstrip(_PADDING)) :]
 
 
