@@ -21,25 +21,16 @@ import newswiki
 from newswiki import reader
 from newswiki import strategies as nws
 from newswiki.tabular import article_row, event_row, from_row
+from tests.nodes import rebuilt
 from tests.test_errors import mutated
 
 DATE = "### [2016-07-18](/news/2016/07/18/index.md)\n\n"
 
 
-def _rebuilt(obj: Any) -> Any:
-    """``obj`` rebuilt through ``__init__``: every validator runs on every node."""
-    if isinstance(obj, tuple):
-        return tuple(_rebuilt(item) for item in obj)
-    if not attrs.has(type(obj)):
-        return obj
-    values = {a.name: _rebuilt(getattr(obj, a.name)) for a in attrs.fields(type(obj)) if a.init}
-    return type(obj)(**values)
-
-
 def check_survives(obj: Any) -> None:
     """What every object ``loads`` returns must survive: its validators, ``canonical``, the
     dict and row forms, and writing to a binary file."""
-    assert _rebuilt(obj) == obj
+    assert rebuilt(obj) == obj
     data = io.BytesIO()
     newswiki.dump(obj, data)
     assert data.getvalue().decode("utf-8") == newswiki.dumps(obj)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import newswiki
 from newswiki import strategies as nws
 from newswiki.model import MAX_BRACKETS
+from tests.nodes import rebuilt
 
 objects = st.one_of(nws.events(), nws.articles())
 
@@ -174,22 +175,12 @@ def test_section_tree_and_flat_walk_agree(pair: tuple[Any, str]) -> None:
         assert article.section(*path).title == section.title
 
 
-def _rebuilt(obj: Any) -> Any:
-    """``obj`` rebuilt through ``__init__``: every validator runs on every node."""
-    if isinstance(obj, tuple):
-        return tuple(_rebuilt(item) for item in obj)
-    if not attrs.has(type(obj)):
-        return obj
-    values = {a.name: _rebuilt(getattr(obj, a.name)) for a in attrs.fields(type(obj)) if a.init}
-    return type(obj)(**values)
-
-
 @given(st.one_of(nws.texts_of(objects).map(lambda pair: pair[1]), st.text()))
 def test_parsed_objects_pass_the_validators(text: str) -> None:
     # The parser builds objects without re-running the validators (the grammar guarantees
     # what they check): prove it by rebuilding every node through __init__.
     obj = newswiki.loads(text, strict=False)
-    assert _rebuilt(obj) == obj
+    assert rebuilt(obj) == obj
 
 
 @given(st.lists(nws.texts_of(objects), min_size=2, max_size=6))
