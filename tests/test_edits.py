@@ -340,6 +340,46 @@ def test_new_items_take_their_neighbours_style() -> None:
     assert written.endswith("11. [New ](/news/2016/07/19/new.md) _Context: A_\n")
 
 
+SPACED = "= T =\n\nlead\n\n\n==  A  ==\n\npara\n\npara 2\n\n\n==  B  ==\n\npara b\n"
+
+
+def test_a_new_section_is_spelled_and_spaced_as_its_siblings() -> None:
+    article = newswiki.loads(SPACED)
+    new = newswiki.Section(level=2, title="New", blocks=("x", "y"))
+    written = newswiki.dumps(attrs.evolve(article, sections=(*article.sections, new)))
+    assert written == SPACED + "\n\n==  New  ==\n\nx\n\ny\n"
+    first = attrs.evolve(article, sections=(new, *article.sections))
+    assert newswiki.dumps(first) == SPACED.replace(
+        "\n\n\n==  A", "\n\n\n==  New  ==\n\nx\n\ny\n\n\n==  A"
+    )
+
+
+def test_a_new_section_follows_most_of_its_nearest_siblings() -> None:
+    text = "= T =\n\n==A==\np\n\n==B==\np\n\n==C==\np\n\n== D ==\np\n"
+    article = newswiki.loads(text)
+    new = newswiki.Section(level=2, title="N")
+    sections = article.sections
+    # Three of the four siblings are canonical: they outvote the nearest, `== D ==`.
+    assert newswiki.dumps(attrs.evolve(article, sections=(*sections, new))) == text + "\n==N==\n"
+    # After a heading (an empty section before it) no blank line stays canonical.
+    empty = newswiki.loads("= T =\n\n== A ==\n\n\n== B ==\n")
+    assert (
+        newswiki.dumps(attrs.evolve(empty, sections=(*empty.sections, new)))
+        == "= T =\n\n== A ==\n\n\n== B ==\n== N ==\n"
+    )
+
+
+def test_a_new_subsection_without_siblings_is_canonical() -> None:
+    article = newswiki.loads(SPACED)
+    first = article.sections[0]
+    sub = newswiki.Section(level=3, title="Sub", blocks=("z",))
+    edited = attrs.evolve(
+        article, sections=(attrs.evolve(first, subsections=(sub,)), article.sections[1])
+    )
+    assert newswiki.dumps(edited) == SPACED.replace("para 2\n", "para 2\n\n===Sub===\nz\n")
+    assert newswiki.loads(newswiki.dumps(edited)) == edited
+
+
 layouts = st.builds(
     newswiki.LineLayout,
     gap=st.one_of(st.none(), st.sampled_from(["", "\n", " \n\t\n"])),

@@ -249,6 +249,54 @@ def test_malformed_input_is_located_and_explained(
     assert shown[2].index("^") == shown[1].index("|") + 1 + column
 
 
+def _shown(error: newswiki.ParseError) -> list[str]:
+    return str(error).split("\n")[1:]
+
+
+def test_a_long_line_is_shown_as_a_window_around_the_column() -> None:
+    line = "a" * 200 + "b" + "c" * 200
+    error = newswiki.ParseError("x", line=7, column=201, found="'b'", source_line=line)
+    assert _shown(error) == [
+        "    7 | ..." + "a" * 40 + "b" + "c" * 39 + "...",
+        "      | " + " " * 43 + "^",
+    ]
+    start = newswiki.ParseError("x", line=7, column=3, source_line=line)
+    assert _shown(start) == ["    7 | " + "a" * 80 + "...", "      |   ^"]
+    end = newswiki.ParseError("x", line=7, column=401, source_line=line)
+    assert _shown(end) == ["    7 | ..." + "c" * 80, "      | " + " " * 82 + "^"]
+    exact = newswiki.ParseError("x", line=7, column=100, source_line="d" * 100)
+    assert _shown(exact) == ["    7 | " + "d" * 100, "      | " + " " * 99 + "^"]
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "shown", "caret"),
+    [
+        ("a\rb x", 5, "a\\rb x", 5),
+        ("\x00\u2028\ufeff\x85 x", 6, "\\x00\\u2028\\ufeff\\x85 x", 21),
+        ("\tx", 2, " x", 1),
+        ("日本 x", 4, "日本 x", 5),
+        ("e\u0301 x", 4, "e\u0301 x", 2),
+    ],
+    ids=["carriage return", "controls and separators", "tab", "wide", "combining"],
+)
+def test_the_shown_line_can_neither_move_the_cursor_nor_misplace_the_caret(
+    line: str, column: int, shown: str, caret: int
+) -> None:
+    error = newswiki.ParseError("x", line=1, column=column, source_line=line)
+    assert _shown(error) == [f"    1 | {shown}", "      | " + " " * caret + "^"]
+
+
+def test_a_hostile_line_from_the_parser_is_shown_on_one_line() -> None:
+    text = "### [2016-07-18](/p)\n\n# H\n\n\n### Source:\n\nab\rcd\u2028x" + "y" * 300 + "\n"
+    with pytest.raises(newswiki.ParseError) as caught:
+        newswiki.loads(text)
+    assert caught.value.source_line == "ab\rcd\u2028x" + "y" * 300
+    assert _shown(caught.value) == [
+        "    8 | ab\\rcd\\u2028x" + "y" * 73 + "...",
+        "      | ^",
+    ]
+
+
 def test_errors_carry_the_file_name(tmp_path: pytest.TempPathFactory) -> None:
     path = tmp_path / "broken.md"  # type: ignore[operator]
     path.write_bytes(b"### [2016-07-18](/x)\n\nno headline\n")

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 __all__ = ["DecodeError", "ParseError"]
+
+# A shown line longer than this is cut to a window of _WINDOW characters around the column.
+_LONGEST = 100
+_WINDOW = 80
+_CUT = "..."
 
 
 class ParseError(ValueError):
@@ -13,6 +20,10 @@ class ParseError(ValueError):
         event.md:3:1: expected a headline `# TEXT`, found 'Hello'
             3 | Hello
               | ^
+
+    The line is shown as a terminal can show it: control characters (``\\r``, NUL, U+2028 ...)
+    escaped, and a line longer than 100 characters cut to a window of 80 around the column;
+    :attr:`source_line` keeps it whole.
 
     A subclass of :class:`ValueError`; errors pickle, with all their attributes.
 
@@ -76,12 +87,8 @@ class ParseError(ValueError):
         where = f"{self.filename or '<string>'}:{self.line}:{self.column}"
         number = str(self.line)
         gutter = " " * len(number)
-        shown = self.source_line.replace("\t", " ")
-        return (
-            f"{where}: {self.message}\n"
-            f"    {number} | {shown}\n"
-            f"    {gutter} | {' ' * (self.column - 1)}^"
-        )
+        shown, caret = _display(self.source_line, self.column)
+        return f"{where}: {self.message}\n    {number} | {shown}\n    {gutter} | {' ' * caret}^"
 
     def __reduce__(self) -> tuple[object, ...]:
         # Errors cross process boundaries (parallel corpus parsing), so they must pickle.
@@ -114,6 +121,44 @@ class DecodeError(ParseError):
         self.offset = offset
         self.encoding = encoding
         super().__init__(expected, **kwargs)  # type: ignore[arg-type]
+
+
+def _display(line: str, column: int) -> tuple[str, int]:
+    """``line`` as a terminal can show it, and the width before ``column``'s character.
+
+    A tab is one space; a control or format character (``\\r``, NUL, U+2028, a byte order
+    mark ...) is shown escaped, so that it can neither move the cursor nor end the line; a
+    wide character takes two columns and a combining one none, so the caret stays under the
+    character it points at.  A line longer than a screen is cut to a window around ``column``.
+    """
+    index = column - 1
+    start, end = 0, len(line)
+    if end > _LONGEST:
+        start = max(0, min(index - _WINDOW // 2, end - _WINDOW))
+        end = start + _WINDOW
+    parts = [_CUT] if start else []
+    caret = len(_CUT) if start else 0
+    for at in range(start, end):
+        shown, width = _glyph(line[at])
+        parts.append(shown)
+        if at < index:
+            caret += width
+    if end < len(line):
+        parts.append(_CUT)
+    return "".join(parts), caret
+
+
+def _glyph(char: str) -> tuple[str, int]:
+    """How one character is shown, and how many columns it takes."""
+    if char == "\t":
+        return " ", 1
+    category = unicodedata.category(char)
+    if category in ("Cc", "Cf", "Zl", "Zp", "Cs"):
+        shown = repr(char)[1:-1]
+        return shown, len(shown)
+    if category in ("Mn", "Me"):
+        return char, 0
+    return char, 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
 def _rebuild(cls: type[ParseError], state: dict[str, object]) -> ParseError:

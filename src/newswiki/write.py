@@ -207,6 +207,7 @@ _PLACEHOLDERS: dict[str, Callable[[tuple[Any, ...]], tuple[object, ...]]] = {
     "source": lambda read: ("x", "y"),
     "related": lambda read: ("x", "y", ("t",) * len(read[1][2])),
     "field": lambda read: ("k", "v" if read[1] else ""),
+    "heading": lambda read: (read[0], "x"),
 }
 # How many siblings on each side of a new item vote on its style.
 _NEIGHBOURS = 4
@@ -220,21 +221,41 @@ def _style(kind: str, layout: LineLayout) -> str | None:
     return respell(kind, text, _PLACEHOLDERS[kind](layout.reads_as), "0") or text
 
 
-def _sibling_style(kind: str, items: Sequence[Any], index: int) -> LineLayout | None:
-    """The layout a new item copies: the spelling most of its nearest parsed siblings share
-    (the nearest one among them on a tie), or ``None`` for the canonical spelling."""
+def _line_layout(item: Any) -> LineLayout | None:
+    return item.layout  # type: ignore[no-any-return]
+
+
+def _heading_layout(section: Section) -> LineLayout | None:
+    return section.layout.heading if section.layout is not None else None
+
+
+def _sibling(
+    kind: str,
+    items: Sequence[Any],
+    index: int,
+    layout_of: Callable[[Any], LineLayout | None] = _line_layout,
+) -> Any | None:
+    """The sibling a new item copies: of its nearest parsed siblings, one whose spelling
+    most of them share (the nearest one among them on a tie); ``None`` when none is parsed."""
     near = sorted(
         (at for at in range(index - _NEIGHBOURS, index + _NEIGHBOURS + 1) if at != index),
         key=lambda at: (abs(at - index), at > index),
     )
-    votes: dict[str | None, list[LineLayout]] = {}
+    votes: dict[str | None, list[Any]] = {}
     for at in near:
-        layout = items[at].layout if 0 <= at < len(items) else None
+        sibling = items[at] if 0 <= at < len(items) else None
+        layout = None if sibling is None else layout_of(sibling)
         if layout is not None and layout.span is not None:  # parsed: it has a style
-            votes.setdefault(_style(kind, layout), []).append(layout)
+            votes.setdefault(_style(kind, layout), []).append(sibling)
     if not votes:
         return None
     return max(votes.values(), key=len)[0]
+
+
+def _sibling_style(kind: str, items: Sequence[Any], index: int) -> LineLayout | None:
+    """The layout a new line copies, or ``None`` for the canonical spelling."""
+    sibling = _sibling(kind, items, index)
+    return None if sibling is None else _line_layout(sibling)
 
 
 def _numbered(
@@ -347,17 +368,19 @@ def _blocks(
     first_gap: str,
     previous: str,
     loose: bool,
+    later_gap: str = ONE_BLANK,
 ) -> str:
     """Write paragraphs and lists; return the kind of the last thing written.
 
-    ``first_gap`` is the canonical gap before the first block; ``previous`` the kind of what
-    comes before it.  A remembered ``""`` between two blocks of one kind would merge them, so
-    it is used only after something else (or when unparsed lines sit between them).
+    ``first_gap`` is the gap before the first block and ``later_gap`` before each other one,
+    where none is remembered; ``previous`` the kind of what comes before the first.  A
+    remembered ``""`` between two blocks of one kind would merge them, so it
+    is used only after something else (or when unparsed lines sit between them).
     """
     gaps = _block_gaps(layout, blocks)
     for index, block in enumerate(blocks):
         kind = "list" if isinstance(block, BulletList) else "paragraph"
-        gap = first_gap if index == 0 else ONE_BLANK
+        gap = first_gap if index == 0 else later_gap
         kept = gaps[index] if gaps is not None else None
         if kept is not None and (kept or previous != kind or loose):
             gap = kept
@@ -391,8 +414,8 @@ def _article(article: Article) -> list[str]:
     loose = bool(article.unparsed)
     lead = layout.lead if layout else None
     previous = _blocks(out, article.lead, lead, first_gap, previous, loose)
-    for section in article.sections:
-        previous = _section(out, section, previous, loose)
+    for index in range(len(article.sections)):
+        previous = _section(out, article.sections, index, previous, loose)
     return out
 
 
@@ -412,18 +435,38 @@ def _fields(out: list[str], fields: tuple[InfoboxField, ...]) -> None:
         out.append("\n")
 
 
-def _section(out: list[str], section: Section, previous: str, loose: bool) -> str:
+def _section(
+    out: list[str], siblings: tuple[Section, ...], index: int, previous: str, loose: bool
+) -> str:
+    """A section and its subsections.
+
+    A new section is spaced and spelled as most of its nearest parsed siblings are: their
+    heading's spelling, the blank lines before it when both follow a block (after a heading or
+    the infobox none is canonical, and stays so), and the blank lines before its first block
+    and between its blocks.
+    """
+    section = siblings[index]
     layout = section.layout
-    marks = "=" * section.level
-    title = section.title
+    level, title = section.level, section.title
     gap = NO_GAP if previous in (_AFTER_HEADING, _AFTER_INFOBOX) else ONE_BLANK
     heading = layout.heading if layout else None
-    line = f"{marks}{title}{marks}"
-    _put(out, heading, gap, "heading", (section.level, title), line)
+    line = f"{'=' * level}{title}{'=' * level}"
+    first_gap, later_gap = NO_GAP, ONE_BLANK
+    if layout is None:
+        sibling = _sibling("heading", siblings, index, _heading_layout)
+        if sibling is not None:
+            template = sibling.layout
+            if template.heading.gap and gap:
+                gap = template.heading.gap
+            line = _spelled(template.heading, "heading", (level, title)) or line
+            spaced: tuple[str, ...] = template.blocks.gaps if template.blocks else ()
+            first_gap = spaced[0] if spaced else first_gap
+            later_gap = spaced[1] if len(spaced) > 1 and spaced[1] else later_gap
+    _put(out, heading, gap, "heading", (level, title), line)
     blocks = layout.blocks if layout else None
-    previous = _blocks(out, section.blocks, blocks, NO_GAP, _AFTER_HEADING, loose)
-    for subsection in section.subsections:
-        previous = _section(out, subsection, previous, loose)
+    previous = _blocks(out, section.blocks, blocks, first_gap, _AFTER_HEADING, loose, later_gap)
+    for at in range(len(section.subsections)):
+        previous = _section(out, section.subsections, at, previous, loose)
     return previous
 
 
