@@ -344,6 +344,10 @@ def _check_any_text(text: str) -> None:
     assert failure.line >= 1
     assert failure.column >= 1
     assert failure.expected
+    # Whatever the text holds, the message is three lines a terminal shows as such.
+    message = str(failure).splitlines()
+    assert len(message) == 3, message
+    assert message[2].rstrip(" ^") == " " * (5 + len(str(failure.line))) + "|", message[2]
 
 
 @st.composite
