@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import dask
@@ -175,3 +176,9 @@ def test_the_four_tables_in_one_pass(
     assert list(errors["kind"]) == ["parse"]
     with pytest.raises(newswiki.ParseError):
         dask.compute(*newswiki.dask.read_tables(tmp_path, on_error="raise").values())
+
+
+def test_without_dask_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "dask.bag", None)  # an import of it raises ImportError
+    with pytest.raises(ImportError, match=r"^newswiki.dask needs dask.bag: pip install 'dask\["):
+        newswiki.dask.read(str(Path(__file__).parent / "data" / "*.md"))

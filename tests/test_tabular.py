@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -356,3 +357,9 @@ def test_every_column_is_documented() -> None:
         documented = re.findall(r"^\| `([\w.]+)` \|", section, re.MULTILINE)
         top = [name for name in documented if "." not in name]
         assert top == schema(table).names, table
+
+
+def test_without_pyarrow_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # an import of it raises ImportError
+    with pytest.raises(ImportError, match=r"^Arrow and Parquet output need pyarrow: pip install"):
+        newswiki.tabular.schema("events")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 from hypothesis import given
@@ -56,3 +57,9 @@ def test_unescape_html() -> None:
 def test_fix_mojibake() -> None:
     pytest.importorskip("ftfy", reason="the fix extra is part of the test extra")
     assert newswiki.fix_mojibake("Kazakhstanâ€™s largest city") == "Kazakhstan’s largest city"
+
+
+def test_without_ftfy_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "ftfy", None)  # an import of it raises ImportError
+    with pytest.raises(ImportError, match=r"^newswiki.fix_mojibake needs ftfy: pip install ftfy"):
+        newswiki.fix_mojibake("Ã©")

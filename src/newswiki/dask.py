@@ -1,6 +1,6 @@
 """Scale out on Dask: bags of parsed documents and dataframes of their rows.
 
-Needs the optional extra ``pip install 'newswiki[dask]'``.  Paths may be local or any
+Needs the optional extra ``dask``.  Paths may be local or any
 filesystem `fsspec <https://filesystem-spec.readthedocs.io>`_ knows (``s3://``, ``gs://``,
 ``hdfs://`` ...); the files are listed once, here, and read by the workers, a partition of
 ``files_per_partition`` whole files at a time.
@@ -47,8 +47,11 @@ OnError = Literal["raise", "collect"]
 def _import(name: str) -> Any:
     try:
         return importlib.import_module(name)
-    except ImportError as error:  # pragma: no cover - depends on the environment
-        raise ImportError(f"newswiki.dask needs {name}: pip install 'newswiki[dask]'") from error
+    except ImportError as error:
+        raise ImportError(
+            f"newswiki.dask needs {name}: pip install 'dask[bag,dataframe]' pyarrow"
+            " (the 'dask' extra of newswiki)"
+        ) from error
 
 
 def _sort_key(path: str) -> tuple[tuple[tuple[object, ...], str], ...]:

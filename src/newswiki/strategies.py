@@ -1,6 +1,6 @@
 """Hypothesis strategies for newswiki objects and texts, to test code that uses newswiki.
 
-Needs `hypothesis <https://hypothesis.readthedocs.io>`_ (``pip install newswiki[test]``).
+Needs `hypothesis <https://hypothesis.readthedocs.io>`_ (the ``test`` extra).
 
 - :func:`events`, :func:`articles`: valid objects, without layout (written canonically).
 - :func:`event_texts`, :func:`article_texts`: valid files with irregular layout (extra and

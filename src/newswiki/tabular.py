@@ -12,7 +12,7 @@ Rows are plain dicts (:func:`event_row`, :func:`article_row`, :func:`section_row
 for type checkers by one :class:`~typing.TypedDict` per table (:class:`EventRow` ...); dates
 are :class:`datetime.date` in Arrow and ISO strings in JSON Lines.  An event or article row
 structures back to an equal object with :func:`from_row`, from JSON Lines or Parquet alike.
-Parquet needs ``pyarrow`` (``pip install 'newswiki[parquet]'``); JSON Lines needs nothing.
+Parquet needs ``pyarrow`` (the ``parquet`` extra); JSON Lines needs nothing.
 
 >>> import newswiki, newswiki.tabular as tabular
 >>> event = newswiki.load("examples/event-almaty-2016-07-18.md")
@@ -493,9 +493,9 @@ def from_row(row: Mapping[str, Any]) -> Event | Article:
 def _pyarrow() -> Any:
     try:
         return importlib.import_module("pyarrow")
-    except ImportError as error:  # pragma: no cover - depends on the environment
+    except ImportError as error:
         raise ImportError(
-            "Arrow and Parquet output need pyarrow: pip install 'newswiki[parquet]'"
+            "Arrow and Parquet output need pyarrow: pip install pyarrow (the 'parquet' extra)"
         ) from error
 
 

@@ -77,14 +77,14 @@ def fix_mojibake(text: str) -> str:
     """Repair text decoded with the wrong encoding (``Kazakhstanâ€™s`` -> ``Kazakhstan’s``).
 
     Uses `ftfy <https://ftfy.readthedocs.io>`_, the maintained tool for exactly this job, from
-    the optional extra ``pip install newswiki[fix]``; without it, raises :class:`ImportError`
+    the optional extra ``fix``; without it, raises :class:`ImportError`
     saying so.
     """
     try:
         import ftfy
-    except ImportError as error:  # pragma: no cover - depends on the environment
+    except ImportError as error:
         raise ImportError(
-            "newswiki.fix_mojibake needs ftfy: pip install 'newswiki[fix]'"
+            "newswiki.fix_mojibake needs ftfy: pip install ftfy (the 'fix' extra)"
         ) from error
     fixed: str = ftfy.fix_encoding(text)
     return fixed
