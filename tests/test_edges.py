@@ -168,9 +168,19 @@ def test_parse_errors_hold_no_lark_exception() -> None:
 
 
 def test_many_set_aside_blocks_are_written_back_in_place() -> None:
+    text = "= T =\n\n" + "==x\np\n" * 300
+    article = newswiki.loads(text, strict=False)
+    assert [block.line for block in article.unparsed] == [2, *range(5, 602, 2)]
+    assert article.lead == ("p",) * 300
+    assert newswiki.dumps(article) == text
+
+
+def test_a_run_of_set_aside_lines_is_written_back_in_place() -> None:
     text = "= T =\n\n" + "==x\n" * 300 + "p\n" * 300
     article = newswiki.loads(text, strict=False)
-    assert len(article.unparsed) == 300
+    assert [(block.line, block.text) for block in article.unparsed] == [
+        (2, "\n" + "\n".join(["==x"] * 300))
+    ]
     assert article.lead == ("\n".join(["p"] * 300),)
     assert newswiki.dumps(article) == text
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lark.parsers.lalr_analysis import Shift
 
 import newswiki
 from newswiki import Diagnostic
 from newswiki import strategies as nws
+from newswiki.reader import parser
 from tests.test_errors import mutated
 
 BROKEN_EVENT = (
@@ -98,15 +101,20 @@ def test_article_diagnostics_say_where_and_what() -> None:
         Diagnostic(
             5,
             1,
-            "expected an infobox field `- KEY: VALUE` or a blank line closing the infobox,"
-            " found '- Injuries 40+'",
+            "an infobox field `- KEY: VALUE` or a blank line closing the infobox",
+            "'- Injuries 40+'",
         ),
         Diagnostic(
             8,
             1,
-            "expected a paragraph, a list item `- TEXT`, a heading `==TITLE==` (2 to 6 `=` on"
-            " both sides) or the end of the file, found '==B'",
+            "a paragraph, a list item `- TEXT`, a heading `==TITLE==` (2 to 6 `=` on both sides)"
+            " or the end of the file",
+            "'==B'",
         ),
+    )
+    assert article.diagnostics[1].message == (
+        "expected a paragraph, a list item `- TEXT`, a heading `==TITLE==` (2 to 6 `=` on"
+        " both sides) or the end of the file, found '==B'"
     )
     assert [(u.line, u.text) for u in article.unparsed] == [(5, "- Injuries 40+"), (8, "==B")]
     assert article.section("A").blocks == ("Text",)
@@ -151,7 +159,7 @@ def test_unparsed_documents_list_each_problem_once(
 ) -> None:
     document = newswiki.loads(text, strict=False)
     assert isinstance(document, newswiki.UnparsedDocument)
-    assert document.diagnostics == tuple(Diagnostic(*d) for d in diagnostics)
+    assert [(d.line, d.column, d.message) for d in document.diagnostics] == diagnostics
     assert document.text == text
     assert newswiki.dumps(document) == text
 
@@ -178,3 +186,164 @@ def test_lenient_agrees_with_strict_on_valid_files(pair: tuple[object, str]) -> 
 @given(st.one_of(st.text(), mutated()))
 def test_fuzz_lenient(text: str) -> None:
     _check_lenient(text)
+
+
+EVENT_HEAD = "### [2016-07-18](/x)\n\n# H\n\n"
+AFTER_SOURCE = "a source line `N. [NAME](URL)`, a `### Related:` line or the end of the file"
+IN_BODY = (
+    "a paragraph, a list item `- TEXT`, a heading `==TITLE==` (2 to 6 `=` on both sides)"
+    " or the end of the file"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "blocks", "diagnostics"),
+    [
+        pytest.param(
+            EVENT_HEAD + "### Source:\n\n1. [A](a)\nbad one\n\nbad two\n  \nbad three\n"
+            "1. [B](b)\nbad four\n",
+            [(8, "bad one\n\nbad two\n  \nbad three"), (14, "bad four")],
+            [(8, 1, AFTER_SOURCE, "'bad one'"), (14, 1, AFTER_SOURCE, "'bad four'")],
+            id="runs between source lines",
+        ),
+        pytest.param(
+            EVENT_HEAD + "Body.\n\n### Bogus:\n### Other:\n\nMore.\n",
+            [(6, "\n### Bogus:\n### Other:")],
+            [
+                (
+                    7,
+                    1,
+                    "a paragraph, a `### Source:` line, a `### Related:` line or the end of the"
+                    " file",
+                    "'### Bogus:'",
+                )
+            ],
+            id="blank lines before the run",
+        ),
+        pytest.param(
+            "= T =\n\nInfobox\n- a: b\n- bad\n\n==bad\n",
+            [(5, "- bad"), (7, "==bad")],
+            [
+                (
+                    5,
+                    1,
+                    "an infobox field `- KEY: VALUE` or a blank line closing the infobox",
+                    "'- bad'",
+                ),
+                (7, 1, IN_BODY, "'==bad'"),
+            ],
+            id="a blank line read between: two problems",
+        ),
+        pytest.param(
+            "= T =\n\n==a\n==b\n\n\n",
+            [(2, "\n==a\n==b")],
+            [(3, 1, "an `Infobox` line, " + IN_BODY, "'==a'")],
+            id="a run before the end gap",
+        ),
+    ],
+)
+def test_a_run_of_bad_lines_is_one_block(
+    text: str, blocks: list[tuple[int, str]], diagnostics: list[tuple[int, int, str, str]]
+) -> None:
+    document = newswiki.loads(text, strict=False)
+    assert isinstance(document, (newswiki.Event, newswiki.Article))
+    assert [(block.line, block.text) for block in document.unparsed] == blocks
+    assert document.diagnostics == tuple(Diagnostic(*d) for d in diagnostics)
+    assert newswiki.dumps(document) == text
+
+
+def test_a_run_is_one_problem_of_an_unparsed_document() -> None:
+    document = newswiki.loads("### [2016-07-18](/x)\nbad\n\nworse\n", strict=False)
+    assert isinstance(document, newswiki.UnparsedDocument)
+    assert [(d.line, d.column, d.message) for d in document.diagnostics] == [
+        (2, 1, "expected a headline `# TEXT`, found 'bad'"),
+        (5, 1, "expected a headline `# TEXT`, found the end of the file"),
+    ]
+
+
+def _file_lines(text: str) -> list[str]:
+    """The lines of a file as the format reads them: after a byte order mark, split at
+    ``\r\n`` when every line ends so, else at ``\n``."""
+    text = text.removeprefix("\ufeff")
+    return text.split("\r\n" if text.count("\n") == text.count("\r\n") > 0 else "\n")
+
+
+def _quoted(line: str) -> str:
+    return repr(line) if len(line) <= 40 else repr(line[:37] + "...")
+
+
+@given(nws.broken_texts())
+def test_set_aside_lines_are_where_the_file_has_them(text: str) -> None:
+    document = newswiki.loads(text, strict=False)
+    assert newswiki.dumps(document) == text
+    if isinstance(document, newswiki.UnparsedDocument):
+        return
+    lines = _file_lines(text)
+    read_to = -1  # the last line of the previous block
+    for block in document.unparsed:
+        own = block.text.split("\n")
+        assert lines[block.line - 1 : block.line - 1 + len(own)] == own
+        assert block.line > read_to + 1  # a line was read since the last block
+        blank = [not line.strip(" \t\r") for line in own]
+        assert not blank[-1]
+        diagnostic = block.diagnostic
+        assert diagnostic is not None
+        assert (diagnostic.line, diagnostic.column) == (block.line + blank.index(False), 1)
+        assert diagnostic.found == _quoted(lines[diagnostic.line - 1])
+        read_to = block.line + len(own) - 1
+    plain = newswiki.canonical(document)
+    assert newswiki.loads(newswiki.dumps(plain), strict=False) == plain
+
+
+def _configurations(
+    states: dict[int, dict[str, tuple[Any, Any]]], start: int
+) -> Iterator[tuple[tuple[int, ...], str, tuple[int, ...] | None]]:
+    """Every stack of states an LALR parser with the table ``states`` reaches from ``start``,
+    each terminal its state offers the lexer, and the stack after taking it (``None``:
+    refused)."""
+
+    def take(stack: tuple[int, ...], terminal: str) -> tuple[int, ...] | None:
+        stack_ = list(stack)
+        while terminal in states[stack_[-1]]:
+            action, arg = states[stack_[-1]][terminal]
+            if action is Shift:
+                return (*stack_, arg)
+            del stack_[len(stack_) - len(arg.expansion) :]  # reduce by the rule ``arg``
+            stack_.append(states[stack_[-1]][arg.origin.name][1])
+        return None
+
+    seen: set[tuple[int, ...]] = set()
+    todo = [(start,)]
+    while todo:
+        stack = todo.pop()
+        if stack in seen:
+            continue
+        seen.add(stack)
+        for terminal in states[stack[-1]]:
+            # A terminal (not a rule's goto, nor the end of the text, which is no line).
+            if terminal.isupper() and terminal != "$END":
+                after = take(stack, terminal)
+                yield stack, terminal, after
+                if after is not None:
+                    todo.append(after)
+
+
+@pytest.mark.parametrize("kind", ["event", "article"])
+def test_the_parser_takes_every_token_the_lexer_offers(kind: str) -> None:
+    # Lenient parsing sets aside the lines no terminal of the parser's state starts; the
+    # contextual lexer reads only terminals the state has an action for.  An LALR table can
+    # still reduce on a terminal and then refuse it; lenient mode would then keep the whole
+    # text as an UnparsedDocument.  Every configuration the grammars can reach is checked.
+    table = parser(kind).parser.parser.parser.parse_table
+    configurations = list(_configurations(table.states, table.start_states["start"]))
+    # The lexer is asked for a token after a shift only: every state a shift of a terminal
+    # leads to is met.
+    shifted = {
+        arg
+        for actions in table.states.values()
+        for name, (action, arg) in actions.items()
+        if action is Shift and name.isupper()
+    }
+    assert shifted <= {after[-1] for _, _, after in configurations if after is not None}
+    refused = [(stack, t) for stack, t, after in configurations if after is None]
+    assert refused == []

@@ -55,7 +55,7 @@ EQUIVALENT: dict[str, str] = {
         " start of a token skip its blank lines to the line that is wrong, an empty file is"
         " reported without a line, and the end of the text has no newline after it."
     ),
-    "lenient.py parse_lenient.skip: `1` -> `(2)` #2": (
+    "lenient.py _Recovery.set_aside: `1` -> `(2)` #3": (
         "the column Lark's line counter resumes at after a set-aside line: newswiki reads the"
         " lines and offsets of tokens, never their columns."
     ),

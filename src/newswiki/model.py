@@ -221,26 +221,50 @@ class RelatedEvent:
 
 @attrs.frozen
 class Diagnostic:
-    """A problem lenient parsing met: where it is and what was expected there."""
+    """A problem lenient parsing met: where it is, what was expected there and what was found.
+
+    The parts are those of a :class:`~newswiki.ParseError`.  A document with many bad lines
+    holds one diagnostic for each: the words of :attr:`expected` are shared by every line where
+    the parser expected the same things, and :attr:`message` is made from the parts when asked.
+    """
 
     #: The 1-based line number of the offending line.
     line: int
     #: The 1-based column number.
     column: int
-    #: What was expected and what was found, as in :attr:`ParseError.message
-    #: <newswiki.ParseError.message>`.
-    message: str
+    #: What the format allows there, in words, as :attr:`ParseError.expected
+    #: <newswiki.ParseError.expected>`.
+    expected: str
+    #: What is there instead, as :attr:`ParseError.found <newswiki.ParseError.found>`: the
+    #: start of the line, quoted, or ``"the end of the file"``.
+    found: str = ""
+
+    @property
+    def message(self) -> str:
+        """What was expected and what was found, as :attr:`ParseError.message
+        <newswiki.ParseError.message>`.
+
+        >>> Diagnostic(3, 1, "a headline `# TEXT`", "'Hello'").message
+        "expected a headline `# TEXT`, found 'Hello'"
+        """
+        found = f", found {self.found}" if self.found else ""
+        return f"expected {self.expected}{found}"
 
 
 @attrs.frozen
 class Unparsed:
-    """Lines that lenient parsing could not place, kept exactly and put back by the writer."""
+    """Lines that lenient parsing could not place, kept exactly and put back by the writer.
+
+    A run of bad lines with nothing placed between them (blank lines at most) is one block:
+    one problem to a reader, told once, by the :attr:`diagnostic` of its first bad line.
+    """
 
     #: The 1-based number, in the file as read, of the first line of :attr:`text`.
     line: int = attrs.field(validator=attrs.validators.ge(1))
-    #: The lines (blank lines before the bad one included), joined by ``"\n"``.
+    #: The lines: the blank lines before the first bad one, then the run of bad lines and the
+    #: blank lines between them, joined by ``"\n"``.
     text: str = attrs.field(validator=attrs.validators.instance_of(str))
-    #: Why they could not be placed.
+    #: Why they could not be placed: the first bad line's problem.
     diagnostic: Diagnostic | None = attrs.field(default=None, eq=False)
 
 

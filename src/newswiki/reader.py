@@ -9,9 +9,8 @@ words; :func:`with_document` puts the facts back onto the object.
 
 from __future__ import annotations
 
-import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -30,10 +29,11 @@ if TYPE_CHECKING:
 __all__ = [
     "BLANK_LINES",
     "EXPECTED_WORDS",
-    "LineIndex",
     "decode",
     "detect",
     "error_at",
+    "expected_at",
+    "found_at",
     "parse_prepared",
     "parser",
     "prepare",
@@ -219,25 +219,10 @@ def source_text(text: str | bytes) -> str:
     return text
 
 
-class LineIndex:
-    """Where each line of a text starts, to find many positions in one pass (lenient mode)."""
-
-    def __init__(self, text: str) -> None:
-        self.starts = [0, *(match.end() for match in re.finditer("\n", text))]
-
-    def line_of(self, offset: int) -> int:
-        """The 1-based line holding ``offset``."""
-        return bisect.bisect_right(self.starts, offset)
-
-
-def _position(text: str, offset: int, index: LineIndex | None = None) -> tuple[int, int, str]:
+def _position(text: str, offset: int) -> tuple[int, int, str]:
     """1-based line and column of ``offset``, and that line's text."""
-    if index is None:
-        line = text.count("\n", 0, offset) + 1
-        start = text.rfind("\n", 0, offset) + 1
-    else:
-        line = index.line_of(offset)
-        start = index.starts[line - 1]
+    line = text.count("\n", 0, offset) + 1
+    start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
     return (
         line,
@@ -246,9 +231,9 @@ def _position(text: str, offset: int, index: LineIndex | None = None) -> tuple[i
     )
 
 
-def _words(terminals: set[str] | frozenset[str], text: str = "", offset: int = 0) -> str:
-    """What ``terminals`` mean, in words, and the rules the line at ``offset`` breaks if it
-    starts like one of them."""
+def expected_at(terminals: Collection[str], text: str = "", offset: int = 0) -> str:
+    """What ``terminals`` mean, in words, and the rules the line at ``offset`` of ``text``
+    breaks if it starts like one of them (the same ``str`` for every such line)."""
     link = _LINK_LINE.match(text, offset) is not None
     looks = frozenset(
         name
@@ -275,18 +260,20 @@ def _words_for(terminals: frozenset[str], looks: frozenset[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
-def error_at(
-    text: str,
-    offset: int,
-    expected: str,
-    found: str | None = None,
-    *,
-    index: LineIndex | None = None,
-) -> ParseError:
+def found_at(text: str, offset: int) -> str:
+    """What is at ``offset`` of the prepared ``text``: the start of the rest of its line,
+    quoted, or the end of the file."""
+    if offset >= len(text):
+        return "the end of the file"
+    end = text.find("\n", offset, offset + _SHOWN + 1)
+    return _show(text[offset : end if end >= 0 else offset + _SHOWN + 1])
+
+
+def error_at(text: str, offset: int, expected: str, found: str | None = None) -> ParseError:
     """A :class:`ParseError` at ``offset`` of the prepared ``text``."""
-    line, column, source_line = _position(text, offset, index)
+    line, column, source_line = _position(text, offset)
     if found is None:
-        found = "the end of the file" if offset >= len(text) else _show(source_line[column - 1 :])
+        found = found_at(text, offset)
     return ParseError(expected, line=line, column=column, found=found, source_line=source_line)
 
 
@@ -298,8 +285,12 @@ def unknown_format(text: str) -> ParseError:
     return error_at(text, _line_start(text, 0), expected)
 
 
+#: The most characters of a line an error quotes.
+_SHOWN = 40
+
+
 def _show(text: str) -> str:
-    return repr(text if len(text) <= 40 else text[:37] + "...")
+    return repr(text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "...")
 
 
 def _line_start(text: str, offset: int) -> int:
@@ -307,19 +298,19 @@ def _line_start(text: str, offset: int) -> int:
     return BLANK_LINES.match(text, offset).end()  # type: ignore[union-attr]
 
 
-def translate(error: Exception, text: str, index: LineIndex | None = None) -> ParseError:
+def translate(error: Exception, text: str) -> ParseError:
     """Turn what Lark (or a builder) raised into a :class:`ParseError` that speaks the format."""
     if isinstance(error, BuildError):
-        return error_at(text, error.offset, error.expected, error.found, index=index)
+        return error_at(text, error.offset, error.expected, error.found)
     if isinstance(error, UnexpectedCharacters):
         offset = _line_start(text, error.pos_in_stream or 0)
-        return error_at(text, offset, _words(error.allowed, text, offset), index=index)
+        return error_at(text, offset, expected_at(error.allowed, text, offset))
     if isinstance(error, UnexpectedToken):
         token = error.token
         offset = len(text) if token.type == "$END" else _line_start(text, token.start_pos)
-        return error_at(text, offset, _words(error.expected, text, offset), index=index)
+        return error_at(text, offset, expected_at(error.expected, text, offset))
     if isinstance(error, UnexpectedEOF):
-        return error_at(text, len(text), _words(set(error.expected)), index=index)
+        return error_at(text, len(text), expected_at(error.expected))
     raise error  # pragma: no cover - every Lark error is an UnexpectedInput above
 
 

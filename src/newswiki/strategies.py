@@ -8,6 +8,8 @@ Needs `hypothesis <https://hypothesis.readthedocs.io>`_ (the ``test`` extra).
   renumbered lists, ``*`` bullets, ``\\r\\n``, a byte order mark, no final newline).
   :func:`texts_of` gives the object and such a text together: the text parses to an object
   equal to it.
+- :func:`broken_texts`: such files with lines that break the format set in anywhere, alone
+  and in runs, for lenient parsing (``strict=False``).
 
 Every value position (headlines, titles, names, link targets, tags, keys, values, headings,
 list items, paragraphs) mixes ordinary text with the fragments that break naive parsers: the
@@ -48,9 +50,11 @@ from newswiki.model import (
 from newswiki.text import slugify
 
 __all__ = [
+    "BAD_LINES",
     "article_texts",
     "articles",
     "blocks",
+    "broken_texts",
     "event_texts",
     "events",
     "lines",
@@ -420,3 +424,51 @@ def event_texts() -> st.SearchStrategy[str]:
 def article_texts() -> st.SearchStrategy[str]:
     """Valid article files with irregular layout."""
     return texts_of(articles()).map(lambda pair: pair[1])
+
+
+#: Lines that break the format in most places: broken section headers and headings, a
+#: headline or date line out of place, list lines that are not links or fields.
+BAD_LINES = (
+    "### Bogus:",
+    "### Source:",
+    "# a second headline",
+    "### [2016-07-18](/news/2016/07/18/index.md)",
+    "1. [a link](without an end",
+    "1. [T](/p) _Context: a](_",
+    "==unclosed",
+    "=======seven=======",
+    "==A===",
+    "- Injuries 40+",
+    "= T =",
+    "Infobox",
+    "###",
+    "#x",
+)
+
+
+@st.composite
+def broken_texts(draw: Draw[Any]) -> str:
+    """A file of either format with irregular layout and lines that break it set in anywhere:
+    single lines and runs of them, with blank lines (maybe of spaces) between.
+
+    ``newswiki.dumps(newswiki.loads(text, strict=False)) == text``.
+    """
+    obj = draw(st.one_of(events(), articles()))
+    text = _event_text(draw, obj) if isinstance(obj, Event) else _article_text(draw, obj)
+    lines = text.split("\n")
+    for _ in range(draw(st.integers(1, 4))):
+        run = []
+        for index in range(draw(st.integers(1, 3))):
+            if index:
+                run += [draw(st.sampled_from(["", " ", "\t"]))] * draw(st.integers(0, 2))
+            run.append(draw(st.one_of(st.sampled_from(BAD_LINES), _any_line())))
+        at = draw(st.integers(0, len(lines) - 1))
+        lines[at:at] = run
+    broken: str = draw(_with_document_facts("\n".join(lines)))
+    return broken
+
+
+def _any_line() -> st.SearchStrategy[str]:
+    """Any line of text, hostile fragments included (it may fit where it lands, or not)."""
+    fragments = st.one_of(st.sampled_from(TRICKY), st.text(_characters("\n"), max_size=8))
+    return st.lists(fragments, max_size=4).map("".join)

@@ -93,7 +93,7 @@ __all__ = [
 ]
 
 #: Bumped whenever a column is added, removed or changes type; stored in Parquet metadata.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 #: The tables, in the order :class:`DatasetWriter` writes them.
 TABLES = ("events", "articles", "sections", "errors")
 #: The output formats and their file suffixes.
@@ -124,7 +124,8 @@ class DiagnosticRow(TypedDict):
 
     line: int
     column: int
-    message: str
+    expected: str
+    found: str
 
 
 class UnparsedRow(TypedDict):
@@ -237,7 +238,8 @@ def _unparsed(blocks: tuple[Unparsed, ...]) -> list[UnparsedRow]:
             else {
                 "line": block.diagnostic.line,
                 "column": block.diagnostic.column,
-                "message": block.diagnostic.message,
+                "expected": block.diagnostic.expected,
+                "found": block.diagnostic.found,
             },
         }
         for block in blocks
@@ -518,7 +520,12 @@ def schema(table: str) -> pyarrow.Schema:
             [
                 ("line", i32),
                 ("text", text),
-                ("diagnostic", pa.struct([("line", i32), ("column", i32), ("message", text)])),
+                (
+                    "diagnostic",
+                    pa.struct(
+                        [("line", i32), ("column", i32), ("expected", text), ("found", text)]
+                    ),
+                ),
             ]
         )
     )
