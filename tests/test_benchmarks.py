@@ -180,3 +180,12 @@ def test_bench_diff_quick() -> None:
     output = _run("bench_diff.py")
     rows = _has_rows(output, ["0.025 MB", "0.05 MB", "0.1 MB"])
     assert rows["0.05 MB"][1].endswith("x")  # the time over the time of half the size
+
+
+def test_bench_adversarial_lenient_rows_quick() -> None:
+    output = _run("bench_adversarial.py", "--match", "lenient", "--cpu")
+    assert "median CPU time" in output
+    rows = _has_rows(output, ["lenient: every line bad (source section)"])
+    assert all(name.startswith("lenient: ") for name in rows if name != "shape"), output
+    # Every lenient shape is read and written: two tables of five rows.
+    assert len(re.findall(r"^\| lenient: ", output, re.MULTILINE)) == 10, output
