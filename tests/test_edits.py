@@ -279,14 +279,13 @@ def appends(draw: Any, obj: Any) -> Any:
             return attrs.evolve(obj, lead=(*obj.lead, draw(nws.blocks())))
         except ValueError:
             assume(False)
-    level = obj.sections[-1].level if obj.sections else 2
-    deepest = obj
-    while deepest.sections if deepest is obj else deepest.subsections:
-        children = deepest.sections if deepest is obj else deepest.subsections
-        deepest = children[-1]
+    # A new top-level section, at any place among them, at the level of the one it goes before.
+    sections = obj.sections
+    at = draw(st.integers(0, len(sections)))
+    level = sections[min(at, len(sections) - 1)].level if sections else 2
     title = draw(nws.lines(min_size=1).map(lambda s: s.strip("=" + PADDING)).filter(bool))
     section = newswiki.Section(title=title, level=level, blocks=draw(st.lists(nws.blocks())))
-    return attrs.evolve(obj, sections=(*obj.sections, section))
+    return attrs.evolve(obj, sections=(*sections[:at], section, *sections[at:]))
 
 
 @given(st.data(), nws.texts_of(objects))
@@ -367,6 +366,20 @@ def test_a_new_section_follows_most_of_its_nearest_siblings() -> None:
         newswiki.dumps(attrs.evolve(empty, sections=(*empty.sections, new)))
         == "= T =\n\n== A ==\n\n\n== B ==\n== N ==\n"
     )
+
+
+def test_a_new_empty_section_moves_no_other_line() -> None:
+    # `== B ==` was read after a paragraph with its canonical blank line; after the new empty
+    # heading no blank line would be canonical, yet it keeps the one it was read with.
+    text = "= T =\n\nlead\n \t\n\n== A ==\n\npara\n\n== B ==\n\npara b\n"
+    article = newswiki.loads(text)
+    a, b = article.sections
+    new = newswiki.Section(level=2, title="N")
+    written = newswiki.dumps(attrs.evolve(article, sections=(a, new, b)))
+    assert written == text.replace("para\n\n== B", "para\n \t\n\n== N ==\n\n== B")
+    # Built by hand, the same sections are canonical: no blank line after an empty section.
+    built = newswiki.canonical(attrs.evolve(article, sections=(a, new, b)))
+    assert "\n==N==\n==B==\n" in newswiki.dumps(built)
 
 
 def test_a_new_subsection_without_siblings_is_canonical() -> None:

@@ -414,8 +414,7 @@ def _article(article: Article) -> list[str]:
     loose = bool(article.unparsed)
     lead = layout.lead if layout else None
     previous = _blocks(out, article.lead, lead, first_gap, previous, loose)
-    for index in range(len(article.sections)):
-        previous = _section(out, article.sections, index, previous, loose)
+    _sections(out, article.sections, previous, loose)
     return out
 
 
@@ -465,8 +464,23 @@ def _section(
     _put(out, heading, gap, "heading", (level, title), line)
     blocks = layout.blocks if layout else None
     previous = _blocks(out, section.blocks, blocks, first_gap, _AFTER_HEADING, loose, later_gap)
-    for at in range(len(section.subsections)):
-        previous = _section(out, section.subsections, at, previous, loose)
+    return _sections(out, section.subsections, previous, loose)
+
+
+def _sections(out: list[str], siblings: tuple[Section, ...], previous: str, loose: bool) -> str:
+    """Sibling sections, in order; return the kind of the last thing written.
+
+    A new section with nothing in it leaves the parsed section after it spaced as it was read
+    (its canonical blank lines depend on what comes before it): inserted by hand, a heading
+    moves no other line.
+    """
+    for index, section in enumerate(siblings):
+        before = previous
+        previous = _section(out, siblings, index, previous, loose)
+        empty = section.layout is None and not (section.blocks or section.subsections)
+        following = siblings[index + 1].layout if index + 1 < len(siblings) else None
+        if empty and following is not None and following.span is not None:
+            previous = before
     return previous
 
 
