@@ -83,6 +83,12 @@ _RULES = {
     ),
 }
 _LINK_LINE = re.compile(r"[0-9]+\. \[")
+# The rules above by how a line starts: made once, as lenient mode asks once per bad line.
+_LOOKS = {
+    start: frozenset(name for name, (begins, _) in _RULES.items() if begins == start)
+    for start, _ in _RULES.values()
+}
+_LOOKS_LIKE_NOTHING: frozenset[str] = frozenset()
 
 
 class _DirectContextualLexer(ContextualLexer):
@@ -234,13 +240,18 @@ def _position(text: str, offset: int) -> tuple[int, int, str]:
 def expected_at(terminals: Collection[str], text: str = "", offset: int = 0) -> str:
     """What ``terminals`` mean, in words, and the rules the line at ``offset`` of ``text``
     breaks if it starts like one of them (the same ``str`` for every such line)."""
-    link = _LINK_LINE.match(text, offset) is not None
-    looks = frozenset(
-        name
-        for name, (start, _) in _RULES.items()
-        if (link if start == "link" else text.startswith(start, offset))
-    )
-    return _words_for(frozenset(terminals), looks)
+    return _words_for(frozenset(terminals), _looks_like(text, offset))
+
+
+def _looks_like(text: str, offset: int) -> frozenset[str]:
+    """The terminals of :data:`_RULES` whose lines start as the line at ``offset`` does (a
+    line starts as one kind of line at most)."""
+    if _LINK_LINE.match(text, offset):
+        return _LOOKS["link"]
+    for start, names in _LOOKS.items():
+        if start != "link" and text.startswith(start, offset):
+            return names
+    return _LOOKS_LIKE_NOTHING
 
 
 @cache
