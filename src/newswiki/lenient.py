@@ -120,7 +120,8 @@ def parse_lenient(source: str, kind: str | None) -> Document:
     except (UnexpectedToken, BuildError) as error:
         # The text ended where more was needed (a date line alone), or holds an impossible
         # value (a 30 February).  The contextual lexer reads only tokens the parser can take
-        # where it stands, so the one token it cannot take is the end of the text.
+        # where it stands (a test walks every configuration of both grammars' parsers), so
+        # the one token it cannot take is the end of the text.
         return _unparsed_document(source, text, recovery, error)
     if recovery.blocks:
         obj = replaced(obj, unparsed=tuple(recovery.blocks))
