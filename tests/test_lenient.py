@@ -347,3 +347,29 @@ def test_the_parser_takes_every_token_the_lexer_offers(kind: str) -> None:
     assert shifted <= {after[-1] for _, _, after in configurations if after is not None}
     refused = [(stack, t) for stack, t, after in configurations if after is None]
     assert refused == []
+
+
+def test_a_diagnostic_written_by_version_0_1_0_still_loads() -> None:
+    # 0.1.0 wrote one `message`; its parts come back exactly (diagnostics take no part in ==).
+    text = "### [2016-07-18](/p)\n\n# H\n\n\n### Source:\n\nbad line, found here\n"
+    document = newswiki.loads(text, strict=False)
+    data = newswiki.to_dict(document)
+    [block] = data["unparsed"]
+    diagnostic = block["diagnostic"]
+    block["diagnostic"] = {
+        "line": 8,
+        "column": 1,
+        "message": "expected a source line `N. [NAME](URL)`, a `### Related:` line or the end"
+        " of the file, found 'bad line, found here'",
+    }
+    read = newswiki.from_dict(data)
+    assert read == document
+    assert read.unparsed[0].diagnostic == newswiki.Diagnostic(**diagnostic)
+    assert diagnostic["found"] == "'bad line, found here'"
+    block["diagnostic"] = {"line": 8, "column": 1, "message": "expected a paragraph"}
+    assert newswiki.from_dict(data).unparsed[0].diagnostic == newswiki.Diagnostic(
+        8, 1, "a paragraph", ""
+    )
+    block["diagnostic"] = {"line": 8, "column": 1, "message": 3}
+    with pytest.raises(ValueError, match="expected"):
+        newswiki.from_dict(data)

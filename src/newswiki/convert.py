@@ -14,6 +14,7 @@ from newswiki.model import (
     Article,
     Block,
     BulletList,
+    Diagnostic,
     Document,
     Event,
     UnparsedDocument,
@@ -65,6 +66,26 @@ converter.register_structure_hook_func(lambda t: t == Block, _structure_block)
 converter.register_unstructure_hook_func(
     lambda t: t == Block, lambda block: converter.unstructure(block, type(block))
 )
+
+_structure_diagnostic_parts = make_dict_structure_fn(
+    Diagnostic, converter, _cattrs_forbid_extra_keys=True
+)
+
+
+def _structure_diagnostic(data: Any, _: Any) -> Diagnostic:
+    """A diagnostic from its parts, or from the one ``message`` that version 0.1.0 wrote
+    (``"expected X, found Y"``; the format's words for X never hold ``", found "``)."""
+    if isinstance(data, dict) and "message" in data and "expected" not in data:
+        legacy = {key: value for key, value in data.items() if key != "message"}
+        message = data["message"]
+        if isinstance(message, str):
+            expected, _, found = message.removeprefix("expected ").partition(", found ")
+            legacy.update(expected=expected, found=found)
+        data = legacy
+    return _structure_diagnostic_parts(data, Diagnostic)
+
+
+converter.register_structure_hook(Diagnostic, _structure_diagnostic)
 
 
 def to_dict(obj: Document) -> dict[str, Any]:
