@@ -134,6 +134,8 @@ class Mutant:
     lines: tuple[int, int]  # first and last line of the statement it changes (1-based)
     text: str
     original: str  # the file's text before the change, to put back after the run
+    # Inside a lambda: its lines run when it is called, not when it is defined at import.
+    in_lambda: bool = False
     status: str = "pending"
     tests_run: int = 0
     seconds: float = 0.0
@@ -153,14 +155,15 @@ class _Finder(ast.NodeVisitor):
     def __init__(self) -> None:
         self.names: list[str] = []
         self.statement: ast.stmt | None = None
-        self.found: list[tuple[ast.AST, ast.stmt, ast.AST | str, str]] = []
+        self.in_lambda: ast.Lambda | None = None
+        self.found: list[tuple[ast.AST, ast.stmt | ast.Lambda, ast.AST | str, str]] = []
 
     def qualname(self) -> str:
         return ".".join(self.names) or "<module>"
 
     def propose(self, node: ast.AST, new: ast.AST | str) -> None:
         assert self.statement is not None
-        self.found.append((node, self.statement, new, self.qualname()))
+        self.found.append((node, self.in_lambda or self.statement, new, self.qualname()))
 
     def visit_scope(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
         for decorator in node.decorator_list:
@@ -229,6 +232,11 @@ class _Finder(ast.NodeVisitor):
 
     def visit_arguments(self, node: ast.arguments) -> None:
         return  # annotations and defaults (defaults are visited with their function)
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        outer, self.in_lambda = self.in_lambda, node
+        self.visit(node.body)
+        self.in_lambda = outer
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
         swap = SWAPS.get(type(node.op))
@@ -337,7 +345,8 @@ def python_mutants(relative: str, source: str) -> Iterator[Mutant]:
         lines = (statement.lineno, statement.end_lineno or statement.lineno)
         if isinstance(statement, (ast.If, ast.While, ast.For, ast.With, ast.Try)):
             lines = (statement.lineno, _header_end(statement))
-        yield Mutant(label, "python", relative, lines, mutated, source)
+        in_lambda = isinstance(statement, ast.Lambda)
+        yield Mutant(label, "python", relative, lines, mutated, source, in_lambda=in_lambda)
 
 
 def _header_end(statement: ast.stmt) -> int:
@@ -392,7 +401,9 @@ class Baseline:
         found: set[str] = set()
         for number in range(mutant.lines[0], mutant.lines[1] + 1):
             found.update(lines.get(number, ()))
-        if "" in found:
+        if mutant.in_lambda:  # its lines ran at import only to define it: only calls count
+            found.discard("")
+        elif "" in found:
             return None
         return [t for t in self.tests if t in found]
 
