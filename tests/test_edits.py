@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -425,3 +426,81 @@ def test_a_blank_value_keeps_one_space_before_the_new_value() -> None:
     # space.
     article = newswiki.loads("=  = \n- \n- \n")
     assert newswiki.dumps(attrs.evolve(article, title="=")) == "= = = \n- \n- \n"
+
+
+EVENT_HEAD = "### [2016-07-18](/p)\n\n# H\n\n### Related:\n\n"
+ARTICLE_HEAD = "= T =\n\nInfobox\n"
+
+
+def _edit_related(event: Any, **values: Any) -> Any:
+    return attrs.evolve(event, related=(attrs.evolve(event.related[0], **values),))
+
+
+def _edit_field(article: Any, **values: Any) -> Any:
+    box = article.infobox
+    return attrs.evolve(
+        article, infobox=attrs.evolve(box, fields=(attrs.evolve(box.fields[0], **values),))
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "edit", "written"),
+    [
+        # Tags added to a line without any: the canonical context, the line's spaces kept.
+        ("1. [ T ](/p)  ", {"context": ("A",)}, "1. [ T ](/p) _Context: A_  "),
+        # Every tag removed: the context goes, the line's spaces stay.
+        ("1. [ T ](/p) _Context: A_  ", {"context": ()}, "1. [ T ](/p)  "),
+        # Another number of tags: the spaces at the ends of the first and last tag stay.
+        ("1. [T](/p) _Context: \tA, B, C _", {"context": ("X",)}, "1. [T](/p) _Context: \tX _"),
+        (
+            "1. [T](/p) _Context: A, B,  C\t_",
+            {"context": ("X", "Y")},
+            "1. [T](/p) _Context: X, Y\t_",
+        ),
+    ],
+)
+def test_an_edited_related_line_keeps_its_spelling(
+    text: str, edit: dict[str, Any], written: str
+) -> None:
+    event = newswiki.loads(EVENT_HEAD + text + "\n")
+    assert newswiki.dumps(_edit_related(event, **edit)) == EVENT_HEAD + written + "\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "edit", "written"),
+    [
+        # A line without a value (nothing after the ':'): the key's padding stays.
+        ("-  k\t:", {"key": "j"}, "-  j\t:"),
+        ("- c\t:", {"value": "v"}, "- c\t: v"),
+        # A line with a value: both paddings and the trailing spaces stay.
+        ("-  a :  b  ", {"value": "x"}, "-  a :  x  "),
+        ("-  a :  b  ", {"key": "j", "value": ""}, "-  j :    "),
+    ],
+)
+def test_an_edited_infobox_field_keeps_its_spelling(
+    text: str, edit: dict[str, Any], written: str
+) -> None:
+    article = newswiki.loads(ARTICLE_HEAD + text + "\n")
+    assert newswiki.dumps(_edit_field(article, **edit)) == ARTICLE_HEAD + written + "\n"
+
+
+@pytest.mark.parametrize(
+    ("edit", "heading"),
+    [
+        ({"title": "New"}, "==  New \t==  "),
+        ({"level": 3}, "===  Old \t===  "),
+    ],
+)
+def test_an_edited_heading_keeps_its_inner_and_trailing_spaces(
+    edit: dict[str, Any], heading: str
+) -> None:
+    article = newswiki.loads("= T =\n\n==  Old \t==  \ntext\n")
+    section = attrs.evolve(article.sections[0], **edit)
+    written = newswiki.dumps(attrs.evolve(article, sections=(section,)))
+    assert written == f"= T =\n\n{heading}\ntext\n"
+
+
+def test_a_spelling_that_would_not_read_back_gives_way_to_the_canonical_line() -> None:
+    # "=T=" with the title "=x" in its place is "==x=", which is no title line at all.
+    article = newswiki.loads("=T=\n")
+    assert newswiki.dumps(attrs.evolve(article, title="=x")) == "= =x =\n"
