@@ -12,7 +12,8 @@ from pathlib import Path
 import lark
 import pytest
 
-from newswiki import files, grammar
+import newswiki
+from newswiki import files, grammar, reader
 from newswiki.build import ArticleBuilder, EventBuilder
 from newswiki.grammar import FORMATS, build_parser, cache_dir, grammar_text, terminal_patterns
 
@@ -151,6 +152,17 @@ for path in sys.argv[1:]:
     except newswiki.ParseError as error:
         print(error)
 """
+
+
+def test_loads_keeps_its_parsers_in_the_cache(cache: Path, event_text: str) -> None:
+    # The parsers of loads() are built once per process; forget them, so that this test's
+    # loads() builds them again, into the test's own cache directory.
+    reader.parser.cache_clear()
+    try:
+        newswiki.loads(event_text)
+    finally:
+        reader.parser.cache_clear()
+    assert [path.name.split("-")[0] for path in cache.iterdir()] == ["event"]
 
 
 def test_a_fresh_interpreter_reads_the_cache_the_last_one_wrote(

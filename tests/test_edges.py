@@ -264,6 +264,13 @@ def test_an_object_whose_every_line_ends_in_cr_reads_back() -> None:
         assert newswiki.loads(newswiki.dumps(obj)) == obj
 
 
+def test_a_carriage_return_without_a_newline_is_no_line_end() -> None:
+    # One line, no newline: its "\r" is a trailing space, so new lines end in "\n".
+    article = newswiki.loads("= T =\r")
+    assert article.layout.document == newswiki.DocumentLayout(newline="\n", final_newline=False)
+    assert newswiki.dumps(attrs.evolve(article, lead=("p",))) == "= T =\r\n\np"
+
+
 # --- 7. one reading of blank lines, UTF-16 and lone surrogates --------------------------------
 
 
@@ -285,11 +292,31 @@ def test_a_nul_byte_is_not_utf16() -> None:
 @pytest.mark.parametrize(
     "data",
     [
+        b"=\x00=\x00\n\x00\x00\x00",  # a zero in every odd byte, and in an even byte too
+        b"\x00=\x00\x00\x00=\x00\n",  # a zero in every even byte, and in an odd byte too
+    ],
+)
+def test_zeros_in_both_halves_are_utf8_text(data: bytes) -> None:
+    # UTF-16 spells the first characters with a zero in every other byte and none between;
+    # bytes with zeros in both halves are UTF-8 text with NUL characters, read as their str.
+    with pytest.raises(newswiki.ParseError) as from_bytes:
+        newswiki.loads(data)
+    with pytest.raises(newswiki.ParseError) as from_text:
+        newswiki.loads(data.decode("utf-8"))
+    assert type(from_bytes.value) is newswiki.ParseError
+    assert str(from_bytes.value) == str(from_text.value)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
         "=".encode("utf-16-le"),
         "= T =\n".encode("utf-16-le"),
         "= T =\n".encode("utf-16-be"),
         "= T =\n".encode("utf-16"),
         b"\xfe\xff",
+        # A NUL character among the first four: in the ninth byte, out of the eight looked at.
+        "=T=\n\x00".encode("utf-16-le"),
     ],
 )
 def test_utf16_is_refused(data: bytes) -> None:
@@ -305,6 +332,7 @@ def test_a_lone_surrogate_is_refused_where_it_is() -> None:
         newswiki.loads(text)
     assert (caught.value.line, caught.value.column) == (3, 2)
     assert caught.value.expected == "text that UTF-8 can hold"
+    assert caught.value.found == "a lone surrogate '\\ud800'"
     document = newswiki.loads(text, strict=False)
     assert isinstance(document, newswiki.UnparsedDocument)
     assert document.text == text

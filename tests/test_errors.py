@@ -112,7 +112,8 @@ MALFORMED = [
         "### [2016-07-18](/a b)\n\n# H\n",
         1,
         1,
-        "date line `### [YYYY-MM-DD](PATH)`",
+        "a date line `### [YYYY-MM-DD](PATH)` (the date in digits, YYYY-MM-DD; a PATH without"
+        " spaces or tabs)",
         "'### [2016-07-18](/a b)'",
         id="space in the date line's path",
     ),
@@ -120,7 +121,8 @@ MALFORMED = [
         "### [2016-7-18](/x)\n\n# H\n",
         1,
         1,
-        "date line",
+        "a date line `### [YYYY-MM-DD](PATH)` (the date in digits, YYYY-MM-DD; a PATH without"
+        " spaces or tabs)",
         "'### [2016-7-18](/x)'",
         id="short month",
     ),

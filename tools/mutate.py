@@ -84,6 +84,7 @@ TEST_FILES = (
     "tests/test_grammar.py",
     "tests/test_edges.py",
     "tests/test_hostile.py",
+    "tests/test_cache.py",
 )
 LEFT_OUT = {
     # Concurrency, not logic: every line it runs, the one-thread tests run too (15-40 s).
@@ -476,6 +477,10 @@ def _child_setup(tree: Path, cache: Path, log: Path) -> None:
     # No plugins from other packages (pytest-benchmark and the like): a second per child.
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     sys.path.insert(0, str(tree / "src"))
+    # Tests that start a Python of their own must meet the mutant there too.
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(tree / "src"), os.environ.get("PYTHONPATH")])
+    )
     os.chdir(tree)
 
 
