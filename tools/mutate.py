@@ -167,6 +167,8 @@ class _Finder(ast.NodeVisitor):
         self.found.append((node, self.in_lambda or self.statement, new, self.qualname()))
 
     def visit_scope(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        if any(_is_overload(decorator) for decorator in node.decorator_list):
+            return  # a signature for mypy, replaced at once by the function it describes
         for decorator in node.decorator_list:
             self.visit(decorator)
         if not isinstance(node, ast.ClassDef):
@@ -287,6 +289,11 @@ class _Finder(ast.NodeVisitor):
         if isinstance(node.ctx, ast.Load) and _is_type_expression(node):
             return  # tuple[str, ...] in a cast or a TypeVar: typing, not behaviour
         super().generic_visit(node)
+
+
+def _is_overload(decorator: ast.expr) -> bool:
+    name = decorator.attr if isinstance(decorator, ast.Attribute) else getattr(decorator, "id", "")
+    return name == "overload"
 
 
 def _is_type_expression(node: ast.Subscript) -> bool:
