@@ -6,10 +6,6 @@ go stale unnoticed.
 """
 
 EQUIVALENT: dict[str, str] = {
-    "parse.py _prepare: `\"\\r\"` -> `('')`": (
-        "`'\\r' in text` only spares the slower `'\\r\\n' in text` scan on text without any"
-        " carriage return; `'' in text` is always true, so the same scan decides."
-    ),
     "model.py _check_levels: `7` -> `(8)`": (
         "the level before the first sibling only has to be deeper than any level; levels are"
         " 2 to 6 (checked first), so 7 and 8 refuse and accept the same sections."
@@ -39,24 +35,68 @@ EQUIVALENT: dict[str, str] = {
     "write.py <module>: `\"y\"` -> `('')` #2": (
         "as above, for a related line's path: a path holds no padding either."
     ),
-    "parse.py <module>: `False` -> `(True)`": (
-        "the default of `error_at(token_start=...)`: the callers that leave it out point inside"
-        " the date line (a 30 February) or at the end of the text, where there are no blank"
-        " lines to skip, so skipping them moves nothing."
+    "lenient.py _Recovery.set_aside: `1` -> `(2)` #3": (
+        "the column Lark's line counter resumes at after a set-aside line: newswiki reads the"
+        " lines and offsets of tokens, never their columns."
     ),
-    "parse.py <module>: `\"event\"` -> `('')`": (
+    # --- reader.py ---
+    "reader.py prepare: `\"\\r\"` -> `('')`": (
+        "`'\\r' in text` only spares the slower `'\\r\\n' in text` scan on text without any"
+        " carriage return; `'' in text` is always true, so the same scan decides."
+    ),
+    "reader.py prepare: `\"\\n\"` -> `('')` #6": (
+        "a plain document (no byte order mark, `\\n` line ends, a final newline) then gets a new"
+        " `DocumentLayout` equal to the shared `PLAIN_DOCUMENT` instead of that instance: the"
+        " same values, one more `replaced` call."
+    ),
+    "reader.py <module>: `\"event\"` -> `('')`": (
         "the keys of the two format descriptions are never read; only the values, in order."
     ),
-    "parse.py <module>: `\"article\"` -> `('')`": (
+    "reader.py <module>: `\"article\"` -> `('')`": (
         "the keys of the two format descriptions are never read; only the values, in order."
     ),
-    "parse.py _position: `end >= 0` -> `(end > 0)`": (
+    "reader.py <module>: `\"$END\"` -> `('')`": (
+        "Lark's contextual lexer makes only tokens the parser's state accepts, so the only"
+        " unexpected token is the end of the file, met where it is not expected: `$END` is"
+        " never among an error's expected terminals, and its words are never looked up."
+    ),
+    "reader.py <module>: `\"the end of the file\"` -> `('')` #2": (
+        "the words of `$END`, never looked up (see the mutant of its key)."
+    ),
+    "reader.py _utf16: `return False` -> `return None`": (
+        "the one caller asks `if _utf16(data)`: `None` is as false as `False`."
+    ),
+    "reader.py _utf16: `0::2` -> `::2`": "a slice from the start is `[0::2]` spelled out.",
+    "reader.py _position: `end >= 0` -> `(end > 0)`": (
         "`end` is 0 only for an error placed on an empty first line, and none is: errors at the"
         " start of a token skip its blank lines to the line that is wrong, an empty file is"
         " reported without a line, and the end of the text has no newline after it."
     ),
-    "lenient.py _Recovery.set_aside: `1` -> `(2)` #3": (
-        "the column Lark's line counter resumes at after a set-aside line: newswiki reads the"
-        " lines and offsets of tokens, never their columns."
+    "reader.py _position: `0` -> `(1)` #3": "`end >= 1` is `end > 0`: see the mutant above.",
+    "reader.py error_at: `column - 1 :` -> `:`": (
+        "the found text is taken from the line only for errors at the start of a line (tokens"
+        " are whole lines, and the error skips the blank lines before one), where column 1"
+        " shows the whole line either way; the other errors bring their own found text."
+    ),
+    'reader.py _words_for: `return "nothing more"` -> `return None`': (
+        "unreachable: every state of both parsers accepts a terminal with words but the state"
+        " after `END_GAP`, which ends at the end of the text, so no error is met there."
+    ),
+    "reader.py _words_for: `\"nothing more\"` -> `('')`": "unreachable, as above.",
+    "reader.py translate: `return error_at(text, len(text), _words(set(error.expecte...` ->"
+    " `return None`": (
+        "Lark (1.3) raises `UnexpectedEOF` only from its Earley parser; newswiki's parsers are"
+        " LALR, whose end of input is an `UnexpectedToken` for `$END`."
+    ),
+    "reader.py <module>: `\"\"` -> `('X')`": (
+        "the default `text` of `_words`, used only by the `UnexpectedEOF` branch above."
+    ),
+    "reader.py <module>: `0` -> `(1)`": (
+        "the default `offset` of `_words`, used only by the `UnexpectedEOF` branch above."
+    ),
+    # --- spelling.py ---
+    "spelling.py _tags: `True` -> `(False)`": (
+        "`zip(..., strict=True)` of the filled parts and the tags, in the branch where their"
+        " numbers are equal: strict or not, the same pairs."
     ),
 }
