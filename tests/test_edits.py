@@ -428,10 +428,6 @@ def test_a_blank_value_keeps_one_space_before_the_new_value() -> None:
     assert newswiki.dumps(attrs.evolve(article, title="=")) == "= = = \n- \n- \n"
 
 
-EVENT_HEAD = "### [2016-07-18](/p)\n\n# H\n\n### Related:\n\n"
-ARTICLE_HEAD = "= T =\n\nInfobox\n"
-
-
 def _edit_related(event: Any, **values: Any) -> Any:
     return attrs.evolve(event, related=(attrs.evolve(event.related[0], **values),))
 
@@ -443,45 +439,47 @@ def _edit_field(article: Any, **values: Any) -> Any:
     )
 
 
+# What comes before the edited line, and how to edit it, by the kind of line.
+_LINE_EDITS = {
+    "related": ("### [2016-07-18](/p)\n\n# H\n\n### Related:\n\n", _edit_related),
+    "field": ("= T =\n\nInfobox\n", _edit_field),
+}
+
+
 @pytest.mark.parametrize(
-    ("text", "edit", "written"),
+    ("kind", "text", "edit", "written"),
     [
         # Tags added to a line without any: the canonical context, the line's spaces kept.
-        ("1. [ T ](/p)  ", {"context": ("A",)}, "1. [ T ](/p) _Context: A_  "),
+        ("related", "1. [ T ](/p)  ", {"context": ("A",)}, "1. [ T ](/p) _Context: A_  "),
         # Every tag removed: the context goes, the line's spaces stay.
-        ("1. [ T ](/p) _Context: A_  ", {"context": ()}, "1. [ T ](/p)  "),
+        ("related", "1. [ T ](/p) _Context: A_  ", {"context": ()}, "1. [ T ](/p)  "),
         # Another number of tags: the spaces at the ends of the first and last tag stay.
-        ("1. [T](/p) _Context: \tA, B, C _", {"context": ("X",)}, "1. [T](/p) _Context: \tX _"),
         (
+            "related",
+            "1. [T](/p) _Context: \tA, B, C _",
+            {"context": ("X",)},
+            "1. [T](/p) _Context: \tX _",
+        ),
+        (
+            "related",
             "1. [T](/p) _Context: A, B,  C\t_",
             {"context": ("X", "Y")},
             "1. [T](/p) _Context: X, Y\t_",
         ),
+        # A field without a value (nothing after the ':'): the key's padding stays.
+        ("field", "-  k\t:", {"key": "j"}, "-  j\t:"),
+        ("field", "- c\t:", {"value": "v"}, "- c\t: v"),
+        # A field with a value: both paddings and the trailing spaces stay.
+        ("field", "-  a :  b  ", {"value": "x"}, "-  a :  x  "),
+        ("field", "-  a :  b  ", {"key": "j", "value": ""}, "-  j :    "),
     ],
 )
-def test_an_edited_related_line_keeps_its_spelling(
-    text: str, edit: dict[str, Any], written: str
+def test_an_edited_line_keeps_its_spelling(
+    kind: str, text: str, edit: dict[str, Any], written: str
 ) -> None:
-    event = newswiki.loads(EVENT_HEAD + text + "\n")
-    assert newswiki.dumps(_edit_related(event, **edit)) == EVENT_HEAD + written + "\n"
-
-
-@pytest.mark.parametrize(
-    ("text", "edit", "written"),
-    [
-        # A line without a value (nothing after the ':'): the key's padding stays.
-        ("-  k\t:", {"key": "j"}, "-  j\t:"),
-        ("- c\t:", {"value": "v"}, "- c\t: v"),
-        # A line with a value: both paddings and the trailing spaces stay.
-        ("-  a :  b  ", {"value": "x"}, "-  a :  x  "),
-        ("-  a :  b  ", {"key": "j", "value": ""}, "-  j :    "),
-    ],
-)
-def test_an_edited_infobox_field_keeps_its_spelling(
-    text: str, edit: dict[str, Any], written: str
-) -> None:
-    article = newswiki.loads(ARTICLE_HEAD + text + "\n")
-    assert newswiki.dumps(_edit_field(article, **edit)) == ARTICLE_HEAD + written + "\n"
+    head, change = _LINE_EDITS[kind]
+    document = newswiki.loads(head + text + "\n")
+    assert newswiki.dumps(change(document, **edit)) == head + written + "\n"
 
 
 @pytest.mark.parametrize(
