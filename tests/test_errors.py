@@ -308,6 +308,24 @@ def test_errors_carry_the_file_name(tmp_path: pytest.TempPathFactory) -> None:
     assert str(caught.value).startswith(f"{path}:3:1: expected a headline")
 
 
+def test_naming_the_file_gives_the_same_error_back() -> None:
+    error = newswiki.ParseError("a headline", line=3, column=1, source_line="x")
+    assert error.with_filename("a.md") is error
+    assert str(error) == "a.md:3:1: expected a headline\n    3 | x\n      | ^"
+
+
+def test_an_error_without_a_found_part_or_a_line_shows_neither() -> None:
+    # UTF-16 is refused before any line is read: nothing found, no line to show.
+    with pytest.raises(newswiki.DecodeError) as caught:
+        newswiki.loads("= T =\n".encode("utf-16-le"))
+    assert str(caught.value) == (
+        "<string>:1:1: expected UTF-8 text, found UTF-16 (decode it, e.g. data.decode('utf-16'),"
+        " and pass the str)\n"
+        "    1 | \n"
+        "      | ^"
+    )
+
+
 def test_parse_error_is_a_value_error_and_pickles() -> None:
     import pickle
 

@@ -99,4 +99,18 @@ EQUIVALENT: dict[str, str] = {
         "`zip(..., strict=True)` of the filled parts and the tags, in the branch where their"
         " numbers are equal: strict or not, the same pairs."
     ),
+    # --- lenient.py ---
+    "lenient.py parse_lenient.skip: `return False` -> `return None`": (
+        "Lark asks `if not on_error(e)`: `None` is as false as `False`."
+    ),
+    "lenient.py parse_lenient.skip: `False` -> `(True)`": (
+        "going on after an unexpected end of the file: Lark meets the same `$END` error from the"
+        " same parser at once and raises it (its guard against an endless loop), as when told"
+        " to stop."
+    ),
+    "lenient.py parse_lenient.skip: `return False` -> `return None` #2": (
+        "unreachable: Lark's LALR parser reports only `UnexpectedToken` and"
+        " `UnexpectedCharacters`, which the lines above handle."
+    ),
+    "lenient.py parse_lenient.skip: `False` -> `(True)` #2": "unreachable, as above.",
 }
