@@ -155,3 +155,18 @@ def test_layouts_compare_by_what_was_written() -> None:
     (block,) = article.lead
     assert isinstance(block, BulletList)
     assert block.layout == ListLayout(items=(None, "* b"), span=Span(3, 4))
+
+
+def test_a_layout_copied_with_new_text_is_checked_against_the_values() -> None:
+    # What the parser read a line as is not copied by attrs.evolve: a layout given new text
+    # by hand is respelled with the object's values, never written as it stands.
+    event = newswiki.loads("### [2016-07-18](/p)\n\n#  Hello \n")
+    headline = attrs.evolve(event.layout.headline, text="# Other")
+    edited = attrs.evolve(event, layout=attrs.evolve(event.layout, headline=headline))
+    assert newswiki.dumps(edited) == "### [2016-07-18](/p)\n\n# Hello\n"
+
+    article = newswiki.loads("= T =\n\n-  a\n-  b\n")
+    (block,) = article.lead
+    layout = attrs.evolve(block.layout, items=("- x", "* y"))
+    edited = attrs.evolve(article, lead=(attrs.evolve(block, layout=layout),))
+    assert newswiki.dumps(edited) == "= T =\n\n- a\n* b\n"
