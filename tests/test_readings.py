@@ -155,6 +155,8 @@ def test_layouts_compare_by_what_was_written() -> None:
     (block,) = article.lead
     assert isinstance(block, BulletList)
     assert block.layout == ListLayout(items=(None, "* b"), span=Span(3, 4))
+    event = newswiki.parse_event("### [2016-07-18](/p)\n\n#  Hello \n")
+    assert event.layout.headline == newswiki.LineLayout(text="#  Hello ", span=Span(3, 3))
 
 
 def test_a_layout_copied_with_new_text_is_checked_against_the_values() -> None:
