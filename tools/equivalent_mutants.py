@@ -73,44 +73,25 @@ EQUIVALENT: dict[str, str] = {
         " reported without a line, and the end of the text has no newline after it."
     ),
     "reader.py _position: `0` -> `(1)` #3": "`end >= 1` is `end > 0`: see the mutant above.",
-    "reader.py error_at: `column - 1 :` -> `:`": (
-        "the found text is taken from the line only for errors at the start of a line (tokens"
-        " are whole lines, and the error skips the blank lines before one), where column 1"
-        " shows the whole line either way; the other errors bring their own found text."
-    ),
     'reader.py _words_for: `return "nothing more"` -> `return None`': (
         "unreachable: every state of both parsers accepts a terminal with words but the state"
         " after `END_GAP`, which ends at the end of the text, so no error is met there."
     ),
     "reader.py _words_for: `\"nothing more\"` -> `('')`": "unreachable, as above.",
-    "reader.py translate: `return error_at(text, len(text), _words(set(error.expecte...` ->"
+    "reader.py translate: `return error_at(text, len(text), expected_at(error.expect...` ->"
     " `return None`": (
         "Lark (1.3) raises `UnexpectedEOF` only from its Earley parser; newswiki's parsers are"
         " LALR, whose end of input is an `UnexpectedToken` for `$END`."
     ),
     "reader.py <module>: `\"\"` -> `('X')`": (
-        "the default `text` of `_words`, used only by the `UnexpectedEOF` branch above."
+        "the default `text` of `expected_at`, used only by the `UnexpectedEOF` branch above."
     ),
     "reader.py <module>: `0` -> `(1)`": (
-        "the default `offset` of `_words`, used only by the `UnexpectedEOF` branch above."
+        "the default `offset` of `expected_at`, used only by the `UnexpectedEOF` branch above."
     ),
     # --- spelling.py ---
     "spelling.py _tags: `True` -> `(False)`": (
         "`zip(..., strict=True)` of the filled parts and the tags, in the branch where their"
         " numbers are equal: strict or not, the same pairs."
     ),
-    # --- lenient.py ---
-    "lenient.py parse_lenient.skip: `return False` -> `return None`": (
-        "Lark asks `if not on_error(e)`: `None` is as false as `False`."
-    ),
-    "lenient.py parse_lenient.skip: `False` -> `(True)`": (
-        "going on after an unexpected end of the file: Lark meets the same `$END` error from the"
-        " same parser at once and raises it (its guard against an endless loop), as when told"
-        " to stop."
-    ),
-    "lenient.py parse_lenient.skip: `return False` -> `return None` #2": (
-        "unreachable: Lark's LALR parser reports only `UnexpectedToken` and"
-        " `UnexpectedCharacters`, which the lines above handle."
-    ),
-    "lenient.py parse_lenient.skip: `False` -> `(True)` #2": "unreachable, as above.",
 }
