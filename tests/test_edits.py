@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import newswiki
 from newswiki import strategies as nws
+from newswiki.layout import ListLayout
 from newswiki.model import PADDING
 
 objects = st.one_of(nws.events(), nws.articles())
@@ -392,6 +393,32 @@ def test_a_new_subsection_without_siblings_is_canonical() -> None:
     )
     assert newswiki.dumps(edited) == SPACED.replace("para 2\n", "para 2\n\n===Sub===\nz\n")
     assert newswiki.loads(newswiki.dumps(edited)) == edited
+
+
+def test_a_new_infobox_field_takes_its_siblings_spelling() -> None:
+    article = newswiki.loads("= T =\n\nInfobox\n-  a :  b\n-  c :  d\n")
+    box = article.infobox
+    assert box is not None
+    fields = (*box.fields, newswiki.InfoboxField("e", "f"))
+    written = newswiki.dumps(attrs.evolve(article, infobox=attrs.evolve(box, fields=fields)))
+    assert written == "= T =\n\nInfobox\n-  a :  b\n-  c :  d\n-  e :  f\n"
+
+
+@pytest.mark.parametrize(
+    ("items", "written"),
+    [
+        # As many spellings as items: each item takes the spelling in its place.
+        (["a", "b"], "*  a\n- b\n"),
+        # Another number: no spelling belongs to an item, all are canonical.
+        (["a", "b", "c"], "- a\n- b\n- c\n"),
+    ],
+)
+def test_a_list_layout_built_by_hand_spells_items_in_their_places(
+    items: list[str], written: str
+) -> None:
+    layout = ListLayout(items=("*  x", None))
+    article = newswiki.Article(title="T", lead=[newswiki.BulletList(items, layout=layout)])
+    assert newswiki.dumps(article) == "= T =\n\n" + written
 
 
 layouts = st.builds(

@@ -19,7 +19,7 @@ from newswiki import (
     Section,
     Source,
 )
-from newswiki.layout import ListLayout, Span
+from newswiki.layout import BlockLayout, ListLayout, Span
 
 DATE = "### [2016-07-18](/news/2016/07/18/index.md)\n\n"
 DAY = datetime.date(2016, 7, 18)
@@ -157,6 +157,13 @@ def test_layouts_compare_by_what_was_written() -> None:
     assert block.layout == ListLayout(items=(None, "* b"), span=Span(3, 4))
     event = newswiki.parse_event("### [2016-07-18](/p)\n\n#  Hello \n")
     assert event.layout.headline == newswiki.LineLayout(text="#  Hello ", span=Span(3, 3))
+    assert article.layout.lead == BlockLayout(gaps=("\n",), lines=(3,))
+    # What the parser read the lines as is for the writer only: not shown either.
+    assert repr(article.layout.lead) == "BlockLayout(gaps=('\\n',), lines=(3,))"
+    assert repr(block.layout) == "ListLayout(items=(None, '* b'), span=Span(first=3, last=4))"
+    assert repr(event.layout.headline) == (
+        "LineLayout(gap=None, text='#  Hello ', span=Span(first=3, last=3))"
+    )
 
 
 def test_a_layout_copied_with_new_text_is_checked_against_the_values() -> None:
@@ -172,3 +179,7 @@ def test_a_layout_copied_with_new_text_is_checked_against_the_values() -> None:
     layout = attrs.evolve(block.layout, items=("- x", "* y"))
     edited = attrs.evolve(article, lead=(attrs.evolve(block, layout=layout),))
     assert newswiki.dumps(edited) == "= T =\n\n- a\n* b\n"
+    # Spans are made from what was read: a copy has none to give.
+    assert article.layout.lead.spans == (Span(3, 4),)
+    assert attrs.evolve(article.layout.lead, gaps=("\n\n",)).spans == ()
+    assert BlockLayout(gaps=("\n",), lines=(3,)).spans == ()

@@ -77,6 +77,14 @@ INVALID: list[Any] = [
     (lambda: RelatedEvent(title="T", path="/a b.md"), ValueError, "path must hold no spaces"),
     (lambda: RelatedEvent(title="T", path=["/p"]), TypeError, "path must be a str, not list"),
     (lambda: event(path="/news/2016/07/18/index .md"), ValueError, "path must hold no spaces"),
+    # At most eight `]` in a link target, and in a related line's tags in all (docs/formats.md).
+    (lambda: Source("RT", "a]]]]]]]]]"), ValueError, "url must hold at most 8 ']'"),
+    (lambda: RelatedEvent(title="T", path="/a]]]]]]]]]"), ValueError, "path must hold at most 8"),
+    (
+        lambda: RelatedEvent(title="T", path="/p", context=["]]]]]", "x]]]]"]),
+        ValueError,
+        "the tags must hold at most 8 ']' in all",
+    ),
     # (The date line's path may hold `](`: tests/test_edges.py reads and builds one.)
     # Tags: the format has no escape for ", ", and `](` would end the link text.
     (
@@ -99,6 +107,12 @@ INVALID: list[Any] = [
     (lambda: event(body=[""]), ValueError, "a paragraph must not hold blank lines: ''"),
     (lambda: event(body=["a\n"]), ValueError, "a paragraph must not hold blank lines"),
     (lambda: event(body=[5]), TypeError, "a paragraph must be a str, not int"),
+    # A str where a sequence is wanted, shown cut to 37 characters and "..." past 40.
+    (
+        lambda: event(body="a" * 41),
+        TypeError,
+        f"not the str '{'a' * 37}...': to give one value, write ['{'a' * 37}...']",
+    ),
     # Article blocks: a paragraph line must not read back as a heading or a list.
     (lambda: article(lead=["* a list line"]), ValueError, "must not start with '==', '- ' or"),
     (lambda: article(lead=["- a list line"]), ValueError, "'- a list line'"),
@@ -236,6 +250,10 @@ VALID: list[Any] = [
     lambda: event(body=["a\n   # indented\nb", "x ### y", " leading space"]),
     lambda: event(headline="\u00a0H\u00a0", body=["tail spaces are text  "]),
     lambda: event(path="/news/2016/07/18/index.md?a=(b)_c#d"),
+    lambda: event(
+        sources=[Source("RT", "a]]]]]]]]")],
+        related=[RelatedEvent(title="T", path="/a]]]]]]]]", context=["]]]]", "x]]]]"])],
+    ),
     lambda: event(
         sources=[Source("[x]", "https://en.wikipedia.org/wiki/A_(b))"), Source("", "")],
         related=[
