@@ -218,6 +218,16 @@ def test_canonical_of_lenient_documents_reads_back_equal(text: str) -> None:
     assert newswiki.loads(newswiki.dumps(plain), strict=False) == plain
 
 
+def test_canonical_adds_no_section_header_that_was_not_there() -> None:
+    # A set-aside line keeps the headers of sections left without items (its neighbours),
+    # and only those: this event has no related section, so none is written.
+    text = "### [2016-07-18](/p)\n\n# H\n\nbody\n\n### Source:\n\n1. [a](b)\nbad line\n"
+    event = newswiki.loads(text, strict=False)
+    assert newswiki.dumps(newswiki.canonical(event)) == (
+        "### [2016-07-18](/p)\n\n# H\n\nbody\n\n\n### Source:\n\n1. [a](b)\nbad line\n"
+    )
+
+
 # --- 5. long paragraphs and lists come in bounded tokens, and read as one block -------------
 
 

@@ -94,4 +94,9 @@ EQUIVALENT: dict[str, str] = {
         "`zip(..., strict=True)` of the filled parts and the tags, in the branch where their"
         " numbers are equal: strict or not, the same pairs."
     ),
+    # --- build.py ---
+    "build.py line_layout: `len(_PLACES) < _PLACES_KEPT` -> `(len(_PLACES) <= _PLACES_KEPT)`": (
+        "the bound of the shared layouts of canonical lines: one more is kept, and a line past"
+        " the bound gets an equal layout of its own; the objects read are the same."
+    ),
 }
