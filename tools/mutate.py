@@ -706,6 +706,21 @@ def _sample(mutants: list[Mutant], size: int) -> list[Mutant]:
     return [m for m in mutants if m.kind == "grammar" or m.id in chosen]
 
 
+def _write_json(path: Path, mutants: list[Mutant]) -> None:
+    results = [
+        {
+            "id": m.id,
+            "file": m.file,
+            "line": m.lines[0],
+            "status": m.status,
+            "tests": m.tests_run,
+            "seconds": round(m.seconds, 2),
+        }
+        for m in mutants
+    ]
+    path.write_text(json.dumps(results, indent=1))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--modules", nargs="+", choices=MODULES, default=MODULES)
@@ -776,14 +791,16 @@ def main(argv: list[str] | None = None) -> int:
         for test in baseline.tests[-5:]:
             print(f"  {baseline.seconds[test]:6.1f} s {test}")
 
-        done = [0]
+        done: list[Mutant] = []
 
         def report(mutant: Mutant) -> None:
-            done[0] += 1
+            done.append(mutant)
             if mutant.status in ("survived", "not covered") and mutant.id in EQUIVALENT:
                 mutant.status = "equivalent"
             if mutant.status not in KILLED:
-                print(f"[{done[0]}/{len(mutants)}] {mutant.status}: {mutant.id}", flush=True)
+                print(f"[{len(done)}/{len(mutants)}] {mutant.status}: {mutant.id}", flush=True)
+            if args.json:  # after every mutant: a run stopped half way keeps what it found
+                _write_json(args.json, done)
 
         run_mutants(mutants, baseline, trees, cache, report)
         elapsed = time.monotonic() - started
@@ -799,22 +816,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in sorted(stale):
             print(f"listed as equivalent but no such mutant: {name}")
     if args.json:
-        args.json.write_text(
-            json.dumps(
-                [
-                    {
-                        "id": m.id,
-                        "file": m.file,
-                        "line": m.lines[0],
-                        "status": m.status,
-                        "tests": m.tests_run,
-                        "seconds": round(m.seconds, 2),
-                    }
-                    for m in mutants
-                ],
-                indent=1,
-            )
-        )
+        _write_json(args.json, mutants)
     errors = [m for m in mutants if m.status == "error"]
     return 1 if errors else 0
 
