@@ -134,6 +134,13 @@ def test_only_spellings_that_are_not_canonical_are_remembered() -> None:
     assert isinstance(block, BulletList)
     assert block.layout is not None
     assert block.layout.items == (None, "* b", "-  c")
+    # A numbered line is canonical while its number follows the one above (from 1).
+    event = newswiki.parse_event(
+        "### [2016-07-18](/p)\n\n# H\n\n### Source:\n\n1. [a](b)\n3. [c](d)\n\n"
+        "### Related:\n\n1. [T](/p) _Context: A_\n2. [U](/q)\n4. [V](/r)\n"
+    )
+    assert [source.layout.text for source in event.sources] == [None, "3. [c](d)"]
+    assert [item.layout.text for item in event.related] == [None, None, "4. [V](/r)"]
 
 
 def test_a_new_block_takes_the_gap_of_its_neighbour() -> None:
