@@ -87,6 +87,17 @@ def test_every_parsed_node_has_the_lines_it_was_read_from(pair: tuple[Any, str])
         _check_blocks(lines, obj.lead, layout.lead)
 
 
+def test_positions_of_hand_counted_texts() -> None:
+    # Two paragraphs read in one token: the second starts after the first one's two lines.
+    event = newswiki.loads("### [2016-07-18](/p)\n\n# H\n\na\nb\n\nc\n")
+    assert event.layout.body.spans == (newswiki.Span(5, 6), newswiki.Span(8, 8))
+    assert newswiki.position(event) == newswiki.Span(1, 8)
+    # An infobox without fields ends the article on its own line.
+    article = newswiki.loads("= T =\n\nInfobox\n")
+    assert newswiki.position(article) == newswiki.Span(1, 3)
+    assert newswiki.position(article.infobox) == newswiki.Span(3, 3)
+
+
 @given(objects)
 def test_built_nodes_have_no_position(obj: Any) -> None:
     assert all(newswiki.position(node) is None for node in _nodes(obj))

@@ -99,4 +99,11 @@ EQUIVALENT: dict[str, str] = {
         "the bound of the shared layouts of canonical lines: one more is kept, and a line past"
         " the bound gets an equal layout of its own; the objects read are the same."
     ),
+    "build.py EventBuilder.start: `1` -> `(2)` #6": (
+        "`paragraphs_end = -1` as -2: it stands for no paragraph token read yet, and is compared"
+        " with the start of a token, which is never negative."
+    ),
+    "build.py ArticleBuilder.start: `1` -> `(2)` #3": (
+        "`body_end = -1` as -2: the same stand-in, for the article's body tokens."
+    ),
 }
