@@ -718,7 +718,10 @@ def _write_json(path: Path, mutants: list[Mutant]) -> None:
         }
         for m in mutants
     ]
-    path.write_text(json.dumps(results, indent=1))
+    # Written beside and renamed over: whoever reads it during a run reads it whole.
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(results, indent=1))
+    os.replace(partial, path)
 
 
 def main(argv: list[str] | None = None) -> int:
