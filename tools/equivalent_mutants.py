@@ -106,4 +106,9 @@ EQUIVALENT: dict[str, str] = {
     "build.py ArticleBuilder.start: `1` -> `(2)` #3": (
         "`body_end = -1` as -2: the same stand-in, for the article's body tokens."
     ),
+    "build.py ArticleBuilder.start: `\"list\"` -> `('')`": (
+        "the kind of the last block is only compared with the next block's, when a token goes"
+        " on where the one before ended; the kinds stay distinct (a list as `''`, a paragraph,"
+        " a heading), and the starting `''` is replaced before any token can go on."
+    ),
 }
