@@ -111,4 +111,9 @@ EQUIVALENT: dict[str, str] = {
         " on where the one before ended; the kinds stay distinct (a list as `''`, a paragraph,"
         " a heading), and the starting `''` is replaced before any token can go on."
     ),
+    "build.py ArticleBuilder.start: `False` -> `(True)` #2": (
+        "`goes_on` left true after a block of the same token: the next block there either has a"
+        " blank line before it or is of another kind (a list line ends a paragraph, a paragraph"
+        " line cannot start a list), and both already keep it apart."
+    ),
 }
