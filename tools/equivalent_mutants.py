@@ -116,4 +116,9 @@ EQUIVALENT: dict[str, str] = {
         " blank line before it or is of another kind (a list line ends a paragraph, a paragraph"
         " line cannot start a list), and both already keep it apart."
     ),
+    "build.py EventBuilder.start: `False` -> `(True)` #2": (
+        "`goes_on` left true after a paragraph of the same token: the next paragraph there has a"
+        " blank line before it (lines without one are the same paragraph), which keeps it"
+        " apart already."
+    ),
 }
