@@ -218,6 +218,13 @@ def test_canonical_of_lenient_documents_reads_back_equal(text: str) -> None:
     assert newswiki.loads(newswiki.dumps(plain), strict=False) == plain
 
 
+def test_canonical_keeps_each_of_several_set_aside_lines_in_place() -> None:
+    text = "= T =\n\nA\n\n==x\n\nB\n\n==y\n\nC\n"
+    article = newswiki.loads(text, strict=False)
+    assert len(article.unparsed) == 2
+    assert newswiki.dumps(newswiki.canonical(article)) == text
+
+
 def test_canonical_adds_no_section_header_that_was_not_there() -> None:
     # A set-aside line keeps the headers of sections left without items (its neighbours),
     # and only those: this event has no related section, so none is written.
