@@ -121,4 +121,11 @@ EQUIVALENT: dict[str, str] = {
         " blank line before it (lines without one are the same paragraph), which keeps it"
         " apart already."
     ),
+    "reader.py found_at: `end >= 0` -> `(end > 0)`": (
+        "`end` is 0 only for an error placed on an empty first line, and none is (see `_position`)."
+    ),
+    "reader.py found_at: `1` -> `(2)` #2": (
+        "a line with no line end in reach is cut one character later: past 40 characters it is"
+        " shown as its first 37 and `...` either way."
+    ),
 }
