@@ -189,3 +189,16 @@ def test_bench_adversarial_lenient_rows_quick() -> None:
     assert all(name.startswith("lenient: ") for name in rows if name != "shape"), output
     # Every lenient shape is read and written: two tables of five rows.
     assert len(re.findall(r"^\| lenient: ", output, re.MULTILINE)) == 10, output
+
+
+def test_bench_ab_quick() -> None:
+    # The old side is this very tree, given as a directory: no git needed (CI tests an
+    # archive of the tree); the CI smoke run takes the default, a git revision.
+    output = _run("bench_ab.py", "--base", str(BENCHMARKS.parent))
+    groups = ["events (20)", "articles (8)", "event sample (10)", "article sample (10)"]
+    rows = _has_rows(output, groups)
+    for name in groups:
+        times, ratios = rows[name][:4], rows[name][4:]
+        assert all(float(cell) > 0 for cell in times), output
+        assert all(0 < float(ratio) < 100 for ratio in ratios), output
+    assert "load average" in output
