@@ -64,6 +64,34 @@ def _realistic_broken(size: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _list_of(head: str, line: Callable[[corpus.Generator, int], str]) -> Callable[[int], str]:
+    """A document of ``head`` and then lines ``line(generator, number)`` up to a size."""
+
+    def make(size: int) -> str:
+        generator = corpus.Generator(seed=2)
+        lines = [head]
+        length = len(head)
+        while length < size:
+            lines.append(line(generator, len(lines)) + "\n")
+            length += len(lines[-1])
+        return "".join(lines)
+
+    return make
+
+
+def _source_line(generator: corpus.Generator, number: int) -> str:
+    """A source line as the archive writes them: ``N. [Reuters](https://...)``."""
+    site = generator.rng.choice(("https://www.reuters.com/world/", "https://www.bbc.co.uk/news/"))
+    name = generator.rng.choice(("Reuters", "BBC News", "Al Jazeera English", "RT"))
+    return f"{number}. [{name}]({site}{generator.line(10, 40)[:30].replace(' ', '-')})"
+
+
+def _field_line(generator: corpus.Generator, number: int) -> str:
+    """An infobox field: a short key, a value of 5 to 60 characters."""
+    key = generator.rng.choice(("Location", "Date", "Target", "Type", "Fatalities", "Perps"))
+    return f"- {key}: {generator.line(5, 60)[: generator.rng.randint(5, 60)].rstrip(' .')}"
+
+
 @dataclass(frozen=True)
 class Shape:
     """A document shape: how to make it at a size, and how to read it."""
@@ -111,6 +139,12 @@ SHAPES: tuple[Shape, ...] = (
     Shape("FIELD: many `:` in the key", lambda n: _repeat(TITLE + "Infobox\n- ", ":x", ": v\n", n)),
     Shape("TEXT_LINE: a paragraph of short lines", lambda n: _repeat(TITLE, "p\n", "", n)),
     Shape("LIST_LINE: a list of short items", lambda n: _repeat(TITLE, "- i\n", "", n)),
+    # Long lists of realistic lines, and of the shortest line a list can hold.
+    Shape("realistic sources", _list_of(SOURCES, _source_line)),
+    Shape("realistic related events", _list_of(RELATED, lambda g, n: g.related_line(n))),
+    Shape("realistic infobox fields", _list_of(TITLE + "Infobox\n", _field_line)),
+    Shape("realistic list items", _list_of(TITLE, lambda g, n: f"- {g.line(20, 120)}")),
+    Shape("sources `1. [A](a)`", lambda n: _repeat(SOURCES, "1. [A](a)\n", "", n)),
     # Lenient mode: bad lines everywhere.
     Shape(
         "lenient: every line bad (source section)",

@@ -529,3 +529,41 @@ def test_a_spelling_that_would_not_read_back_gives_way_to_the_canonical_line() -
     # "=T=" with the title "=x" in its place is "==x=", which is no title line at all.
     article = newswiki.loads("=T=\n")
     assert newswiki.dumps(attrs.evolve(article, title="=x")) == "= =x =\n"
+
+
+def test_list_lines_keep_no_copy_of_their_values() -> None:
+    # What a list line was read as is the item itself, which the header above it remembers:
+    # its own layout keeps its spelling (when not canonical) and its place, nothing more.
+    event = newswiki.loads(SAMPLE.read_bytes())
+    header = event.layout.related_header  # type: ignore[union-attr]
+    assert header is not None
+    assert header.reads_as == event.related
+    for item in (*event.sources, *event.related):
+        assert item.layout is not None
+        assert item.layout.reads_as == ()
+    # A canonical line's layout holds only its place.
+    canonical = newswiki.loads(newswiki.dumps(newswiki.canonical(event)))
+    for item in (*canonical.sources, *canonical.related):
+        assert item.layout is not None
+        assert (item.layout.gap, item.layout.text, item.layout.reads_as) == (None, None, ())
+        assert newswiki.position(item) is not None
+    article = newswiki.loads("= T =\n\nInfobox\n- a: b\n- c :  d\n")
+    box = article.infobox
+    assert box is not None
+    assert box.layout is not None
+    assert box.layout.line is not None
+    assert box.layout.line.reads_as == box.fields
+    assert [f.layout.reads_as for f in box.fields] == [(), ()]  # type: ignore[union-attr]
+
+
+def test_an_item_moved_to_another_parsed_list_is_renumbered() -> None:
+    # A line keeps its number only where it was read: at the same place of the same list.
+    # Canonical lines of two files share their layouts (one per line number); the item that
+    # moves to the other file's list is still told apart from the one read there.
+    first = newswiki.loads(SAMPLE.read_bytes())
+    text = SAMPLE.read_text(encoding="utf-8").replace("1. [RT]", "3. [RT]")
+    second = newswiki.loads(text)
+    moved = attrs.evolve(first, sources=(second.sources[0],))
+    assert newswiki.dumps(moved).count("\n1. [RT](") == 1
+    kept = attrs.evolve(second, sources=(second.sources[0],))
+    assert newswiki.dumps(kept) == text

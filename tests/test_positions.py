@@ -127,3 +127,39 @@ def test_positions_count_the_lines_of_the_file_in_lenient_mode() -> None:
     assert [u.line for u in event.unparsed] == [4]
     assert newswiki.position(event.sources[0]) == newswiki.Span(10, 10)
     assert newswiki.position(event) == newswiki.Span(1, 10)
+
+
+def test_long_runs_read_a_token_at_a_time_keep_their_blocks_and_lines() -> None:
+    # Far more lines than one coarse token holds (24 body lines, 6 list items, 12 article
+    # lines): each token is read as it is parsed, and the pieces join into one block.
+    head = "### [2016-07-18](/news/2016/07/18/index.md)\n\n# H\n\n"
+    paragraph = "".join(f"line {n}\n" for n in range(60))
+    sources = "".join(f"{n}. [S{n}](u{n})\n" for n in range(1, 31))
+    text = f"{head}{paragraph}\nnext\n\n\n### Source:\n\n{sources}"
+    event = newswiki.loads(text)
+    assert event.body == (paragraph[:-1], "next")
+    assert event.layout.body.spans == (newswiki.Span(5, 64), newswiki.Span(66, 66))  # type: ignore[union-attr]
+    assert [s.name for s in event.sources] == [f"S{n}" for n in range(1, 31)]
+    assert [newswiki.position(s) for s in event.sources] == [
+        newswiki.Span(n, n) for n in range(71, 101)
+    ]
+    items = "".join(f"- item {n}\n" for n in range(40))
+    article = newswiki.loads(f"= T =\n\nInfobox\n- k: v\n\n==A==\n{items}text\n")
+    (block,) = article.sections[0].blocks[:1]
+    assert isinstance(block, newswiki.BulletList)
+    assert block.items == tuple(f"item {n}" for n in range(40))
+    assert newswiki.position(block) == newswiki.Span(7, 46)
+    assert article.sections[0].blocks[1] == "text"
+    assert newswiki.position(article.sections[0]) == newswiki.Span(6, 47)
+    assert newswiki.dumps(event) == text
+
+
+def test_spans_are_made_from_line_numbers() -> None:
+    # Layouts keep line numbers; the spans are made when asked.
+    assert newswiki.LineLayout(line=4).span == newswiki.Span(4, 4)
+    assert newswiki.LineLayout().span is None
+    assert newswiki.ListLayout(items=(None, None, "* c"), line=7).span == newswiki.Span(7, 9)
+    assert newswiki.ListLayout().span is None
+    heading = newswiki.LineLayout(line=3)
+    assert newswiki.SectionLayout(heading=heading, last=9).span == newswiki.Span(3, 9)
+    assert newswiki.SectionLayout(last=9).span is None

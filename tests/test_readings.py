@@ -161,15 +161,16 @@ def test_layouts_compare_by_what_was_written() -> None:
     article = newswiki.parse_article("= T =\n\n- a\n* b\n")
     (block,) = article.lead
     assert isinstance(block, BulletList)
-    assert block.layout == ListLayout(items=(None, "* b"), span=Span(3, 4))
+    assert block.layout == ListLayout(items=(None, "* b"), line=3)
+    assert block.layout.span == Span(3, 4)
     event = newswiki.parse_event("### [2016-07-18](/p)\n\n#  Hello \n")
-    assert event.layout.headline == newswiki.LineLayout(text="#  Hello ", span=Span(3, 3))
+    assert event.layout.headline == newswiki.LineLayout(text="#  Hello ", line=3)
     assert article.layout.lead == BlockLayout(gaps=("\n",), lines=(3,))
     # What the parser read the lines as is for the writer only: not shown either.
     assert repr(article.layout.lead) == "BlockLayout(gaps=('\\n',), lines=(3,))"
-    assert repr(block.layout) == "ListLayout(items=(None, '* b'), span=Span(first=3, last=4))"
+    assert repr(block.layout) == "ListLayout(items=(None, '* b'), line=3)"
     assert repr(event.layout.headline) == (
-        "LineLayout(gap=None, text='#  Hello ', span=Span(first=3, last=3))"
+        "LineLayout(gap=None, text='#  Hello ', line=3)"
     )
 
 

@@ -35,7 +35,6 @@ from newswiki.layout import (
 from newswiki.model import (
     PADDING,
     Article,
-    Block,
     BulletList,
     Event,
     Infobox,
@@ -112,77 +111,119 @@ class BuildError(Exception):
 
 # A Span made as a plain tuple is (NamedTuple's own ``__new__`` is Python, four times slower).
 _new_tuple: Callable[[type[Span], tuple[int, int]], Span] = tuple.__new__
-# Layouts of lines written canonically, which hold only their place (and a list line its
-# index): frozen, so one per line number serves every parse.  Bounded: a file longer than
-# this builds its further lines' layouts as it reads them.
-_PLACES: dict[int | tuple[int, int], LineLayout] = {}
-_PLACES_KEPT = 1 << 16
+
+
+# The layouts of canonical lines, which hold nothing but their place: frozen, so one per
+# line number serves every parse.  Only the first lines of a file are kept (most files are
+# shorter), so that the memory kept stays small whatever the files; a longer file makes the
+# layouts of its further lines as it reads them.
+_PLACES: list[LineLayout] = []
+_PLACES_KEPT = 4096
+
+
+def place(line: int) -> LineLayout:
+    """The layout of a canonical line (canonical gap, canonical spelling) on ``line``."""
+    if line < len(_PLACES):
+        return _PLACES[line]
+    if line < _PLACES_KEPT:
+        _PLACES.extend(_LineLayout(None, None, n, ()) for n in range(len(_PLACES), line + 1))
+        return _PLACES[line]
+    return _LineLayout(None, None, line, ())
 
 
 def line_layout(
-    gap: str,
-    canonical_gap: str,
-    text: str | None,
-    values: tuple[object, ...],
-    line: int,
-    index: int | None = None,
+    gap: str, canonical_gap: str, text: str | None, values: tuple[object, ...], line: int
 ) -> LineLayout:
     """Layout for a one-line part on ``line``: its gap (``None`` when canonical), its spelling
-    (``text``, ``None`` when canonical), its place, and what it was read as: ``values``, and
-    for a list line its ``index`` too (the writer keeps its number while it stays there)."""
+    (``text``, ``None`` when canonical), its place, and, when it is not spelled canonically,
+    what it was read as (``values``: the writer keeps an unchanged line without reading it
+    again).  A canonical line keeps nothing but its place."""
+    if text is None:
+        if gap == canonical_gap:
+            return place(line)
+        return _LineLayout(gap, None, line, ())
+    return _LineLayout(None if gap == canonical_gap else gap, text, line, values)
+
+
+def item_layout(gap: str, canonical_gap: str, text: str | None, line: int) -> LineLayout:
+    """Layout for a list line (a source, a related event, an infobox field): as
+    :func:`line_layout`, without values: what it was read as is the item itself, which the
+    header above it remembers (:attr:`LineLayout.reads_as` of the header)."""
     if text is None and gap == canonical_gap:
-        key = line if index is None else (line, index)
-        layout = _PLACES.get(key)
-        if layout is None:
-            read: tuple[object, ...] = () if index is None else (index,)
-            layout = _LineLayout(None, None, _new_tuple(Span, (line, line)), read)
-            if len(_PLACES) < _PLACES_KEPT:
-                _PLACES[key] = layout
-        return layout
-    read = values if index is None else (index, values)
-    span = _new_tuple(Span, (line, line))
-    return _LineLayout(None if gap == canonical_gap else gap, text, span, read)
+        return place(line)
+    return _LineLayout(None if gap == canonical_gap else gap, text, line, ())
 
 
 class _Blocks:
     """The blocks of a body, lead or section as they are read: their gaps and their lines.
 
     The lexer takes a bounded number of lines at a time, so a long block can arrive in
-    pieces: :meth:`extend` adds a piece to the last block, and the pieces are joined once, when
-    the next block comes or the blocks are read (joining at every piece would be quadratic).
+    pieces: :meth:`extend` adds a paragraph's next lines, :meth:`extend_list` a list's next
+    items, and the last block is made once, when the next block comes or the blocks are read
+    (joining at every piece would be quadratic; a list is made of its items, not of smaller
+    lists).
     """
 
-    __slots__ = ("blocks", "gaps", "lines", "pieces")
+    __slots__ = ("blocks", "gaps", "items", "lines", "pieces", "spellings")
 
     def __init__(self) -> None:
         self.blocks: list[Any] = []
         self.gaps: list[str] = []
         self.lines: list[int] = []
-        self.pieces: list[Any] = []
+        self.pieces: list[str] | None = None  # the lines of a paragraph read in pieces
+        self.items: list[str] | None = None  # the items of the list being read
+        self.spellings: list[str | None] = []
 
-    def add(self, block: Any, gap: str, line: int) -> None:
-        if self.pieces:
-            self.join()
+    def add(self, block: str, gap: str, line: int) -> None:
+        """A paragraph starts on ``line``, after ``gap``."""
+        if self.pieces is not None or self.items is not None:
+            self.end_block()
         self.blocks.append(block)
         self.gaps.append(gap)
         self.lines.append(line)
 
-    def extend(self, piece: Any) -> None:
-        """``piece`` (a paragraph's lines or a list's items) goes on the last block."""
-        if not self.pieces:
-            self.pieces.append(self.blocks[-1])
+    def extend(self, piece: str) -> None:
+        """``piece``, lines of the last paragraph, goes on it."""
+        if self.pieces is None:
+            self.pieces = [self.blocks[-1]]
         self.pieces.append(piece)
 
-    def join(self) -> None:
-        """Join the pieces of the last block."""
-        pieces = self.pieces
-        self.blocks[-1] = "\n".join(pieces) if isinstance(pieces[0], str) else _joined(pieces)
-        self.pieces = []
+    def add_list(self, lines: str, gap: str, line: int) -> None:
+        """A list starts on ``line``, after ``gap``, with the item lines ``lines``."""
+        if self.pieces is not None or self.items is not None:
+            self.end_block()
+        self.blocks.append(None)  # made by end_block()
+        self.gaps.append(gap)
+        self.lines.append(line)
+        self.items = []
+        self.spellings = []
+        self.extend_list(lines)
+
+    def extend_list(self, lines: str) -> None:
+        """``lines`` (each ending in a newline), items of the last list, go on it."""
+        items, spellings = self.items, self.spellings
+        assert items is not None  # a list is being read
+        for line in lines[:-1].split("\n"):
+            item = line[2:].strip(PADDING)
+            items.append(item)
+            spellings.append(None if line[0] == "-" and line[2:] == item else line)
+
+    def end_block(self) -> None:
+        """Make the last block of its pieces or items."""
+        if self.pieces is not None:
+            self.blocks[-1] = "\n".join(self.pieces)
+            self.pieces = None
+        elif self.items is not None:
+            read = tuple(self.items)
+            layout = _ListLayout(tuple(self.spellings), self.lines[-1], read)
+            self.blocks[-1] = _BulletList(read, layout)
+            self.items = None
+            self.spellings = []
 
     def finish(self) -> tuple[tuple[Any, ...], BlockLayout]:
         """The blocks, and their layout (which remembers them, to pair them after an edit)."""
-        if self.pieces:
-            self.join()
+        if self.pieces is not None or self.items is not None:
+            self.end_block()
         if not self.blocks:
             return (), _NO_BLOCKS
         blocks = tuple(self.blocks)
@@ -193,13 +234,28 @@ class _Blocks:
 _NO_BLOCKS = _BlockLayout((), (), ())
 
 
-def _joined(pieces: list[BulletList]) -> BulletList:
-    """One list of the items of ``pieces`` (each read with its spellings and lines)."""
-    items = tuple(item for piece in pieces for item in piece.items)
-    spellings = tuple(spelling for piece in pieces for spelling in piece.layout.items)  # type: ignore[union-attr]
-    first = pieces[0].layout.span.first  # type: ignore[union-attr]
-    span = _new_tuple(Span, (first, first + len(items) - 1))
-    return _BulletList(items, _ListLayout(spellings, span, items))
+class _Items:
+    """A list of lines under a header (sources, related events, infobox fields) as it is read,
+    a token at a time: the grammar's rule for it takes one token more at each step, so that
+    no run of tokens waits on the parser's stack to be read."""
+
+    __slots__ = ("built", "header", "last")
+
+    def __init__(self, header: Token) -> None:
+        self.header = header
+        self.built: list[Any] = []
+        self.last: int = header.end_line - 1  # type: ignore[operator]
+
+
+class _Paragraphs(_Blocks):
+    """An event's body as it is read, a token at a time (see :class:`_Items`)."""
+
+    __slots__ = ("end", "last")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.end = -1  # where the last token ended
+        self.last = 0  # the number of the last line read
 
 
 class _Builder(Transformer[Token, Any]):
@@ -233,45 +289,78 @@ class _Builder(Transformer[Token, Any]):
                 line += 1 if one_line else count("\n", gap_end, match.end())
 
 
+def _source(match: re.Match[str], index: int, line: int) -> Source:
+    """The source read from ``match`` of SOURCE_ITEM, the ``index``-th of its list."""
+    gap, number, raw, url, end = match.groups()
+    name = raw.strip(PADDING)
+    spelled = raw == name and not end and number == str(index + 1)
+    text = None if spelled else match.group()[len(gap) : -1]
+    return _Source(name, url, item_layout(gap, NO_GAP if index else ONE_BLANK, text, line))
+
+
+def _related(match: re.Match[str], index: int, line: int) -> RelatedEvent:
+    """The related event read from ``match`` of RELATED_ITEM, the ``index``-th of its list."""
+    gap, number, raw, path, context, end = match.groups()
+    title = raw.strip(PADDING)
+    tags = read_tags(context) if context is not None else ()
+    spelled = (
+        raw == title
+        and not end
+        and number == str(index + 1)
+        and (context == canonical_tags(tags) if tags else context is None)
+    )
+    text = None if spelled else match.group()[len(gap) : -1]
+    layout = item_layout(gap, NO_GAP if index else ONE_BLANK, text, line)
+    return _RelatedEvent(title, path, tags, layout)
+
+
 class EventBuilder(_Builder):
     """Callbacks for ``grammars/event.lark``."""
 
-    def sources(self, children: list[Token]) -> tuple[Any, ...]:
-        built = []
-        last = children[0].end_line - 1  # type: ignore[operator]
-        for index, (match, line) in enumerate(self.parts("SOURCE_ITEM", children[1:])):
-            gap, number, raw, url, end = match.groups()
-            name = raw.strip(PADDING)
-            spelled = raw == name and not end and number == str(index + 1)
-            text = None if spelled else match.group()[len(gap) : -1]
-            last = line
-            canonical_gap = NO_GAP if index else ONE_BLANK
-            layout = line_layout(gap, canonical_gap, text, (name, url), last, index)
-            built.append(_Source(name, url, layout))
-        items = tuple(built)
-        return ("sources", children[0], items, last)
+    def _more(
+        self,
+        children: list[Any],
+        terminal: str,
+        make: Callable[[re.Match[str], int, int], Any],
+    ) -> _Items:
+        """``rule: HEADER | rule ITEMS``: start the items, or read one more token of them,
+        each line made by ``make(match, index, line)``."""
+        if len(children) == 1:
+            return _Items(children[0])
+        items, token = children
+        built = items.built
+        for match, line in self.parts(terminal, [token]):
+            built.append(make(match, len(built), line))
+            items.last = line
+        return items  # type: ignore[no-any-return]
 
-    def related(self, children: list[Token]) -> tuple[Any, ...]:
-        built = []
-        last = children[0].end_line - 1  # type: ignore[operator]
-        for index, (match, line) in enumerate(self.parts("RELATED_ITEM", children[1:])):
-            gap, number, raw, path, context, end = match.groups()
-            title = raw.strip(PADDING)
-            tags = read_tags(context) if context is not None else ()
-            spelled = (
-                raw == title
-                and not end
-                and number == str(index + 1)
-                and (context == canonical_tags(tags) if tags else context is None)
-            )
-            text = None if spelled else match.group()[len(gap) : -1]
-            last = line
-            canonical_gap = NO_GAP if index else ONE_BLANK
-            values = (title, path, tags)
-            layout = line_layout(gap, canonical_gap, text, values, last, index)
-            built.append(_RelatedEvent(title, path, tags, layout))
-        items = tuple(built)
-        return ("related", children[0], items, last)
+    def sources(self, children: list[Any]) -> _Items:
+        """``sources: SOURCE_HEADER | sources SOURCE_ITEMS``."""
+        return self._more(children, "SOURCE_ITEM", _source)
+
+    def related(self, children: list[Any]) -> _Items:
+        """``related: RELATED_HEADER | related RELATED_ITEMS``."""
+        return self._more(children, "RELATED_ITEM", _related)
+
+    def body(self, children: list[Any]) -> _Paragraphs:
+        """``body: PARAGRAPHS | body PARAGRAPHS``: read one more token of paragraphs."""
+        if len(children) == 1:
+            body, token = _Paragraphs(), children[0]
+        else:
+            body, token = children
+        # A token that starts right where the last one ended, without a blank line, goes on
+        # with its paragraph (a set-aside line between them ends it).
+        goes_on = token.start_pos == body.end
+        for match, line in self.parts("PARAGRAPH", [token], one_line=False):
+            gap = match.group(1)
+            if goes_on and not gap:
+                body.extend(match.group()[:-1])
+            else:
+                body.add(match.group()[len(gap) : -1], gap, line)
+            goes_on = False
+        body.end = token.end_pos
+        body.last = token.end_line - 1
+        return body
 
     def _header(self, token: Token, canonical_gap: str, items: tuple[Any, ...]) -> LineLayout:
         """A section header's layout; it remembers the items read under it, so that a header
@@ -279,8 +368,7 @@ class EventBuilder(_Builder):
         gap, end = self.groups(token)
         line = token.end_line - 1  # type: ignore[operator]
         text = token[len(gap) : -1] if end else None
-        span = _new_tuple(Span, (line, line))
-        return _LineLayout(None if gap == canonical_gap else gap, text, span, items)
+        return _LineLayout(None if gap == canonical_gap else gap, text, line, items)
 
     def start(self, children: list[Any]) -> Event:
         date_token, headline_token = children[0], children[1]
@@ -300,39 +388,29 @@ class EventBuilder(_Builder):
         last = headline_token.end_line - 1
         headline_layout = line_layout(gap, ONE_BLANK, spelling, (headline,), last)
 
-        body = _Blocks()
+        blocks: tuple[str, ...] = ()
+        body_layout = _NO_BLOCKS
         sources: tuple[Source, ...] = ()
         related: tuple[RelatedEvent, ...] = ()
         sources_header = related_header = None
         end_gap = ""
-        paragraphs_end = -1
         for child in children[2:]:
-            if isinstance(child, tuple):
-                kind, header, items, last = child
-                if kind == "sources":
-                    sources_header = self._header(header, TWO_BLANKS, items)
+            if isinstance(child, _Paragraphs):
+                blocks, body_layout = child.finish()
+                last = child.last
+            elif isinstance(child, _Items):
+                items = tuple(child.built)
+                last = child.last
+                if child.header.type == "SOURCE_HEADER":
+                    sources_header = self._header(child.header, TWO_BLANKS, items)
                     sources = items
                 else:
                     canonical_gap = TWO_BLANKS if sources_header is None else ONE_BLANK
-                    related_header = self._header(header, canonical_gap, items)
+                    related_header = self._header(child.header, canonical_gap, items)
                     related = items
-            elif child.type == "PARAGRAPHS":
-                # A token that starts right where the last one ended, without a blank line,
-                # goes on with its paragraph (a set-aside line between them ends it).
-                goes_on = child.start_pos == paragraphs_end
-                for match, line in self.parts("PARAGRAPH", [child], one_line=False):
-                    gap = match.group(1)
-                    if goes_on and not gap:
-                        body.extend(match.group()[:-1])
-                    else:
-                        body.add(match.group()[len(gap) : -1], gap, line)
-                    goes_on = False
-                paragraphs_end = child.end_pos
-                last = child.end_line - 1
             else:  # END_GAP
                 end_gap = str(child)
 
-        blocks, body_layout = body.finish()
         layout = _EventLayout(
             DocumentLayout(end_gap=end_gap) if end_gap else PLAIN_DOCUMENT,
             date_layout,
@@ -364,7 +442,9 @@ class _OpenSection(_Blocks):
         self.blocks: list[Any] = []
         self.gaps: list[str] = []
         self.lines: list[int] = []
-        self.pieces: list[Any] = []
+        self.pieces: list[str] | None = None
+        self.items: list[str] | None = None
+        self.spellings: list[str | None] = []
         self.level = level
         self.title = title
         self.heading = heading
@@ -373,14 +453,12 @@ class _OpenSection(_Blocks):
     def close(self, last: int) -> Section:
         """The section, which ends on line ``last``."""
         blocks, layout = self.finish()
-        first = self.heading.span.first  # type: ignore[union-attr]
-        span = _new_tuple(Span, (first, last))
         return _Section(
             self.title,
             self.level,
             blocks,
             tuple(self.subsections),
-            _SectionLayout(self.heading, layout, span),
+            _SectionLayout(self.heading, layout, last),
         )
 
 
@@ -392,26 +470,57 @@ def _close(stack: list[_OpenSection], top: list[Section], level: int, last: int)
         (stack[-1].subsections if stack else top).append(section)
 
 
+class _ArticleBody:
+    """An article's infobox, lead and sections as they are read, a token at a time (see
+    :class:`_Items`): the sections whose heading has been read and whose end has not, and what
+    the next part's canonical gap and continuation depend on."""
+
+    __slots__ = (
+        "canonical_gap",
+        "end",
+        "infobox",
+        "infobox_end",
+        "last",
+        "last_kind",
+        "lead",
+        "stack",
+        "top",
+    )
+
+    def __init__(self, infobox: _Items | None = None, infobox_end: str | None = None) -> None:
+        self.infobox = infobox
+        self.infobox_end = infobox_end
+        # A block or heading right after a heading or the infobox's end has no blank line
+        # before it in canonical form; after the title or a block, one.
+        self.canonical_gap = ONE_BLANK if infobox is None else NO_GAP
+        self.lead = _Blocks()
+        self.stack: list[_OpenSection] = []
+        self.top: list[Section] = []
+        self.end = -1  # where the last token ended
+        self.last = 0 if infobox is None else infobox.last  # the number of the last line read
+        self.last_kind = ""
+
+
 class ArticleBuilder(_Builder):
     """Callbacks for ``grammars/article.lark``."""
 
-    def infobox(self, children: list[Token]) -> tuple[Any, ...]:
-        fields = []
-        finditer = self.patterns["FIELD"].finditer
-        for token in children[1:]:
-            line: int = token.line  # type: ignore[assignment]
-            for match in finditer(token):  # one line each, no blank lines between
-                raw_key, raw_value, end = match.groups()
-                key = raw_key.strip(PADDING)
-                value = (raw_value or "").strip(PADDING)
-                spelled = raw_key == key and not end and raw_value == (value or None)
-                layout = _PLACES.get(line) if spelled else None
-                if layout is None:
-                    text = None if spelled else match.group()[:-1]
-                    layout = line_layout("", "", text, (key, value), line)
-                fields.append(_InfoboxField(key, value, layout))
-                line += 1
-        return ("infobox", children[0], tuple(fields))
+    def infobox(self, children: list[Any]) -> _Items:
+        """``infobox: INFOBOX_LINE | infobox FIELDS``: read one more token of fields."""
+        if len(children) == 1:
+            return _Items(children[0])
+        fields, token = children
+        built = fields.built
+        line: int = token.line
+        for match in self.patterns["FIELD"].finditer(token):  # one line each, no gaps
+            raw_key, raw_value, end = match.groups()
+            key = raw_key.strip(PADDING)
+            value = (raw_value or "").strip(PADDING)
+            spelled = raw_key == key and not end and raw_value == (value or None)
+            layout = place(line) if spelled else _LineLayout(None, match.group()[:-1], line, ())
+            built.append(_InfoboxField(key, value, layout))
+            line += 1
+        fields.last = line - 1
+        return fields  # type: ignore[no-any-return]
 
     @functools.cached_property
     def _part(self) -> tuple[Callable[[str, int], re.Match[str] | None], int]:
@@ -422,120 +531,107 @@ class ArticleBuilder(_Builder):
         part = re.compile(f"(?:{heading.pattern})|(?:{block.pattern})")
         return part.match, heading.groups + 1
 
-    def _list(self, lines: str, first: int) -> BulletList:
-        """A list block whose first item is on line ``first``."""
-        items = []
-        spellings: list[str | None] = []
-        for line in lines[:-1].split("\n"):
-            item = line[2:].strip(PADDING)
-            items.append(item)
-            spellings.append(None if line[0] == "-" and line[2:] == item else line)
-        read = tuple(items)
-        span = _new_tuple(Span, (first, first + len(read) - 1))
-        return _BulletList(read, _ListLayout(tuple(spellings), span, read))
+    def body(self, children: list[Any]) -> _ArticleBody:
+        """``body: BODY | infobox INFOBOX_END | body BODY``: read one more token of the lead
+        and the sections (or start with the infobox and its closing line)."""
+        if len(children) == 1:
+            body, token = _ArticleBody(), children[0]
+        elif isinstance(children[0], _Items):
+            return _ArticleBody(children[0], str(children[1]))
+        else:
+            body, token = children
+        part, block_gap = self._part
+        position, size = 0, len(token)
+        line: int = token.line
+        lead, stack, top = body.lead, body.stack, body.top
+        canonical_gap, last, last_kind = body.canonical_gap, body.last, body.last_kind
+        # The block before goes on when this token starts where the last one ended (no line
+        # set aside between them) with a line of its kind and no blank line.
+        goes_on = token.start_pos == body.end
+        while position < size:
+            match = part(token, position)
+            assert match is not None  # the lexer matched BODY, made of blocks and headings
+            end = position = match.end()
+            heading = match.start(1) >= 0  # the heading's gap group takes part
+            gap_group = 1 if heading else block_gap
+            gap, start = match.group(gap_group), match.end(gap_group)
+            first = line + gap.count("\n")
+            if heading:
+                level, heading_title, spelling = _heading(token[start : end - 1])
+                values = (level, heading_title) if spelling is not None else ()
+                layout = line_layout(gap, canonical_gap, spelling, values, first)
+                _close(stack, top, level, last)
+                stack.append(_OpenSection(level, heading_title, layout))
+                canonical_gap = NO_GAP
+                last = first
+                line = first + 1
+                last_kind = "heading"
+                goes_on = False
+                continue
+            into = stack[-1] if stack else lead
+            if token.startswith(("- ", "* "), start):
+                lines = token[start:end]
+                if goes_on and not gap and last_kind == "list":
+                    into.extend_list(lines)
+                else:
+                    into.add_list(lines, gap, first)
+                last = first + lines.count("\n") - 1
+                last_kind = "list"
+            else:
+                text = token[start : end - 1]
+                if goes_on and not gap and last_kind == "paragraph":
+                    into.extend(text)
+                else:
+                    into.add(text, gap, first)
+                last = first + text.count("\n")
+                last_kind = "paragraph"
+            goes_on = False
+            line = last + 1
+            canonical_gap = ONE_BLANK
+        body.canonical_gap, body.last, body.last_kind = canonical_gap, last, last_kind
+        body.end = token.end_pos
+        return body
 
     def start(self, children: list[Any]) -> Article:
         title_token = children[0]
         gap, content, end = self.groups(title_token)
         title = content.strip(PADDING)
         spelled = content == f" {title} " and not end
-        last = title_token.end_line - 1
+        first = title_token.end_line - 1
         spelling = None if spelled else title_token[len(gap) : -1]
-        title_layout = line_layout(gap, NO_GAP, spelling, (title,), last)
-        infobox_parts: tuple[Any, ...] | None = None
-        infobox_end: str | None = None
-        # A block or heading right after a heading or the infobox's end has no blank line
-        # before it in canonical form; after the title or a block, one.
-        canonical_gap = ONE_BLANK
-        lead = _Blocks()
-        stack: list[_OpenSection] = []
-        top: list[Section] = []
+        title_layout = line_layout(gap, NO_GAP, spelling, (title,), first)
+        body = _ArticleBody()
         end_gap = ""
-        body_end = -1
-        last_kind = ""
         for child in children[1:]:
-            if isinstance(child, tuple):
-                infobox_parts = child
-                fields = child[2]
-                last = fields[-1].layout.span.last if fields else child[1].end_line - 1
-                continue
-            kind = child.type
-            if kind == "INFOBOX_END":
-                infobox_end = str(child)
-                canonical_gap = NO_GAP
-                continue
-            if kind == "END_GAP":
+            if isinstance(child, _ArticleBody):
+                body = child
+            elif isinstance(child, _Items):  # an infobox that ends the file
+                body = _ArticleBody(child)
+            else:  # END_GAP
                 end_gap = str(child)
-                continue
-            part, block_gap = self._part
-            position, size = 0, len(child)
-            line = child.line
-            # The block before goes on when this token starts where the last one ended (no
-            # line set aside between them) with a line of its kind and no blank line.
-            goes_on = child.start_pos == body_end
-            body_end = child.end_pos
-            while position < size:
-                match = part(child, position)
-                assert match is not None  # the lexer matched BODY, made of blocks and headings
-                end = position = match.end()
-                heading = match.start(1) >= 0  # the heading's gap group takes part
-                gap_group = 1 if heading else block_gap
-                gap, start = match.group(gap_group), match.end(gap_group)
-                first = line + gap.count("\n")
-                if heading:
-                    level, heading_title, spelling = _heading(child[start : end - 1])
-                    plain = spelling is None and gap == canonical_gap
-                    layout = _PLACES.get(first) if plain else None
-                    if layout is None:
-                        values = (level, heading_title)
-                        layout = line_layout(gap, canonical_gap, spelling, values, first)
-                    _close(stack, top, level, last)
-                    stack.append(_OpenSection(level, heading_title, layout))
-                    canonical_gap = NO_GAP
-                    line = last = first
-                    line += 1
-                    last_kind = "heading"
-                    goes_on = False
-                    continue
-                block: Block
-                if child.startswith(("- ", "* "), start):
-                    block = self._list(child[start:end], first)
-                    last = first + len(block.items) - 1
-                    block_kind = "list"
-                else:
-                    text = child[start : end - 1]
-                    block, last = text, first + text.count("\n")
-                    block_kind = "paragraph"
-                into = stack[-1] if stack else lead  # _Blocks.add, written out
-                if goes_on and not gap and block_kind == last_kind:
-                    into.extend(block)
-                else:
-                    if into.pieces:
-                        into.join()
-                    into.blocks.append(block)
-                    into.gaps.append(gap)
-                    into.lines.append(first)
-                last_kind = block_kind
-                goes_on = False
-                line = last + 1
-                canonical_gap = ONE_BLANK
-        _close(stack, top, 0, last)
-        if infobox_end == ONE_BLANK and (lead.blocks or top):
+        last = body.last or first
+        _close(body.stack, body.top, 0, last)
+        lead = body.lead
+        infobox_end = body.infobox_end
+        if infobox_end == ONE_BLANK and (lead.blocks or body.top):
             infobox_end = None  # canonical
-        infobox = None if infobox_parts is None else self._infobox(infobox_parts, infobox_end)
+        box = body.infobox
+        infobox = None if box is None else self._infobox(box, infobox_end)
         blocks, lead_layout = lead.finish()
         article_layout = _ArticleLayout(
             DocumentLayout(end_gap=end_gap) if end_gap else PLAIN_DOCUMENT,
             title_layout,
             lead_layout,
-            _new_tuple(Span, (title_layout.span.first, last)),  # type: ignore[union-attr]
+            _new_tuple(Span, (first, last)),
         )
-        return _Article(title, infobox, blocks, tuple(top), (), article_layout)
+        return _Article(title, infobox, blocks, tuple(body.top), (), article_layout)
 
-    def _infobox(self, parts: tuple[Any, ...], end: str | None) -> Infobox:
-        _, token, fields = parts
+    def _infobox(self, box: _Items, end: str | None) -> Infobox:
+        token = box.header
+        fields = tuple(box.built)
         gap, trailing = self.groups(token)
-        first = token.end_line - 1
-        line = line_layout(gap, ONE_BLANK, token[len(gap) : -1] if trailing else None, (), first)
-        last = fields[-1].layout.span.last if fields else first
-        return _Infobox(fields, _InfoboxLayout(line, end, _new_tuple(Span, (first, last))))
+        first: int = token.end_line - 1  # type: ignore[operator]
+        # The Infobox line remembers the fields read under it, as a section header its items.
+        text = token[len(gap) : -1] if trailing else None
+        line = _LineLayout(None if gap == ONE_BLANK else gap, text, first, fields)
+        return _Infobox(fields, _InfoboxLayout(line, end, _new_tuple(Span, (first, box.last))))

@@ -83,7 +83,8 @@ class Span(NamedTuple):
     last: int
 
 
-@attrs.frozen
+# No weak references to layouts: a slot for them costs 8 bytes on every parsed line.
+@attrs.frozen(weakref_slot=False)
 class LineLayout:
     """How one line was written: the blank lines before it, its own spelling, and where it was.
 
@@ -98,27 +99,45 @@ class LineLayout:
     gap: str | None = attrs.field(default=None, validator=_check_gap)
     #: The line as written (without its newline), when it differs from the canonical spelling.
     text: str | None = attrs.field(default=None, validator=_check_line)
-    #: The line's place in the file it was read from; ``None`` for a line built by hand.
-    span: Span | None = None
+    #: The 1-based number of the line in the file it was read from (see :attr:`span`);
+    #: ``None`` for a line built by hand.
+    line: int | None = None
     #: What the parser read the line as, so that an unchanged line is written without being
-    #: read again.  Set by the parser only: a layout built by hand (or copied with
-    #: :func:`attrs.evolve`) has none, and the writer checks its :attr:`text` part by part.
+    #: read again: the values of a headline, title, date line or heading that is not spelled
+    #: canonically, the items read under a section header or an ``Infobox`` line (a list
+    #: item's values are found there, so its own layout keeps no copy).  Set by the parser
+    #: only: a layout built by hand (or copied with :func:`attrs.evolve`) has none, and the
+    #: writer checks its :attr:`text` part by part.
     reads_as: tuple[Any, ...] = attrs.field(init=False, default=(), eq=False, repr=False)
 
+    @property
+    def span(self) -> Span | None:
+        """The line's place in the file it was read from, as a :class:`Span` of one line;
+        ``None`` for a line built by hand."""
+        line = self.line
+        return None if line is None else Span(line, line)
 
-@attrs.frozen
+
+@attrs.frozen(weakref_slot=False)
 class ListLayout:
     """How a list block's items were written: one spelling (or ``None``) per item."""
 
     #: Each item line as written, or ``None`` where it was canonical.
     items: tuple[str | None, ...] = attrs.field(default=(), converter=_as_tuple)
-    #: The list's lines in the file it was read from (item ``i`` is on line ``first + i``).
-    span: Span | None = None
+    #: The number of the list's first line in the file it was read from (item ``i`` is on
+    #: line ``line + i``); ``None`` for a list built by hand.
+    line: int | None = None
     #: The items the spellings were read with; set by the parser only.
     reads_as: tuple[Any, ...] = attrs.field(init=False, default=(), eq=False, repr=False)
 
+    @property
+    def span(self) -> Span | None:
+        """The list's lines in the file it was read from; ``None`` for a list built by hand."""
+        first = self.line
+        return None if first is None else Span(first, first + max(len(self.items), 1) - 1)
 
-@attrs.frozen
+
+@attrs.frozen(weakref_slot=False)
 class BlockLayout:
     """Blank lines before each block (paragraph or list) of a body, lead or section."""
 
@@ -207,7 +226,7 @@ class ArticleLayout:
     span: Span | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SectionLayout:
     """Layout of a :class:`~newswiki.Section`: its heading line and the gaps of its blocks."""
 
@@ -215,8 +234,17 @@ class SectionLayout:
     heading: LineLayout | None = None
     #: Blank lines before each block of the section.
     blocks: BlockLayout | None = None
-    #: The section's lines, from its heading to the last line of its last block or subsection.
-    span: Span | None = None
+    #: The number of the section's last line (of its last block or subsection) in the file it
+    #: was read from; ``None`` for a section built by hand.
+    last: int | None = None
+
+    @property
+    def span(self) -> Span | None:
+        """The section's lines, from its heading to the last line of its last block or
+        subsection; ``None`` for a section built by hand."""
+        first = self.heading.line if self.heading is not None else None
+        last = self.last
+        return None if first is None or last is None else Span(first, last)
 
 
 def position(node: object) -> Span | None:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["canonical_tags", "read_tags", "respell"]
+__all__ = ["canonical_tags", "read_tags", "reads", "respell"]
 
 _PADDING = " \t\r"
 # LINK_TAIL of grammars/event.lark: a target without spaces or "](".
@@ -155,6 +155,17 @@ _SHAPES: dict[str, _Shape] = {
         lambda g, v, _: f"{g[0]} {_padded(g[1], v[0])}",
     ),
 }
+
+
+def reads(kind: str, text: str) -> Values | None:
+    """The values ``text``, a line of ``kind``, reads as; ``None`` when it is no such line.
+
+    >>> reads("field", "- Key :  value ")
+    ('Key', 'value')
+    """
+    shape = _SHAPES[kind]
+    match = shape.pattern.match(text)
+    return None if match is None else shape.read(match.groups())
 
 
 def respell(kind: str, text: str, values: Values, number: str | None = None) -> str | None:

@@ -32,7 +32,7 @@ from newswiki.model import (
     Unparsed,
     UnparsedDocument,
 )
-from newswiki.spelling import canonical_tags, respell
+from newswiki.spelling import canonical_tags, reads, respell
 
 __all__ = ["dump", "dumps"]
 
@@ -160,13 +160,15 @@ def _event(event: Event, layout: EventLayout) -> list[str]:
     has_sources = _kept(event.sources, layout.sources_header)
     if has_sources:
         _header(out, layout.sources_header, TWO_BLANKS, "### Source:")
-        first = _first_gap(layout.sources_header)
-        _numbered(out, event.sources, "source", _source_values, _source_line, first)
+        header = layout.sources_header
+        read = header.reads_as if header is not None else ()
+        _numbered(out, event.sources, read, "source", _source_values, _source_line)
     if _kept(event.related, layout.related_header):
         gap = ONE_BLANK if has_sources else TWO_BLANKS
         _header(out, layout.related_header, gap, "### Related:")
-        first = _first_gap(layout.related_header)
-        _numbered(out, event.related, "related", _related_values, _related_line, first)
+        header = layout.related_header
+        read = header.reads_as if header is not None else ()
+        _numbered(out, event.related, read, "related", _related_values, _related_line)
     return out
 
 
@@ -189,10 +191,9 @@ def _related_line(number: int, values: tuple[Any, ...]) -> str:
     return f"{number}. [{title}]({path})"
 
 
-def _first_gap(header: LineLayout | None) -> str:
-    """The gap before a list's first line, as read: it stays with the place (after the
-    header) when the first item is removed or moved."""
-    read = header.reads_as if header is not None else ()
+def _first_gap(read: tuple[Any, ...]) -> str:
+    """The gap before a list's first line, as read (``read``: the items read): it stays with
+    the place (after the header) when the first item is removed or moved."""
     layout = read[0].layout if read else None
     gap = layout.gap if layout is not None else None
     return ONE_BLANK if gap is None else gap
@@ -205,7 +206,7 @@ def _number_of(line: str) -> int:
 # Placeholder values that show a line's style: its spelling with the values taken out.
 _PLACEHOLDERS: dict[str, Callable[[tuple[Any, ...]], tuple[object, ...]]] = {
     "source": lambda read: ("x", "y"),
-    "related": lambda read: ("x", "y", ("t",) * len(read[1][2])),
+    "related": lambda read: ("x", "y", ("t",) * len(read[2])),
     "field": lambda read: ("k", "v" if read[1] else ""),
     "heading": lambda read: (read[0], "x"),
 }
@@ -218,7 +219,10 @@ def _style(kind: str, layout: LineLayout) -> str | None:
     text = layout.text
     if text is None:
         return None
-    return respell(kind, text, _PLACEHOLDERS[kind](layout.reads_as), "0") or text
+    read = reads(kind, text)
+    if read is None:
+        return text
+    return respell(kind, text, _PLACEHOLDERS[kind](read), "0") or text
 
 
 def _line_layout(item: Any) -> LineLayout | None:
@@ -245,7 +249,7 @@ def _sibling(
     for at in near:
         sibling = items[at] if 0 <= at < len(items) else None
         layout = None if sibling is None else layout_of(sibling)
-        if layout is not None and layout.span is not None:  # parsed: it has a style
+        if layout is not None and layout.line is not None:  # parsed: it has a style
             votes.setdefault(_style(kind, layout), []).append(sibling)
     if not votes:
         return None
@@ -261,33 +265,35 @@ def _sibling_style(kind: str, items: Sequence[Any], index: int) -> LineLayout | 
 def _numbered(
     out: list[str],
     items: Sequence[Any],
+    read: tuple[Any, ...],
     kind: str,
     values_of: Callable[[Any], tuple[object, ...]],
     canonical: Callable[[int, tuple[Any, ...]], str],
-    first_gap: str,
 ) -> None:
-    """The numbered lines of a source or related section.
+    """The numbered lines of a source or related section; ``read``: the items read under its
+    header, which say what each line was read as and where it was.
 
     A line keeps its number while it is where it was read (same index); a line that moved, or
     is new, takes the number after the one above it, as a person renumbers.  A new line takes
     the spelling of its neighbour.  A remembered gap is kept while the line stays first (or
-    stays not first) of its list; a line that becomes first takes ``first_gap``, the gap the
-    list's first line was read with.
+    stays not first) of its list; a line that becomes first takes the gap the list's first
+    line was read with.
     """
     previous = ""  # the line written before, for its number
+    first_read = read[0].layout if read else None
     for index, item in enumerate(items):
         values = values_of(item)
         layout: LineLayout | None = item.layout
         gap = ONE_BLANK if index == 0 else NO_GAP
         line = None
-        read = layout.reads_as if layout is not None else ()
-        if layout is not None and read and read[0] == index:
+        was = read[index] if index < len(read) else None
+        if layout is not None and was is not None and was.layout is layout:  # where it was
             if layout.gap is not None:
                 gap = layout.gap
             text = layout.text
             if text is None:
                 line = canonical(index + 1, values)
-            elif read[1] == values:
+            elif was is item or values_of(was) == values:
                 line = text
             else:
                 line = respell(kind, text, values)
@@ -295,10 +301,12 @@ def _numbered(
             number = _number_of(previous) + 1 if previous else 1
             template = layout if layout is not None else _sibling_style(kind, items, index)
             if index == 0:
-                gap = first_gap
+                gap = _first_gap(read)
             if template is not None:
-                kept = template.reads_as or (1,)  # built by hand: its gap goes anywhere
-                if template.gap is not None and (kept[0] == 0) == (index == 0):
+                # A gap read before the list's first line goes with the first place only (a
+                # layout built by hand counts as read further down).
+                was_first = template is first_read
+                if template.gap is not None and was_first == (index == 0):
                     gap = template.gap
                 if template.text is not None:
                     line = respell(kind, template.text, values, str(number))
@@ -404,8 +412,9 @@ def _article(article: Article) -> list[str]:
     infobox = article.infobox
     if infobox is not None:
         box = infobox.layout
-        _header(out, box.line if box else None, ONE_BLANK, "Infobox")
-        _fields(out, infobox.fields)
+        line = box.line if box else None
+        _header(out, line, ONE_BLANK, "Infobox")
+        _fields(out, infobox.fields, line.reads_as if line is not None else ())
         follows = bool(article.lead or article.sections)
         end = box.end if box and box.end is not None else ONE_BLANK if follows else ""
         if end:
@@ -418,15 +427,17 @@ def _article(article: Article) -> list[str]:
     return out
 
 
-def _fields(out: list[str], fields: tuple[InfoboxField, ...]) -> None:
+def _fields(out: list[str], fields: tuple[InfoboxField, ...], read: tuple[Any, ...]) -> None:
     """The infobox lines; a new one in the spelling of its siblings.  No gaps: a blank line
-    would end the infobox."""
+    would end the infobox.  ``read``: the fields read, which say what each line was read as."""
     for index, field in enumerate(fields):
         key, value = field.key, field.value
         layout = field.layout
         line = layout.text if layout is not None else None
-        if line is not None and layout.reads_as != (key, value):  # type: ignore[union-attr]
-            line = respell("field", line, (key, value))
+        if line is not None:
+            was = read[index] if index < len(read) else None
+            if was is None or was.layout is not layout or (was.key, was.value) != (key, value):
+                line = respell("field", line, (key, value))
         elif layout is None:
             template = _sibling_style("field", fields, index)
             line = None if template is None else _spelled(template, "field", (key, value))
