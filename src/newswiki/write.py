@@ -279,6 +279,17 @@ def _numbered(
     stays not first) of its list; a line that becomes first takes the gap the list's first
     line was read with.
     """
+    if items is read and read:
+        # The list as read: every line where it was, with the values it was read as.
+        append = out.append
+        for index, item in enumerate(items):
+            read_layout: LineLayout = item.layout
+            gap = read_layout.gap
+            append((ONE_BLANK if index == 0 else NO_GAP) if gap is None else gap)
+            text = read_layout.text
+            append(canonical(index + 1, values_of(item)) if text is None else text)
+            append("\n")
+        return
     previous = ""  # the line written before, for its number
     first_read = read[0].layout if read else None
     for index, item in enumerate(items):
@@ -385,6 +396,18 @@ def _blocks(
     remembered ``""`` between two blocks of one kind would merge them, so it
     is used only after something else (or when unparsed lines sit between them).
     """
+    if layout is not None and layout.reads_as is blocks and blocks:
+        # The blocks as read: each gap was read between these very blocks, after something
+        # that is not a block of either kind, so it is written as it is.
+        append = out.append
+        for gap, block in zip(layout.gaps, blocks, strict=True):
+            append(gap)
+            if isinstance(block, str):
+                append(block)
+                append("\n")
+            else:
+                _list(out, block)
+        return "paragraph" if isinstance(blocks[-1], str) else "list"
     gaps = _block_gaps(layout, blocks)
     for index, block in enumerate(blocks):
         kind = "list" if isinstance(block, BulletList) else "paragraph"
@@ -427,9 +450,20 @@ def _article(article: Article) -> list[str]:
     return out
 
 
+def _field_line(key: str, value: str) -> str:
+    """An infobox line in its canonical spelling."""
+    return f"- {key}: {value}" if value else f"- {key}:"
+
+
 def _fields(out: list[str], fields: tuple[InfoboxField, ...], read: tuple[Any, ...]) -> None:
     """The infobox lines; a new one in the spelling of its siblings.  No gaps: a blank line
     would end the infobox.  ``read``: the fields read, which say what each line was read as."""
+    if fields is read:  # the fields as read: each line's spelling or its canonical one
+        for field in fields:
+            line = field.layout.text  # type: ignore[union-attr]
+            out.append(_field_line(field.key, field.value) if line is None else line)
+            out.append("\n")
+        return
     for index, field in enumerate(fields):
         key, value = field.key, field.value
         layout = field.layout
@@ -441,7 +475,7 @@ def _fields(out: list[str], fields: tuple[InfoboxField, ...], read: tuple[Any, .
         elif layout is None:
             template = _sibling_style("field", fields, index)
             line = None if template is None else _spelled(template, "field", (key, value))
-        out.append(line or (f"- {key}: {value}" if value else f"- {key}:"))
+        out.append(line or _field_line(key, value))
         out.append("\n")
 
 
