@@ -400,14 +400,15 @@ def _blocks(
         # The blocks as read: each gap was read between these very blocks, after something
         # that is not a block of either kind, so it is written as it is.
         append = out.append
-        for gap, block in zip(layout.gaps, blocks, strict=True):
-            append(gap)
-            if isinstance(block, str):
+        read_gaps = layout.gaps
+        for index, block in enumerate(blocks):
+            append(read_gaps[index])
+            if block.__class__ is str:  # a paragraph (a plain str, as parsed)
                 append(block)
                 append("\n")
             else:
                 _list(out, block)
-        return "paragraph" if isinstance(blocks[-1], str) else "list"
+        return "paragraph" if blocks[-1].__class__ is str else "list"
     gaps = _block_gaps(layout, blocks)
     for index, block in enumerate(blocks):
         kind = "list" if isinstance(block, BulletList) else "paragraph"
