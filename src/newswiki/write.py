@@ -403,12 +403,12 @@ def _blocks(
         read_gaps = layout.gaps
         for index, block in enumerate(blocks):
             append(read_gaps[index])
-            if block.__class__ is str:  # a paragraph (a plain str, as parsed)
+            if isinstance(block, str):
                 append(block)
                 append("\n")
             else:
                 _list(out, block)
-        return "paragraph" if blocks[-1].__class__ is str else "list"
+        return "paragraph" if isinstance(blocks[-1], str) else "list"
     gaps = _block_gaps(layout, blocks)
     for index, block in enumerate(blocks):
         kind = "list" if isinstance(block, BulletList) else "paragraph"
