@@ -567,3 +567,19 @@ def test_an_item_moved_to_another_parsed_list_is_renumbered() -> None:
     assert newswiki.dumps(moved).count("\n1. [RT](") == 1
     kept = attrs.evolve(second, sources=(second.sources[0],))
     assert newswiki.dumps(kept) == text
+
+
+def test_emptying_a_canonical_field_keeps_its_separator() -> None:
+    # Found by hypothesis: "- : 0" with its value emptied was written "- :", the canonical
+    # spelling of an empty value, which drops a byte that was not the value's.
+    article = newswiki.loads("=  =\nInfobox\n- : 0\n- k: v\n")
+    box = article.infobox
+    assert box is not None
+    fields = (attrs.evolve(box.fields[0], value=""), box.fields[1])
+    edited = attrs.evolve(article, infobox=attrs.evolve(box, fields=fields))
+    written = newswiki.dumps(edited)
+    assert written == "=  =\nInfobox\n- : \n- k: v\n"
+    assert newswiki.loads(written) == edited
+    # A built field with an empty value is still canonical.
+    built = attrs.evolve(article, infobox=newswiki.Infobox([newswiki.InfoboxField("k", "")]))
+    assert newswiki.dumps(built).endswith("Infobox\n- k:\n")

@@ -476,6 +476,12 @@ def _fields(out: list[str], fields: tuple[InfoboxField, ...], read: tuple[Any, .
         elif layout is None:
             template = _sibling_style("field", fields, index)
             line = None if template is None else _spelled(template, "field", (key, value))
+        elif not value:
+            # A canonical line read with a value keeps its ": " when the value is emptied:
+            # only the value's bytes go (``- k: `` reads as an empty value too).
+            was = read[index] if index < len(read) else None
+            if was is not None and was.layout is layout and was.value:
+                line = f"- {key}: "
         out.append(line or _field_line(key, value))
         out.append("\n")
 
