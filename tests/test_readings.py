@@ -169,9 +169,7 @@ def test_layouts_compare_by_what_was_written() -> None:
     # What the parser read the lines as is for the writer only: not shown either.
     assert repr(article.layout.lead) == "BlockLayout(gaps=('\\n',), lines=(3,))"
     assert repr(block.layout) == "ListLayout(items=(None, '* b'), line=3)"
-    assert repr(event.layout.headline) == (
-        "LineLayout(gap=None, text='#  Hello ', line=3)"
-    )
+    assert repr(event.layout.headline) == ("LineLayout(gap=None, text='#  Hello ', line=3)")
 
 
 def test_a_layout_copied_with_new_text_is_checked_against_the_values() -> None:
