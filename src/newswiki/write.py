@@ -516,7 +516,9 @@ def _section(
     _put(out, heading, gap, "heading", (level, title), line)
     blocks = layout.blocks if layout else None
     previous = _blocks(out, section.blocks, blocks, first_gap, _AFTER_HEADING, loose, later_gap)
-    return _sections(out, section.subsections, previous, loose)
+    if section.subsections:
+        previous = _sections(out, section.subsections, previous, loose)
+    return previous
 
 
 def _sections(out: list[str], siblings: tuple[Section, ...], previous: str, loose: bool) -> str:
@@ -529,10 +531,10 @@ def _sections(out: list[str], siblings: tuple[Section, ...], previous: str, loos
     for index, section in enumerate(siblings):
         before = previous
         previous = _section(out, siblings, index, previous, loose)
-        empty = section.layout is None and not (section.blocks or section.subsections)
-        following = siblings[index + 1].layout if index + 1 < len(siblings) else None
-        if empty and following is not None and following.span is not None:
-            previous = before
+        if section.layout is None and not (section.blocks or section.subsections):
+            following = siblings[index + 1].layout if index + 1 < len(siblings) else None
+            if following is not None and following.span is not None:
+                previous = before
     return previous
 
 
