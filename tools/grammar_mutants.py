@@ -42,8 +42,21 @@ GRAMMAR_MUTANTS: list[tuple[str, str, str, str]] = [
     # --- event.lark: sections and links ---
     ("event", r'"### Source:"', r'"### Sources:"', "Sources header"),
     ("event", r'"### Related:"', r'"### Related"', "Related header without colon"),
-    ("event", r"SOURCE_HEADER SOURCE_ITEMS*", r"SOURCE_HEADER SOURCE_ITEMS+", "empty Source"),
-    ("event", r"RELATED_HEADER RELATED_ITEMS*", r"RELATED_HEADER RELATED_ITEMS+", "empty Related"),
+    (
+        "event",
+        r"sources: SOURCE_HEADER |",
+        r"sources: SOURCE_HEADER SOURCE_ITEMS |",
+        "empty Source",
+    ),
+    (
+        "event",
+        r"related: RELATED_HEADER |",
+        r"related: RELATED_HEADER RELATED_ITEMS |",
+        "empty Related",
+    ),
+    ("event", r"body: PARAGRAPHS | body PARAGRAPHS", r"body: PARAGRAPHS", "at most 24 body lines"),
+    ("event", r"| sources SOURCE_ITEMS", r"| SOURCE_HEADER SOURCE_ITEMS", "at most six sources"),
+    ("event", r"| related RELATED_ITEMS", r"| RELATED_HEADER RELATED_ITEMS", "at most six related"),
     ("event", r"sources? related?", r"related? sources?", "sections in the wrong order"),
     ("event", r"SOURCE_ITEM: GAP /([0-9]+)", r"SOURCE_ITEM: GAP /([0-9]*)", "no source number"),
     ("event", r"\. \[(.*)/ LINK_TAIL EOL", r"\. \[(.+)/ LINK_TAIL EOL", "empty source name"),
@@ -60,7 +73,9 @@ GRAMMAR_MUTANTS: list[tuple[str, str, str, str]] = [
     ("article", r"INFOBOX_END: /([ \t\r]*)\n/", r"INFOBOX_END: /([ \t]*)\n/", "INFOBOX_END: \\r"),
     ("article", r"INFOBOX_END: /([ \t\r]*)\n/", r"INFOBOX_END: /()\n/", "INFOBOX_END: spaces"),
     ("article", r"END_GAP: /[ \t\r\n]*\n\Z/", r"END_GAP: /[ \t\n]*\n\Z/", "END_GAP: \\r"),
-    ("article", r"BODY* END_GAP?", r"BODY*", "no blank lines at the end"),
+    ("article", r"TITLE_LINE body? END_GAP?", r"TITLE_LINE body?", "no blank lines at the end"),
+    ("article", r"| body BODY", r"", "a body of one token (12 lines), none after the infobox"),
+    ("article", r"| infobox FIELDS", r"| INFOBOX_LINE FIELDS", "at most six infobox fields"),
     # --- article.lark: title and infobox ---
     ("article", r"TITLE_LINE: GAP /=([^=\n]", r"TITLE_LINE: GAP /=([^\n]", "title opens with ="),
     ("article", r"[^\n]*[^=\n])?)=/", r"[^\n]*[^\n])?)=/", "title may end with ="),
@@ -70,7 +85,12 @@ GRAMMAR_MUTANTS: list[tuple[str, str, str, str]] = [
     ("article", r"FIELD: /- (.*?)", r"FIELD: /-(.*?)", "a field without its space"),
     ("article", r"(?:: (.*)|:)/ EOL", r"(?:: (.*))/ EOL", "empty infobox value refused"),
     ("article", "\n     | TITLE_LINE infobox\n", "\n", "an infobox cannot end the file"),
-    ("article", r"(infobox INFOBOX_END)?", r"(infobox INFOBOX_END?)?", "no blank line after it"),
+    (
+        "article",
+        r"| infobox INFOBOX_END |",
+        r"| infobox INFOBOX_END | infobox BODY |",
+        "no blank line after the infobox",
+    ),
     # --- article.lark: headings ---
     ("article", r"| H6) EOL", r") EOL", "no level 6 heading"),
     ("article", r"([ \t\r]*)===/", r"([ \t\r]*)==/", "level 3 closed by =="),
