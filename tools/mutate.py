@@ -501,21 +501,24 @@ def _preload() -> None:
     import pytest  # noqa: F401
 
 
-def _fingerprint() -> str:
-    """A digest of everything the baseline run depends on: code, grammars, tests, this tool."""
+def _fingerprint(tree: Path) -> str:
+    """A digest of everything the baseline run depends on: code, grammars, tests, this tool.
+
+    Taken from the scratch copy the baseline runs on, not from the working tree: a test
+    edited there after the copy must not name a baseline that never ran it."""
     digest = hashlib.sha256()
-    paths = [Path(__file__)]
+    digest.update(b"tools/mutate.py\0" + Path(__file__).read_bytes())
     for folder in ("src/newswiki", "grammars", "tests"):
-        paths += sorted(p for p in (ROOT / folder).rglob("*") if "__pycache__" not in p.parts)
-    for path in paths:
-        if path.is_file():
-            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+        paths = sorted(p for p in (tree / folder).rglob("*") if "__pycache__" not in p.parts)
+        for path in paths:
+            if path.is_file():
+                digest.update(str(path.relative_to(tree)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:20]
 
 
-def _baseline_cache() -> Path:
+def _baseline_cache(tree: Path) -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "newswiki-mutate" / f"baseline-{_fingerprint()}.json"
+    return Path(base) / "newswiki-mutate" / f"baseline-{_fingerprint(tree)}.json"
 
 
 def run_baseline(tree: Path, cache: Path, workdir: Path) -> Baseline:
@@ -524,7 +527,7 @@ def run_baseline(tree: Path, cache: Path, workdir: Path) -> Baseline:
     The result is kept in the user's cache directory, under a digest of the code, grammars,
     tests and this tool: a second run on the same code skips the baseline.
     """
-    kept = _baseline_cache()
+    kept = _baseline_cache(tree)
     result = workdir / "baseline.json"
     log = workdir / "baseline.log"
     if kept.exists():
