@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import weakref
 from collections.abc import Callable
 
 import attrs
@@ -13,9 +14,12 @@ import newswiki
 from newswiki import strategies as nws
 from newswiki.layout import (
     ArticleLayout,
+    BlockLayout,
     DocumentLayout,
     EventLayout,
     InfoboxLayout,
+    LineLayout,
+    ListLayout,
     SectionLayout,
 )
 from newswiki.model import (
@@ -183,6 +187,24 @@ def test_objects_are_frozen_slotted_and_hashable() -> None:
     assert not hasattr(event, "__dict__")
     assert isinstance(event.related, tuple)
     assert hash(event) == hash(attrs.evolve(event))
+
+
+# A file has one of these per line, list, run of blocks or section: a slot for weak references
+# would cost 8 bytes on each, so none of them can be weakly referenced.
+@pytest.mark.parametrize(
+    "layout",
+    [
+        LineLayout(gap="\n", text="# Hi ", line=3),
+        ListLayout(items=(None, "*  b"), line=5),
+        BlockLayout(gaps=("\n",), lines=(4,)),
+        SectionLayout(heading=LineLayout(line=6), last=9),
+    ],
+    ids=lambda layout: type(layout).__name__,
+)
+def test_layouts_of_parts_of_a_file_have_no_weak_reference_slot(layout: object) -> None:
+    assert not hasattr(layout, "__weakref__")
+    with pytest.raises(TypeError, match="cannot create weak reference"):
+        weakref.ref(layout)
 
 
 def test_default_day_path_follows_the_date() -> None:
