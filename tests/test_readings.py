@@ -113,6 +113,16 @@ LIST_EDITS = [
     pytest.param("- a\n*  b\n", ("a", "b", "x"), "- a\n*  b\n*  x\n", id="append after *  "),
     pytest.param("- a\n*  b\n", ("b",), "*  b\n", id="remove the first"),
     pytest.param("* a\n- b\n", ("x", "y", "b"), "- x\n- y\n- b\n", id="two new before the last"),
+    # The unchanged run at the end is found from the last item back, never past the start run.
+    pytest.param("*  a\n-  b\n", ("a", "a", "b"), "*  a\n*  a\n-  b\n", id="a copy of the first"),
+    pytest.param(
+        "*  a\n- b\n-   c\n* d\n", ("a", "x", "d"), "*  a\n*  x\n* d\n", id="two become one"
+    ),
+    # A changed last item is not the old last one: the new items after "b" are spelled as "b"
+    # (the one before them), and the second of them, with no spelled neighbour, canonically.
+    pytest.param(
+        "- a\n-  b\n*  c\n", ("a", "b", "x", "y"), "- a\n-  b\n-  x\n- y\n", id="last replaced"
+    ),
 ]
 
 
@@ -148,6 +158,104 @@ def test_a_new_block_takes_the_gap_of_its_neighbour() -> None:
     article = newswiki.parse_article("= T =\n\nA\n\n\n\nB\n")
     edited = attrs.evolve(article, lead=("A", "X", "B"))
     assert newswiki.dumps(edited) == "= T =\n\nA\n\n\n\nX\n\n\n\nB\n"
+
+
+BLOCKS = "### [2016-07-18](/x)\n\n# H\n\nP1\n\n\nP2\n\n\n\nP3\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "written"),
+    [
+        # A new first block takes the canonical gap; P1, no longer first, the canonical one too.
+        (("N", "P1", "P2", "P3"), "### [2016-07-18](/x)\n\n# H\n\nN\n\nP1\n\n\nP2\n\n\n\nP3\n"),
+        # A new last block is spaced as the block before it.
+        (("P1", "P2", "P3", "N"), BLOCKS + "\n\n\nN\n"),
+        # The same blocks in a new tuple: every gap where it was.
+        (("P1", "P2", "P3"), BLOCKS),
+    ],
+)
+def test_new_blocks_are_spaced_from_the_gaps_read(body: tuple[str, ...], written: str) -> None:
+    read = newswiki.loads(BLOCKS)
+    assert newswiki.dumps(attrs.evolve(read, body=body)) == written
+
+
+def test_a_block_layout_built_by_hand_gives_each_block_its_gap() -> None:
+    layout = newswiki.EventLayout(body=BlockLayout(gaps=("\n\n", "\n\n\n")))
+    built = event(body=("A", "B"), layout=layout)
+    assert newswiki.dumps(built) == DATE + "# H\n\n\nA\n\n\n\nB\n"
+    # Another number of blocks: no gap belongs to a block, all are canonical.
+    assert newswiki.dumps(attrs.evolve(built, body=("A",))) == DATE + "# H\n\nA\n"
+
+
+SOURCES = "### [2016-07-18](/x)\n\n# H\n\n\n### Source:\n\n"
+
+
+def _sources_with(lines: list[str], new: Source, at: int) -> str:
+    event = newswiki.loads(SOURCES + "".join(f"{n}. {line}\n" for n, line in enumerate(lines, 1)))
+    sources = list(event.sources)
+    sources.insert(at, new)
+    return newswiki.dumps(attrs.evolve(event, sources=sources))
+
+
+@pytest.mark.parametrize(
+    ("lines", "at", "written"),
+    [
+        # Two siblings padded alike outvote the nearest one (" b " is not "  c").
+        (["[ b ](u)", "[  c](u)", "[  d](u)"], 0, ["[  N](n)", "[ b ](u)", "[  c](u)", "[  d](u)"]),
+        # Four siblings on each side vote; a tie goes to the nearest; the fifth has no vote.
+        (
+            ["[ a ](u)", "[  b](u)", "[  c](u)", "[ d ](u)", "[  e](u)"],
+            0,
+            ["[ N ](n)", "[ a ](u)", "[  b](u)", "[  c](u)", "[ d ](u)", "[  e](u)"],
+        ),
+        # Three different spellings: the nearest, the one above first.
+        (["[ a ](u)", "[  b](u)", "[c  ](u)"], 2, ["[ a ](u)", "[  b](u)", "[  N](n)", "[c  ](u)"]),
+    ],
+)
+def test_a_new_source_is_spelled_as_most_of_its_nearest_siblings(
+    lines: list[str], at: int, written: list[str]
+) -> None:
+    expected = SOURCES + "".join(f"{n}. {line}\n" for n, line in enumerate(written, 1))
+    assert _sources_with(lines, Source("N", "n"), at) == expected
+
+
+def test_a_new_related_line_is_spelled_as_most_of_its_nearest_siblings() -> None:
+    head = "### [2016-07-18](/x)\n\n# H\n\n\n### Related:\n\n"
+    event = newswiki.loads(head + "1. [ b ](/b)\n2. [  c](/c)\n3. [  d](/d)\n")
+    new = RelatedEvent(title="N", path="/n")
+    written = newswiki.dumps(attrs.evolve(event, related=(new, *event.related)))
+    assert written == head + "1. [  N](/n)\n2. [ b ](/b)\n3. [  c](/c)\n4. [  d](/d)\n"
+
+
+def test_a_sibling_whose_spelling_is_of_another_kind_votes_alone() -> None:
+    # "a" carries the layout of a related line: it cannot be spelled as a source (it is written
+    # canonically), and its spelling is not the canonical one either, so the two siblings
+    # spelled alike outvote the canonical "b".
+    text = (
+        SOURCES
+        + "1. [b](u)\n2. [  c](u)\n3. [  d](u)\n\n### Related:\n\n1. [ t ](/p) _Context: x_\n"
+    )
+    event = newswiki.loads(text)
+    copied = Source("a", "u", layout=event.related[0].layout)
+    written = newswiki.dumps(
+        attrs.evolve(event, sources=(Source("N", "n"), copied, *event.sources))
+    )
+    assert written == text.replace(
+        "1. [b](u)\n2. [  c](u)\n3. [  d](u)\n",
+        "1. [  N](n)\n2. [a](u)\n3. [b](u)\n4. [  c](u)\n5. [  d](u)\n",
+    )
+
+
+def test_a_numbered_line_keeps_its_gap_only_in_its_place() -> None:
+    # The gap read before the first line (two blank lines) stays with the first place: the new
+    # first line takes it, the line that was first and moves down takes none.
+    event = newswiki.loads(SOURCES.replace("\n\n\n###", "\n\n###") + "\n1. [A](a)\n\n2. [B](b)\n")
+    written = newswiki.dumps(attrs.evolve(event, sources=(Source("N", "n"), *event.sources)))
+    assert written.endswith("### Source:\n\n\n1. [N](n)\n2. [A](a)\n\n3. [B](b)\n")
+    # Canonical lines where they were keep their numbers when a line is added after them.
+    event = newswiki.loads(SOURCES + "1. [A](a)\n2. [B](b)\n")
+    written = newswiki.dumps(attrs.evolve(event, sources=(*event.sources, Source("N", "n"))))
+    assert written == SOURCES + "1. [A](a)\n2. [B](b)\n3. [N](n)\n"
 
 
 def test_a_new_source_takes_the_spelling_of_its_neighbours() -> None:
