@@ -370,6 +370,30 @@ def test_a_new_section_follows_most_of_its_nearest_siblings() -> None:
     )
 
 
+def test_a_new_section_takes_the_gap_between_its_siblings_blocks() -> None:
+    text = "= T =\n\n==A==\np\n\n\nq\n"
+    article = newswiki.loads(text)
+    new = newswiki.Section(level=2, title="N", blocks=("x", "y"))
+    written = newswiki.dumps(attrs.evolve(article, sections=(*article.sections, new)))
+    assert written == text + "\n==N==\nx\n\n\ny\n"
+
+
+def test_a_new_heading_like_its_sibling_keeps_the_siblings_spelling() -> None:
+    # The new section has the values the sibling's heading was read with: its spelling as is.
+    article = newswiki.loads("= T =\n\n== A ==\np\n")
+    new = newswiki.Section(level=2, title="A", blocks=("q",))
+    written = newswiki.dumps(attrs.evolve(article, sections=(*article.sections, new)))
+    assert written == "= T =\n\n== A ==\np\n\n== A ==\nq\n"
+
+
+def test_a_new_heading_is_spelled_as_most_of_its_nearest_siblings() -> None:
+    # "==  B  ==" and "==  C  ==" are spelled alike (two spaces inside): they outvote "== A ==".
+    article = newswiki.loads("= T =\n\n== A ==\n==  B  ==\n==  C  ==\n")
+    new = newswiki.Section(level=2, title="N")
+    written = newswiki.dumps(attrs.evolve(article, sections=(new, *article.sections)))
+    assert written == "= T =\n\n==  N  ==\n\n== A ==\n==  B  ==\n==  C  ==\n"
+
+
 def test_a_new_empty_section_moves_no_other_line() -> None:
     # `== B ==` was read after a paragraph with its canonical blank line; after the new empty
     # heading no blank line would be canonical, yet it keeps the one it was read with.
@@ -382,6 +406,16 @@ def test_a_new_empty_section_moves_no_other_line() -> None:
     # Built by hand, the same sections are canonical: no blank line after an empty section.
     built = newswiki.canonical(attrs.evolve(article, sections=(a, new, b)))
     assert "\n==N==\n==B==\n" in newswiki.dumps(built)
+
+
+def test_only_an_empty_new_section_keeps_the_following_heading_in_place() -> None:
+    # X, new with a paragraph, is followed by a blank line as a paragraph is; N, new and empty,
+    # leaves `==B==` spaced as it was read (after a paragraph).
+    article = newswiki.loads("= T =\n\nlead\n\n==B==\np\n")
+    x = newswiki.Section(level=2, title="X", blocks=("x",))
+    n = newswiki.Section(level=2, title="N")
+    written = newswiki.dumps(attrs.evolve(article, sections=(x, n, *article.sections)))
+    assert written == "= T =\n\nlead\n\n==X==\nx\n\n==N==\n\n==B==\np\n"
 
 
 def test_a_new_subsection_without_siblings_is_canonical() -> None:
@@ -402,6 +436,55 @@ def test_a_new_infobox_field_takes_its_siblings_spelling() -> None:
     fields = (*box.fields, newswiki.InfoboxField("e", "f"))
     written = newswiki.dumps(attrs.evolve(article, infobox=attrs.evolve(box, fields=fields)))
     assert written == "= T =\n\nInfobox\n-  a :  b\n-  c :  d\n-  e :  f\n"
+
+
+def _with_fields(article: Any, fields: Any) -> str:
+    return newswiki.dumps(
+        attrs.evolve(article, infobox=attrs.evolve(article.infobox, fields=fields))
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "written"),
+    [
+        # The key's padding: "  b" and "  c" (after "- ") outvote " a ".
+        ("-  a : 1\n-   b: 2\n-   c: 3\n", "-   N: x\n"),
+        # The value's padding: "  2" and "  3" outvote " 1 ".
+        ("- a:  1 \n- b:   2\n- c:   3\n", "- N:   x\n"),
+    ],
+)
+def test_a_new_infobox_field_is_spelled_as_most_of_its_nearest_siblings(
+    lines: str, written: str
+) -> None:
+    article = newswiki.loads("= T =\nInfobox\n" + lines)
+    new = newswiki.InfoboxField("N", "x")
+    assert _with_fields(article, (new, *article.infobox.fields)) == (
+        "= T =\nInfobox\n" + written + lines
+    )
+
+
+def test_a_new_field_without_a_value_is_spelled_as_most_siblings_without_one() -> None:
+    # "- b: " and "- c: " (a space after the colon) outvote "- a:" (none).
+    article = newswiki.loads("= T =\nInfobox\n- a:\n- b: \n- c: \n")
+    new = newswiki.InfoboxField("N", "")
+    written = _with_fields(article, (new, *article.infobox.fields))
+    assert written == "= T =\nInfobox\n- N: \n- a:\n- b: \n- c: \n"
+
+
+def test_a_field_moved_in_place_of_another_is_respelled_with_its_values() -> None:
+    # The second line takes the first one's place and values: its own spelling, new values.
+    article = newswiki.loads("= T =\nInfobox\n-  k : 1\n- j :   2\n")
+    moved = attrs.evolve(article.infobox.fields[1], key="k", value="1")
+    assert _with_fields(article, (moved,)) == "= T =\nInfobox\n- k :   1\n"
+
+
+def test_a_canonical_field_without_a_value_stays_so_when_its_siblings_change() -> None:
+    article = newswiki.loads("= T =\nInfobox\n- a: 1\n- b:\n")
+    fields = article.infobox.fields
+    appended = _with_fields(article, (*fields, newswiki.InfoboxField("c", "d")))
+    assert appended == "= T =\nInfobox\n- a: 1\n- b:\n- c: d\n"
+    inserted = _with_fields(article, (newswiki.InfoboxField("x", "y"), *fields))
+    assert inserted == "= T =\nInfobox\n- x: y\n- a: 1\n- b:\n"
 
 
 @pytest.mark.parametrize(
