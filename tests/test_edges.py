@@ -281,6 +281,14 @@ def test_an_object_whose_every_line_ends_in_cr_reads_back() -> None:
         assert newswiki.loads(newswiki.dumps(obj)) == obj
 
 
+def test_a_single_line_ending_in_cr_keeps_it_after_an_edit() -> None:
+    # Mixed line ends: the title line's "\r" is its trailing space.  With the lead removed, the
+    # one line left ends in "\r", which is kept: the file is written with "\r\n" ends.
+    article = newswiki.loads("= T =\r\n\nx\n")
+    assert article.layout.document.newline == "\n"
+    assert newswiki.dumps(attrs.evolve(article, lead=())) == "= T =\r\r\n"
+
+
 def test_a_carriage_return_without_a_newline_is_no_line_end() -> None:
     # One line, no newline: its "\r" is a trailing space, so new lines end in "\n".
     article = newswiki.loads("= T =\r")

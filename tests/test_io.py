@@ -118,8 +118,20 @@ def test_loads_refuses_other_types() -> None:
 
 
 def test_dumps_refuses_other_types() -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError) as caught:
         newswiki.dumps("text")  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        "newswiki.dumps() takes an Event, Article or UnparsedDocument, not str"
+    )
+
+
+def test_dump_to_a_path_writes_utf_8(tmp_path: Path) -> None:
+    article = newswiki.Article(title="Café", lead=["naïve"])
+    path = tmp_path / "article.txt"
+    newswiki.dump(article, path)
+    assert path.read_bytes() == b"= Caf\xc3\xa9 =\n\nna\xc3\xafve\n"
+    newswiki.dump(article, str(path))
+    assert path.read_bytes() == b"= Caf\xc3\xa9 =\n\nna\xc3\xafve\n"
 
 
 # Blank lines that hold a stray "\r" (a file with mixed line ends) are still blank lines: before
