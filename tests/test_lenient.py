@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from typing import Any
 
@@ -293,6 +294,50 @@ def test_set_aside_lines_are_where_the_file_has_them(text: str) -> None:
         read_to = block.line + len(own) - 1
     plain = newswiki.canonical(document)
     assert newswiki.loads(newswiki.dumps(plain), strict=False) == plain
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        # Right after the date line: before the blank line that canonical adds there.
+        ("### [2016-07-18](/p)\nbad\n# H\n", "### [2016-07-18](/p)\nbad\n\n# H\n"),
+        # After the last line, which canonical moves down a line.
+        ("= T =\nx\n==x\n", "= T =\n\nx\n==x\n"),
+        # After the infobox's closing line, which canonical keeps ...
+        (
+            "= T =\nInfobox\n- a: b\n\n==x\n==B==\nq\n",
+            "= T =\n\nInfobox\n- a: b\n\n==x\n==B==\nq\n",
+        ),
+        # ... or drops, when nothing follows the infobox.
+        ("= T =\nInfobox\n- a: b\n\n==x\n", "= T =\n\nInfobox\n- a: b\n==x\n"),
+    ],
+)
+def test_canonical_keeps_set_aside_lines_between_the_same_lines(text: str, written: str) -> None:
+    plain = newswiki.canonical(newswiki.loads(text, strict=False))
+    assert newswiki.dumps(plain) == written
+
+
+def test_set_aside_lines_keep_the_blank_lines_before_them_that_canonical_has() -> None:
+    day = datetime.date(2016, 7, 18)
+    values = {"date": day, "path": "/p", "headline": "H", "body": ("p",)}
+    sources = (newswiki.Source("a", "b"),)
+    # After the two blank lines before the first section header: after both, as before.
+    canonical = "### [2016-07-18](/p)\n\n# H\n\np\n\n\n### x\n### Source:\n\n1. [a](b)\n"
+    built = newswiki.Event(**values, sources=sources, unparsed=[newswiki.Unparsed(8, "### x")])
+    assert newswiki.dumps(built) == canonical
+    assert newswiki.dumps(newswiki.canonical(built)) == canonical
+    # After one blank line, where canonical has two: after the first of them.
+    header = newswiki.LineLayout(gap="\n")
+    spaced = newswiki.Event(
+        **values,
+        sources=sources,
+        unparsed=[newswiki.Unparsed(7, "### x")],
+        layout=newswiki.EventLayout(sources_header=header),
+    )
+    assert newswiki.dumps(spaced) == canonical.replace("\n\n\n### x", "\n\n### x")
+    assert newswiki.dumps(newswiki.canonical(spaced)) == canonical.replace(
+        "\n\n\n### x\n", "\n\n### x\n\n"
+    )
 
 
 def _configurations(
