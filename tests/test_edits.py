@@ -416,6 +416,11 @@ def test_only_an_empty_new_section_keeps_the_following_heading_in_place() -> Non
     n = newswiki.Section(level=2, title="N")
     written = newswiki.dumps(attrs.evolve(article, sections=(x, n, *article.sections)))
     assert written == "= T =\n\nlead\n\n==X==\nx\n\n==N==\n\n==B==\np\n"
+    # X alone, after a heading: `==B==` follows X's paragraph, so a blank line goes before it.
+    article = newswiki.loads("= T =\n\n==A==\n==B==\np\n")
+    a, b = article.sections
+    written = newswiki.dumps(attrs.evolve(article, sections=(a, x, b)))
+    assert written == "= T =\n\n==A==\n==X==\nx\n\n==B==\np\n"
 
 
 def test_a_new_subsection_without_siblings_is_canonical() -> None:
@@ -464,11 +469,11 @@ def test_a_new_infobox_field_is_spelled_as_most_of_its_nearest_siblings(
 
 
 def test_a_new_field_without_a_value_is_spelled_as_most_siblings_without_one() -> None:
-    # "- b: " and "- c: " (a space after the colon) outvote "- a:" (none).
-    article = newswiki.loads("= T =\nInfobox\n- a:\n- b: \n- c: \n")
+    # "-  b: " and "-  c: " (a space after the colon) outvote "-  a:" (none).
+    article = newswiki.loads("= T =\nInfobox\n-  a:\n-  b: \n-  c: \n")
     new = newswiki.InfoboxField("N", "")
     written = _with_fields(article, (new, *article.infobox.fields))
-    assert written == "= T =\nInfobox\n- N: \n- a:\n- b: \n- c: \n"
+    assert written == "= T =\nInfobox\n-  N: \n-  a:\n-  b: \n-  c: \n"
 
 
 def test_a_field_moved_in_place_of_another_is_respelled_with_its_values() -> None:

@@ -299,6 +299,8 @@ def test_set_aside_lines_are_where_the_file_has_them(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "written"),
     [
+        # Before the first line.
+        ("==x\n= T =\n", "==x\n= T =\n"),
         # Right after the date line: before the blank line that canonical adds there.
         ("### [2016-07-18](/p)\nbad\n# H\n", "### [2016-07-18](/p)\nbad\n\n# H\n"),
         # After the last line, which canonical moves down a line.
