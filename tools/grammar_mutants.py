@@ -42,18 +42,8 @@ GRAMMAR_MUTANTS: list[tuple[str, str, str, str]] = [
     # --- event.lark: sections and links ---
     ("event", r'"### Source:"', r'"### Sources:"', "Sources header"),
     ("event", r'"### Related:"', r'"### Related"', "Related header without colon"),
-    (
-        "event",
-        r"sources: SOURCE_HEADER |",
-        r"sources: SOURCE_HEADER SOURCE_ITEMS |",
-        "empty Source",
-    ),
-    (
-        "event",
-        r"related: RELATED_HEADER |",
-        r"related: RELATED_HEADER RELATED_ITEMS |",
-        "empty Related",
-    ),
+    ("event", r"SOURCE_HEADER |", r"SOURCE_HEADER SOURCE_ITEMS |", "empty Source"),
+    ("event", r"RELATED_HEADER |", r"RELATED_HEADER RELATED_ITEMS |", "empty Related"),
     ("event", r"body: PARAGRAPHS | body PARAGRAPHS", r"body: PARAGRAPHS", "at most 24 body lines"),
     ("event", r"| sources SOURCE_ITEMS", r"| SOURCE_HEADER SOURCE_ITEMS", "at most six sources"),
     ("event", r"| related RELATED_ITEMS", r"| RELATED_HEADER RELATED_ITEMS", "at most six related"),
