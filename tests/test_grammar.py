@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
 import newswiki
-from newswiki.grammar import FORMATS, build_parser, grammar_text
+from newswiki.grammar import FORMATS, build_parser, grammar_text, without_groups
+from newswiki.strategies import TRICKY
 
 
 @pytest.mark.parametrize("name", FORMATS)
@@ -93,3 +94,69 @@ def test_every_terminal_has_words_for_error_messages(name: str) -> None:
     from newswiki.reader import EXPECTED_WORDS
 
     assert {t.name for t in build_parser(name).terminals} <= set(EXPECTED_WORDS)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"(a)(?:b)", r"(?:a)(?:b)"),
+        (r"(?P<name>a)b", r"(?:a)b"),
+        (r"(?=a)(?!b)(?<=c)(?<!d)(e)", r"(?=a)(?!b)(?<=c)(?<!d)(?:e)"),
+        (r"\((a)\)", r"\((?:a)\)"),
+        (r"[(](a)", r"[(](?:a)"),
+        (r"[]()](a)", r"[]()](?:a)"),
+        (r"[^]()](a)", r"[^]()](?:a)"),
+        (r"[\](](a)", r"[\](](?:a)"),
+        (r"((a)(b))*", r"(?:(?:a)(?:b))*"),
+        (r"[^(]*", r"[^(]*"),
+    ],
+)
+def test_without_groups_makes_every_group_non_capturing(pattern: str, expected: str) -> None:
+    assert without_groups(pattern) == expected
+
+
+def _regular_terminals() -> list[tuple[str, str]]:
+    found = []
+    for name in FORMATS:
+        for terminal in build_parser(name, strict=True).terminals:
+            pattern = terminal.pattern
+            if isinstance(pattern, lark.lexer.PatternRE):
+                found.append((terminal.name, pattern.to_regexp()))
+    return found
+
+
+_TERMINALS = _regular_terminals()
+
+
+def test_the_grammars_capture_groups_the_lexer_need_not() -> None:
+    captured = [name for name, pattern in _TERMINALS if re.compile(pattern).groups]
+    assert {"BODY", "PARAGRAPHS", "SOURCE_ITEMS", "RELATED_ITEMS", "FIELDS"} <= set(captured)
+    assert not [n for n, p in _TERMINALS if re.compile(without_groups(p)).groups]
+
+
+# The lines of both formats, and the characters that make their terminals branch.
+_LINE_PIECES = st.sampled_from(
+    [*TRICKY, "\n", " ", "a", "x", "2016-07-18", "### [", "### Source:", "= T =", "==a==", "- k: v"]
+)
+
+
+@given(text=st.lists(_LINE_PIECES, max_size=30).map("".join))
+def test_terminals_without_groups_match_the_same_text(text: str) -> None:
+    # The lexer reads with the patterns made non-capturing: each must end where the grammar's
+    # own pattern ends, at every line start of any text.
+    starts = [0, *(i + 1 for i, char in enumerate(text) if char == "\n")]
+    for _, pattern in _TERMINALS:
+        original, stripped = re.compile(pattern), re.compile(without_groups(pattern))
+        for start in starts:
+            match, same = original.match(text, start), stripped.match(text, start)
+            assert (match and match.end()) == (same and same.end()), (pattern, start)
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_the_lexer_captures_no_groups(name: str) -> None:
+    from newswiki.reader import parser
+
+    lexer = parser(name).parser.lexer
+    terminals = [t for state in lexer.lexers.values() for t in state.terminals]
+    assert ("BODY" if name == "article" else "PARAGRAPHS") in {t.name for t in terminals}
+    assert not [t.name for t in terminals if re.compile(t.pattern.to_regexp()).groups]

@@ -91,7 +91,7 @@ GRAMMAR_MUTANTS: list[tuple[str, str, str, str]] = [
     ("article", r"|=|=[^=\n]", r"|=[^=\n]", "a line `=` refused"),
     ("article", r"|[*-]|", r"|", "a line `-` refused"),
     ("article", r"|[*-][^ \n][^\n]*)", r"|[*-][^\n][^\n]*)", "a `* ` line is text"),
-    ("article", r"BLOCK: GAP (TEXT_LINE+ |", r"BLOCK: GAP (TEXT_LINE |", "one-line paragraphs"),
+    ("article", r"BLOCK_LINES: TEXT_LINE+ |", r"BLOCK_LINES: TEXT_LINE |", "one-line paragraphs"),
     ("article", r"LIST_LINE: /[-*] ", r"LIST_LINE: /- ", "`* ` bullets refused"),
     ("article", r"(GAP (TEXT_LINE | LIST_LINE) |", r"(GAP TEXT_LINE |", "no lists"),
 ]

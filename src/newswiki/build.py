@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import attrs
 from lark import Token, Transformer
 
+from newswiki.grammar import without_groups
 from newswiki.layout import (
     NO_GAP,
     ONE_BLANK,
@@ -523,13 +524,14 @@ class ArticleBuilder(_Builder):
         return fields  # type: ignore[no-any-return]
 
     @functools.cached_property
-    def _part(self) -> tuple[Callable[[str, int], re.Match[str] | None], int]:
-        """One pattern for a block or a heading of a BODY token, and the number of the group
-        that holds a block's gap (a heading's is group 1): one match per part, where trying
-        BLOCK and then HEADING took two for every heading."""
-        heading, block = self.patterns["HEADING"], self.patterns["BLOCK"]
-        part = re.compile(f"(?:{heading.pattern})|(?:{block.pattern})")
-        return part.match, heading.groups + 1
+    def _part(self) -> Callable[[str, int], re.Match[str] | None]:
+        """One pattern for a block or a heading of a BODY token, with the blank lines before it:
+        group 1 is the gap, group 2 a heading line.  One match per part (trying a block and
+        then a heading took two for every heading), and no group inside either: a heading is
+        read apart, and the regular-expression engine saves every group at every branch."""
+        heading = without_groups(self.patterns["HEADING_LINE"].pattern)
+        block = without_groups(self.patterns["BLOCK_LINES"].pattern)
+        return re.compile(f"{self.patterns['GAP'].pattern}(?:({heading})|{block})").match
 
     def body(self, children: list[Any]) -> _ArticleBody:
         """``body: BODY | infobox INFOBOX_END | body BODY``: read one more token of the lead
@@ -540,7 +542,7 @@ class ArticleBuilder(_Builder):
             return _ArticleBody(children[0], str(children[1]))
         else:
             body, token = children
-        part, block_gap = self._part
+        part = self._part
         position, size = 0, len(token)
         line: int = token.line
         lead, stack, top = body.lead, body.stack, body.top
@@ -552,11 +554,9 @@ class ArticleBuilder(_Builder):
             match = part(token, position)
             assert match is not None  # the lexer matched BODY, made of blocks and headings
             end = position = match.end()
-            heading = match.start(1) >= 0  # the heading's gap group takes part
-            gap_group = 1 if heading else block_gap
-            gap, start = match.group(gap_group), match.end(gap_group)
+            gap, start = match.group(1), match.end(1)
             first = line + gap.count("\n")
-            if heading:
+            if match.start(2) >= 0:  # a heading
                 level, heading_title, spelling = _heading(token[start : end - 1])
                 values = (level, heading_title) if spelling is not None else ()
                 layout = line_layout(gap, canonical_gap, spelling, values, first)
