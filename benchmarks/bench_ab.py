@@ -14,6 +14,13 @@ Run from the repository root::
     python benchmarks/bench_ab.py --base main         # about 20 s on a quiet machine
     python benchmarks/bench_ab.py --base 661948c --rounds 7
     python benchmarks/bench_ab.py --quick             # smoke run (CI): this tree against HEAD
+    python benchmarks/bench_ab.py --base 661948c --instructions   # counted, not timed
+
+``--instructions`` counts executed machine instructions with valgrind's callgrind instead of
+timing: each tree runs once per group (about 50 times slower than natively), copied to the same
+directory and with a fixed hash seed, so that the count repeats exactly and other processes
+do not change it.  Instructions are not time (a cache miss costs more than an addition), but
+on a shared machine they answer "did this change add work" where timings cannot.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -66,6 +74,30 @@ print(json.dumps(result))
 """
 
 
+# What runs under callgrind, for one group of texts: the warm-up, a full collection, then the
+# group's loads and dumps, each ended by a call of getppid() (which callgrind is told to dump
+# its counts before), so that one run gives both counts.  One fresh interpreter per group: in
+# one process for all groups, what a group cost moved by up to 15 % with the groups run
+# before it (when the garbage collector ran, what the interpreter had specialized).
+_COUNTED_CHILD = r"""
+import gc, json, os, sys
+tree, texts_file, group = sys.argv[1], sys.argv[2], sys.argv[3]
+sys.path.insert(0, tree + "/src")
+import newswiki
+with open(texts_file, encoding="utf-8") as file:
+    texts = json.load(file)[group]
+for text in texts[:3]:
+    newswiki.dumps(newswiki.loads(text))
+gc.collect()
+os.getppid()
+documents = [newswiki.loads(text) for text in texts]
+os.getppid()
+for document in documents:
+    newswiki.dumps(document)
+os.getppid()
+"""
+
+
 def extract(revision: str, into: Path) -> Path:
     """The tree of ``revision`` (of this repository) written into ``into``; a directory given
     as ``revision`` is used as it is."""
@@ -98,6 +130,44 @@ def run_tree(tree: Path, texts_file: Path, repeats: int, cache: Path) -> dict[st
     return result
 
 
+def count_tree(tree: Path, texts_file: Path, work: Path) -> dict[str, list[float]]:
+    """Machine instructions of ``loads`` and ``dumps`` per group of texts, counted by
+    callgrind in a fresh interpreter per group that imports newswiki from ``tree``.
+
+    Each tree is copied to the same directory first, and the hash seed is fixed: with them,
+    a count repeats to the instruction (a tree's path alone moved counts by 3 %)."""
+    slot = work / "slot"
+    shutil.rmtree(slot, ignore_errors=True)
+    for part in ("src", "grammars"):
+        shutil.copytree(tree / part, slot / part, ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "NEWSWIKI_CACHE_DIR": str(work / "cache"), "PYTHONHASHSEED": "0"}
+    env.pop("PYTHONPATH", None)
+    counts = {}
+    for group in json.loads(texts_file.read_text(encoding="utf-8")):
+        child = [sys.executable, "-c", _COUNTED_CHILD, str(slot), str(texts_file), group]
+        subprocess.run(child, capture_output=True, check=True, env=env)  # the parser cache
+        out = work / "callgrind"
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir()
+        command = ["valgrind", "--tool=callgrind", "--dump-before=getppid"]
+        command.append(f"--callgrind-out-file={out / 'counts'}")
+        done = subprocess.run(command + child, capture_output=True, text=True, env=env)
+        if done.returncode != 0:
+            raise SystemExit(f"the counted run of {tree} failed:\n{done.stderr}")
+        # The parts: the start, warm-up and collection; the loads; the dumps; the exit.
+        parts = sorted(out.glob("counts.*"), key=lambda path: int(path.suffix[1:]))
+        counts[group] = [_summary(parts[1]), _summary(parts[2])]
+    return counts
+
+
+def _summary(path: Path) -> float:
+    """The instructions a callgrind dump counted."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("summary:"):
+            return float(line.split()[1])
+    raise SystemExit(f"no summary in {path}")
+
+
 def _texts(events: int, articles: int, copies: int, seed: int) -> dict[str, list[str]]:
     """The groups of texts both trees read: a generated corpus and the real samples."""
     generated_events, generated_articles = corpus.mixed_corpus(events, articles, seed=seed)
@@ -122,6 +192,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--events", type=int, default=300, help="generated events")
     parser.add_argument("--articles", type=int, default=120, help="generated articles")
     parser.add_argument("--copies", type=int, default=200, help="reads of each real sample")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count machine instructions with valgrind's callgrind instead of timing: one run"
+        " per tree, slow, and the same on a busy machine",
+    )
     args = harness.command_line(
         parser,
         argv,
@@ -137,13 +213,26 @@ def main(argv: list[str] | None = None) -> None:
         texts_file.write_text(json.dumps(texts), encoding="utf-8")
         sides = {"new": HERE, "old": base}
         runs: dict[str, list[dict[str, list[float]]]] = {"new": [], "old": []}
-        for side in sides:  # build each tree's parser cache once, untimed
-            (work / f"cache-{side}").mkdir(mode=0o700)
-        for round_number in range(args.rounds):
-            order = ("new", "old") if round_number % 2 == 0 else ("old", "new")
-            for side in order:
-                cache = work / f"cache-{side}"
-                runs[side].append(run_tree(sides[side], texts_file, args.repeats, cache))
+        if args.instructions:
+            if shutil.which("valgrind") is None:
+                raise SystemExit("--instructions needs valgrind (e.g. apt install valgrind)")
+            (work / "cache").mkdir(mode=0o700)
+            for side, tree in sides.items():
+                runs[side].append(count_tree(tree, texts_file, work))
+            unit, scale = "millions of instructions", 1e-6
+            how = (
+                "a callgrind run per tree and group, hash seed 0, both trees in the same directory"
+            )
+        else:
+            for side in sides:  # build each tree's parser cache once, untimed
+                (work / f"cache-{side}").mkdir(mode=0o700)
+            for round_number in range(args.rounds):
+                order = ("new", "old") if round_number % 2 == 0 else ("old", "new")
+                for side in order:
+                    cache = work / f"cache-{side}"
+                    runs[side].append(run_tree(sides[side], texts_file, args.repeats, cache))
+            unit, scale = "CPU ms", 1000.0
+            how = f"medians of {args.rounds} rounds (each the median of {args.repeats} timings)"
     rows = []
     for group in texts:
         row = [f"{group} ({len(texts[group])})"]
@@ -151,13 +240,10 @@ def main(argv: list[str] | None = None) -> None:
         for column in (0, 1):  # loads, dumps
             new = statistics.median(run[group][column] for run in runs["new"])
             old = statistics.median(run[group][column] for run in runs["old"])
-            row += [f"{new * 1000:.1f}", f"{old * 1000:.1f}"]
-            ratios.append(f"{new / old:.2f}" if old else "n/a")
+            row += [f"{new * scale:.1f}", f"{old * scale:.1f}"]
+            ratios.append(f"{new / old:.3f}" if old else "n/a")
         rows.append(row + ratios)
-    print(
-        f"CPU ms per group: medians of {args.rounds} rounds (each the median of"
-        f" {args.repeats} timings); new = {HERE}, old = {args.base}\n"
-    )
+    print(f"{unit} per group: {how}; new = {HERE}, old = {args.base}\n")
     harness.print_table(
         [
             "texts",

@@ -83,31 +83,36 @@ def without_groups(pattern: str) -> str:
 
 
 class _UncheckedLark(lark.Lark):
-    """Lark without the terminal checks it runs at every construction, and with a lexer that
-    captures no groups.
+    """Lark without the terminal checks it runs at every construction.
 
     With interegular installed, Lark compares every pair of terminals on each start, which
     costs more than the rest of building the parser.  The test suite builds each grammar with
     ``strict=True`` and runs those checks (and fails on any collision); a running program
     need not repeat them.
+    """
+
+    def _build_parser(self) -> Any:
+        self.lexer_conf.skip_validation = True
+        return super()._build_parser()
+
+
+def _lexer_without_groups(parser: lark.Lark) -> lark.Lark:
+    """``parser``, its lexer's terminals made to capture no groups (before it first lexes).
 
     The lexer reads only where a token ends and which terminal it is (Lark's own named group
     around each terminal says so), never the groups inside, which newswiki reads with each
     terminal's own pattern (:func:`terminal_patterns`).  Python's regular-expression engine
     saves the bounds of every group at each branch and repetition: a token of twelve lines
-    with a dozen groups each made it grow its stack, by copying, several times per token
-    (without the groups, an article is read in a tenth fewer machine instructions).
+    with a dozen groups each made it grow its stack, by copying, several times per token.
+    Done on every parser built or read from the cache, whatever the cache holds.
     """
-
-    def _build_parser(self) -> Any:
-        self.lexer_conf.skip_validation = True
-        for terminal in self.lexer_conf.terminals:
-            pattern = terminal.pattern
-            if isinstance(pattern, lark.lexer.PatternRE):
-                terminal.pattern = lark.lexer.PatternRE(
-                    without_groups(pattern.value), pattern.flags, pattern.raw
-                )
-        return super()._build_parser()
+    for terminal in parser.lexer_conf.terminals:
+        pattern = terminal.pattern
+        if isinstance(pattern, lark.lexer.PatternRE):
+            terminal.pattern = lark.lexer.PatternRE(
+                without_groups(pattern.value), pattern.flags, pattern.raw
+            )
+    return parser
 
 
 def cache_dir() -> str | None:
@@ -188,13 +193,13 @@ def build_parser(
         return lark.Lark(text, parser="lalr", transformer=transformer, strict=True)
     path = _cache_file(name, text) if cache else None
     if path is None:
-        return _UncheckedLark(text, parser="lalr", transformer=transformer)
+        return _lexer_without_groups(_UncheckedLark(text, parser="lalr", transformer=transformer))
     try:
         replacement = Replacement(path, mode=0o600)
     except OSError:  # a cache directory that takes no new file: no cache
-        return _UncheckedLark(text, parser="lalr", transformer=transformer)
+        return _lexer_without_groups(_UncheckedLark(text, parser="lalr", transformer=transformer))
     try:
-        return _cached(text, transformer, path, replacement)
+        return _lexer_without_groups(_cached(text, transformer, path, replacement))
     finally:
         replacement.discard()
 
