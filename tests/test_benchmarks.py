@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -202,3 +203,23 @@ def test_bench_ab_quick() -> None:
         assert all(float(cell) > 0 for cell in times), output
         assert all(0 < float(ratio) < 100 for ratio in ratios), output
     assert "load average" in output
+
+
+def test_bench_ab_counts_instructions_exactly_or_says_what_it_needs() -> None:
+    # The same tree on both sides: counted instructions repeat to the instruction, so every
+    # ratio is exactly 1.  Without valgrind (CI), the script says what to install.
+    command = [sys.executable, str(BENCHMARKS / "bench_ab.py"), "--quick", "--instructions"]
+    command += ["--base", str(BENCHMARKS.parent)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+    if shutil.which("valgrind") is None:
+        assert result.returncode != 0
+        assert "--instructions needs valgrind" in result.stderr
+        return
+    assert result.returncode == 0, result.stderr
+    groups = ["events (20)", "articles (8)", "event sample (10)", "article sample (10)"]
+    rows = _has_rows(result.stdout, groups)
+    for name in groups:
+        counts, ratios = rows[name][:4], rows[name][4:]
+        assert all(float(cell) > 0.1 for cell in counts), result.stdout
+        assert ratios == ["1.000", "1.000"], result.stdout
+    assert "millions of instructions" in result.stdout
