@@ -492,6 +492,18 @@ def test_a_canonical_field_without_a_value_stays_so_when_its_siblings_change() -
     assert inserted == "= T =\nInfobox\n- x: y\n- a: 1\n- b:\n"
 
 
+@pytest.mark.parametrize("after", ["lead\n", "==S==\n", "lead\n\n==S==\n"])
+def test_an_infobox_read_with_its_canonical_closing_line_drops_it_with_what_follows(
+    after: str,
+) -> None:
+    # One empty line after an infobox is canonical while something follows it: removed with
+    # what followed, it goes too (a file does not end in a blank line canonically).
+    article = newswiki.loads("= T =\nInfobox\n- a: b\n\n" + after)
+    assert article.infobox.layout.end is None
+    alone = attrs.evolve(article, lead=(), sections=())
+    assert newswiki.dumps(alone) == "= T =\nInfobox\n- a: b\n"
+
+
 @pytest.mark.parametrize(
     ("items", "written"),
     [

@@ -25,6 +25,14 @@ MALFORMED = [
         id="bad date",
     ),
     pytest.param(
+        "\n \n### [2016-02-30](/p)\n\n# H\n",
+        3,
+        6,
+        "real calendar date",
+        "'2016-02-30'",
+        id="bad date after blank lines",
+    ),
+    pytest.param(
         "### [2016-07-18](/x)\n\nNo headline here\n",
         3,
         1,

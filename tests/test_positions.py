@@ -9,6 +9,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import newswiki
+from newswiki import build
 from newswiki import strategies as nws
 
 objects = st.one_of(nws.events(), nws.articles())
@@ -96,6 +97,12 @@ def test_positions_of_hand_counted_texts() -> None:
     article = newswiki.loads("= T =\n\nInfobox\n")
     assert newswiki.position(article) == newswiki.Span(1, 3)
     assert newswiki.position(article.infobox) == newswiki.Span(3, 3)
+    # A title after blank lines, alone: the article is that one line.
+    assert newswiki.position(newswiki.loads("\n\n= T =\n")) == newswiki.Span(3, 3)
+    # Section headers know their lines too.
+    event = newswiki.loads("### [2016-07-18](/p)\n# H\n\n\n### Source:\n### Related:\n\n")
+    assert event.layout.sources_header.span == newswiki.Span(5, 5)
+    assert event.layout.related_header.span == newswiki.Span(6, 6)
 
 
 @given(objects)
@@ -104,6 +111,33 @@ def test_built_nodes_have_no_position(obj: Any) -> None:
     parsed = newswiki.loads(newswiki.dumps(obj))
     assert all(newswiki.position(node) is not None for node in _nodes(parsed))
     assert all(newswiki.position(node) is None for node in _nodes(newswiki.canonical(parsed)))
+
+
+def test_canonical_lines_past_the_shared_layouts_know_their_lines() -> None:
+    # Canonical lines share one layout per line number, for the first lines of a file only;
+    # a line further down has a layout of its own, which knows its number all the same.
+    body = "\n".join(f"line {n}" for n in range(5000))
+    sources = "### Source:\n\n1. [a](b)\n2. [c](d)\n"
+    event = newswiki.loads(f"### [2016-07-18](/p)\n\n# H\n\n{body}\n\n\n{sources}")
+    assert event.layout.body.spans == (newswiki.Span(5, 5004),)
+    assert [newswiki.position(s) for s in event.sources] == [
+        newswiki.Span(5009, 5009),
+        newswiki.Span(5010, 5010),
+    ]
+
+
+def test_the_first_parse_to_reach_a_line_gives_it_its_place(monkeypatch: Any) -> None:
+    # The shared layouts of canonical lines are made when a line number is first met: as if
+    # this were the first parse in the process, none is made yet.
+    monkeypatch.setattr(build, "_PLACES", [])
+    text = "### [2016-07-18](/p)\n\n# H\n\n\n### Source:\n\n1. [a](b)\n2. [c](d)\n"
+    for _ in range(2):
+        event = newswiki.loads(text)
+        assert event.layout.date_line.span == newswiki.Span(1, 1)
+        assert [newswiki.position(s) for s in event.sources] == [
+            newswiki.Span(8, 8),
+            newswiki.Span(9, 9),
+        ]
 
 
 def test_positions_take_no_part_in_equality_and_survive_edits(event_text: str) -> None:

@@ -151,6 +151,15 @@ def test_only_spellings_that_are_not_canonical_are_remembered() -> None:
     )
     assert [source.layout.text for source in event.sources] == [None, "3. [c](d)"]
     assert [item.layout.text for item in event.related] == [None, None, "4. [V](/r)"]
+    # A heading is canonical without spaces inside its marks or after them, at every level.
+    article = newswiki.parse_article("= T =\n\n==A==\n===B===\n== C ==\n==D== \n")
+    headings = [section.layout.heading for _, section in article.walk()]
+    assert [heading.text for heading in headings] == [None, None, "== C ==", "==D== "]
+    # What a spelled heading was read as, so that it is written again without being read.
+    assert [heading.reads_as for heading in headings[2:]] == [(2, "C"), (2, "D")]
+    # A title is canonical with one space on each side inside its marks.
+    assert article.layout.title_line.text is None
+    assert newswiki.parse_article("=T=\n").layout.title_line.text == "=T="
 
 
 def test_a_new_block_takes_the_gap_of_its_neighbour() -> None:
