@@ -116,6 +116,16 @@ def test_without_groups_makes_every_group_non_capturing(pattern: str, expected: 
     assert without_groups(pattern) == expected
 
 
+@pytest.mark.parametrize("pattern", [r"(a)\1", r"(?P<x>a)(?P=x)", r"(a)b\9"])
+def test_without_groups_refuses_backreferences(pattern: str) -> None:
+    with pytest.raises(ValueError, match="backreference"):
+        without_groups(pattern)
+
+
+def test_without_groups_keeps_escaped_digits_in_classes_and_octal_zero() -> None:
+    assert without_groups(r"[\1](a)\0") == r"[\1](?:a)\0"
+
+
 def _regular_terminals() -> list[tuple[str, str]]:
     found = []
     for name in FORMATS:

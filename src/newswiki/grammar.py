@@ -50,15 +50,19 @@ def grammar_text(name: str) -> str:
 def without_groups(pattern: str) -> str:
     """``pattern`` with each capturing group made non-capturing: it matches the same text.
 
-    Only a pattern without backreferences can be changed so (the grammars have none); a
-    named group is a capturing group too.
+    A named group is a capturing group too.  A pattern with a backreference would match
+    something else without its group, and is refused (``ValueError``; the grammars have none).
     """
+    if "(?P=" in pattern:
+        raise ValueError(f"a backreference by name in {pattern!r}")
     out = []
     position, size = 0, len(pattern)
     in_class = False
     while position < size:
         char = pattern[position]
         if char == "\\":
+            if not in_class and pattern[position + 1 : position + 2] in set("123456789"):
+                raise ValueError(f"a backreference by number in {pattern!r}")
             out.append(pattern[position : position + 2])
             position += 2
             continue
