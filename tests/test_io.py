@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 from pathlib import Path
 
@@ -57,6 +58,33 @@ def test_load_and_dump_keep_crlf_through_files(tmp_path: Path, event_text: str) 
     buffer = io.StringIO(newline="")
     newswiki.dump(event, buffer)
     assert buffer.getvalue().encode("utf-8") == data
+
+
+def test_dump_writes_text_to_text_writers_and_bytes_to_the_rest(tmp_path: Path) -> None:
+    article = newswiki.Article(title="Café", lead=["naïve"])
+    expected = b"= Caf\xc3\xa9 =\n\nna\xc3\xafve\n"
+    path = tmp_path / "article.txt"
+    # codecs.open's writer takes text, though its mode holds a "b".
+    with codecs.open(str(path), "w", encoding="utf-8") as writer:
+        assert "b" in writer.mode
+        newswiki.dump(article, writer)
+    assert path.read_bytes() == expected
+    # A binary stream with an encoding attribute of its own still takes bytes.
+    binary = io.BytesIO()
+    binary.encoding = "latin-1"  # type: ignore[attr-defined]
+    newswiki.dump(article, binary)
+    assert binary.getvalue() == expected
+
+    class Sink:  # neither kind of io stream, no encoding: bytes
+        def __init__(self) -> None:
+            self.written: list[object] = []
+
+        def write(self, data: object) -> None:
+            self.written.append(data)
+
+    sink = Sink()
+    newswiki.dump(article, sink)  # type: ignore[arg-type]
+    assert sink.written == [expected]
 
 
 def test_invalid_utf8_names_the_byte_offset() -> None:

@@ -3,6 +3,7 @@ canonical (see :doc:`/roundtrip`)."""
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable, Sequence
 from typing import IO, Any
@@ -89,15 +90,21 @@ def dump(obj: Document, fp: IO[Any] | str | os.PathLike[str]) -> None:
     keeps its links, owner, group, mode and extended attributes.  Open a text file with
     ``newline=""``: otherwise Python translates ``"\\n"`` on the way out and the file's line
     ends are not the ones remembered.
+
+    A file takes text when it is a text stream (:class:`io.TextIOBase`) or, not being one of
+    :mod:`io`'s binary streams, has an ``encoding`` (as the writers of :func:`codecs.open`,
+    whose ``mode`` says ``"b"`` all the same); any other file takes bytes.
     """
     if isinstance(fp, (str, os.PathLike)):
         write_file(fp, dumps(obj).encode("utf-8"))
         return
     text = dumps(obj)
-    if "b" in getattr(fp, "mode", "") or not hasattr(fp, "encoding"):
-        fp.write(text.encode("utf-8"))
-    else:
+    if isinstance(fp, io.TextIOBase) or (
+        not isinstance(fp, (io.RawIOBase, io.BufferedIOBase)) and hasattr(fp, "encoding")
+    ):
         fp.write(text)
+    else:
+        fp.write(text.encode("utf-8"))
 
 
 def _spelled(layout: LineLayout, kind: str, values: tuple[object, ...]) -> str | None:
