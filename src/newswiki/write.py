@@ -91,9 +91,9 @@ def dump(obj: Document, fp: IO[Any] | str | os.PathLike[str]) -> None:
     ``newline=""``: otherwise Python translates ``"\\n"`` on the way out and the file's line
     ends are not the ones remembered.
 
-    A file takes text when it is a text stream (:class:`io.TextIOBase`) or, not being one of
-    :mod:`io`'s binary streams, has an ``encoding`` (as the writers of :func:`codecs.open`,
-    whose ``mode`` says ``"b"`` all the same); any other file takes bytes.
+    A file takes text when it is a text stream (``io.TextIOBase``) or, not being one of
+    ``io``'s binary streams, has an ``encoding`` (as the writers of ``codecs.open``, whose
+    ``mode`` says ``"b"`` all the same); any other file takes bytes.
     """
     if isinstance(fp, (str, os.PathLike)):
         write_file(fp, dumps(obj).encode("utf-8"))
