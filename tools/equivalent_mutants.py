@@ -10,10 +10,6 @@ EQUIVALENT: dict[str, str] = {
         "the level before the first sibling only has to be deeper than any level; levels are"
         " 2 to 6 (checked first), so 7 and 8 refuse and accept the same sections."
     ),
-    "build.py EventBuilder.sources: `1:` -> `:`": (
-        "the first child is the `### Source:` line, in which the source-line pattern never"
-        " finds a match: reading it with the items adds no item and moves no line number."
-    ),
     "write.py dump: `\"\"` -> `('X')`": (
         "the default stands for a file without a mode; any text without a `b` in it gives the"
         " same answer, and the encoding test decides."
@@ -95,31 +91,59 @@ EQUIVALENT: dict[str, str] = {
         " numbers are equal: strict or not, the same pairs."
     ),
     # --- build.py ---
-    "build.py line_layout: `len(_PLACES) < _PLACES_KEPT` -> `(len(_PLACES) <= _PLACES_KEPT)`": (
+    "build.py <module>: `\"T\"` -> `('')`": (
+        "the name of a type variable, read by the type checker only."
+    ),
+    "build.py <module>: `4096` -> `(4097)`": (
         "the bound of the shared layouts of canonical lines: one more is kept, and a line past"
         " the bound gets an equal layout of its own; the objects read are the same."
     ),
-    "build.py EventBuilder.start: `1` -> `(2)` #6": (
-        "`paragraphs_end = -1` as -2: it stands for no paragraph token read yet, and is compared"
-        " with the start of a token, which is never negative."
+    "build.py place: `line < _PLACES_KEPT` -> `(line <= _PLACES_KEPT)`": "as above.",
+    "build.py place: `1` -> `(2)`": (
+        "the shared layouts are made one line further than asked: the layout given is the same."
     ),
-    "build.py ArticleBuilder.start: `1` -> `(2)` #3": (
-        "`body_end = -1` as -2: the same stand-in, for the article's body tokens."
+    "build.py _Builder: `True` -> `(False)`": (
+        "`one_line` only spares counting the newlines of a part that holds exactly one (a"
+        " source, a related line): counted, they move the line number by one all the same."
     ),
-    "build.py ArticleBuilder.start: `\"list\"` -> `('')`": (
-        "the kind of the last block is only compared with the next block's, when a token goes"
-        " on where the one before ended; the kinds stay distinct (a list as `''`, a paragraph,"
-        " a heading), and the starting `''` is replaced before any token can go on."
+    "build.py _Builder.parts: `gap_end > match.start()` -> `(gap_end >= match.start())`": (
+        "an empty gap holds no newline: counting them adds nothing."
     ),
-    "build.py ArticleBuilder.start: `False` -> `(True)` #2": (
+    "build.py _Paragraphs.__init__: `1` -> `(2)`": (
+        "`end = -1` as -2: it stands for no token read yet, and is compared with the start of a"
+        " token, which is never negative."
+    ),
+    "build.py _Paragraphs.__init__: `0` -> `(1)`": (
+        "the number of the last line read is set by every token before it is read: the first"
+        " value is never read."
+    ),
+    "build.py EventBuilder.body: `False` -> `(True)` #2": (
+        "`goes_on` left true after a paragraph of the same token: the next paragraph there has a"
+        " blank line before it (lines without one are the same paragraph), which keeps it"
+        " apart already."
+    ),
+    "build.py _ArticleBody.__init__: `1` -> `(2)`": (
+        "`end = -1` as -2: the same stand-in, for the article's body tokens."
+    ),
+    "build.py _ArticleBody.__init__: `\"\"` -> `('X')`": (
+        "the kind of the last block is only read when a token goes on where the one before"
+        " ended, which the first token never does: the first kind is replaced before it is read."
+    ),
+    "build.py ArticleBuilder.body: `\"heading\"` -> `('')`": (
+        "the kind of the last part is only compared with `list` and `paragraph`: an empty name"
+        " for a heading is neither, as `heading` is not."
+    ),
+    "build.py ArticleBuilder.body: `False` -> `(True)`": (
+        "`goes_on` left true after a heading: the next block goes on only after a block of its"
+        " kind, and the last part is a heading."
+    ),
+    "build.py ArticleBuilder.body: `False` -> `(True)` #2": (
         "`goes_on` left true after a block of the same token: the next block there either has a"
         " blank line before it or is of another kind (a list line ends a paragraph, a paragraph"
         " line cannot start a list), and both already keep it apart."
     ),
-    "build.py EventBuilder.start: `False` -> `(True)` #2": (
-        "`goes_on` left true after a paragraph of the same token: the next paragraph there has a"
-        " blank line before it (lines without one are the same paragraph), which keeps it"
-        " apart already."
+    "build.py ArticleBuilder.start: `0` -> `(1)` #2": (
+        "the sections still open at the end are closed from level 0 or 1: levels are 2 to 6."
     ),
     # --- write.py ---
     "write.py <module>: `\"heading\"` -> `('')`": (
