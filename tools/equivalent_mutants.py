@@ -10,10 +10,6 @@ EQUIVALENT: dict[str, str] = {
         "the level before the first sibling only has to be deeper than any level; levels are"
         " 2 to 6 (checked first), so 7 and 8 refuse and accept the same sections."
     ),
-    "write.py dump: `\"\"` -> `('X')`": (
-        "the default stands for a file without a mode; any text without a `b` in it gives the"
-        " same answer, and the encoding test decides."
-    ),
     "write.py _article: `\"title\"` -> `('')` #2": (
         "what was written before the lead is only compared with a block kind, a heading and the"
         " infobox's end; an empty name is none of them either, as `title` is not."
