@@ -43,15 +43,23 @@ __all__ = ["extract", "main", "run_tree"]
 #: The tree this script belongs to: the "new" side of every comparison.
 HERE = Path(__file__).resolve().parents[1]
 
-# What each fresh interpreter runs: import newswiki from the tree given, warm the parsers up,
-# then time ``loads`` of every group and ``dumps`` of what it read, ``repeats`` times each.
-_CHILD = r"""
-import json, statistics, sys, time
-tree, texts_file, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
+# How each fresh interpreter starts: newswiki imported from the tree given, and from no other.
+_IMPORT = r"""
+import sys
+tree = sys.argv[1]
 sys.path.insert(0, tree + "/src")
 import newswiki
 if not newswiki.__file__.startswith(tree):
     sys.exit(f"newswiki was imported from {newswiki.__file__}, not from {tree}")
+"""
+
+# What each timed interpreter runs: warm the parsers up, then time ``loads`` of every group
+# and ``dumps`` of what it read, ``repeats`` times each.
+_CHILD = (
+    _IMPORT
+    + r"""
+import json, statistics, time
+texts_file, repeats = sys.argv[2], int(sys.argv[3])
 with open(texts_file, encoding="utf-8") as file:
     groups = json.load(file)
 for texts in groups.values():
@@ -72,6 +80,7 @@ for name, texts in groups.items():
     result[name] = [statistics.median(loads), statistics.median(dumps)]
 print(json.dumps(result))
 """
+)
 
 
 # What runs under callgrind, for one group of texts: the warm-up, a full collection, then the
@@ -79,11 +88,11 @@ print(json.dumps(result))
 # its counts before), so that one run gives both counts.  One fresh interpreter per group: in
 # one process for all groups, what a group cost moved by up to 15 % with the groups run
 # before it (when the garbage collector ran, what the interpreter had specialized).
-_COUNTED_CHILD = r"""
-import gc, json, os, sys
-tree, texts_file, group = sys.argv[1], sys.argv[2], sys.argv[3]
-sys.path.insert(0, tree + "/src")
-import newswiki
+_COUNTED_CHILD = (
+    _IMPORT
+    + r"""
+import gc, json, os
+texts_file, group = sys.argv[2], sys.argv[3]
 with open(texts_file, encoding="utf-8") as file:
     texts = json.load(file)[group]
 for text in texts[:3]:
@@ -96,6 +105,7 @@ for document in documents:
     newswiki.dumps(document)
 os.getppid()
 """
+)
 
 
 def extract(revision: str, into: Path) -> Path:
@@ -112,11 +122,18 @@ def extract(revision: str, into: Path) -> Path:
     return into
 
 
+def _child_env(cache: Path, **extra: str) -> dict[str, str]:
+    """The environment of a child interpreter: its parsers cached in ``cache``, no
+    ``PYTHONPATH`` that could bring in another newswiki, and ``extra``."""
+    env = {**os.environ, "NEWSWIKI_CACHE_DIR": str(cache), **extra}
+    env.pop("PYTHONPATH", None)
+    return env
+
+
 def run_tree(tree: Path, texts_file: Path, repeats: int, cache: Path) -> dict[str, list[float]]:
     """CPU seconds of ``loads`` and ``dumps`` per group of texts, in a fresh interpreter that
     imports newswiki from ``tree``; its parsers are cached in ``cache``."""
-    env = {**os.environ, "NEWSWIKI_CACHE_DIR": str(cache)}
-    env.pop("PYTHONPATH", None)
+    env = _child_env(cache)
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, str(tree), str(texts_file), str(repeats)],
         capture_output=True,
@@ -140,8 +157,7 @@ def count_tree(tree: Path, texts_file: Path, work: Path) -> dict[str, list[float
     shutil.rmtree(slot, ignore_errors=True)
     for part in ("src", "grammars"):
         shutil.copytree(tree / part, slot / part, ignore=shutil.ignore_patterns("__pycache__"))
-    env = {**os.environ, "NEWSWIKI_CACHE_DIR": str(work / "cache"), "PYTHONHASHSEED": "0"}
-    env.pop("PYTHONPATH", None)
+    env = _child_env(work / "cache", PYTHONHASHSEED="0")
     counts = {}
     for group in json.loads(texts_file.read_text(encoding="utf-8")):
         child = [sys.executable, "-c", _COUNTED_CHILD, str(slot), str(texts_file), group]

@@ -196,14 +196,22 @@ def build_parser(
     if strict:
         return lark.Lark(text, parser="lalr", transformer=transformer, strict=True)
     path = _cache_file(name, text) if cache else None
+    return _lexer_without_groups(_unchecked(text, transformer, path))
+
+
+def _unchecked(
+    text: str, transformer: lark.Transformer[Any, Any] | None, path: str | None
+) -> lark.Lark:
+    """The parser without Lark's terminal checks, read from or kept in the cache file
+    ``path`` when there is one."""
     if path is None:
-        return _lexer_without_groups(_UncheckedLark(text, parser="lalr", transformer=transformer))
+        return _UncheckedLark(text, parser="lalr", transformer=transformer)
     try:
         replacement = Replacement(path, mode=0o600)
     except OSError:  # a cache directory that takes no new file: no cache
-        return _lexer_without_groups(_UncheckedLark(text, parser="lalr", transformer=transformer))
+        return _UncheckedLark(text, parser="lalr", transformer=transformer)
     try:
-        return _lexer_without_groups(_cached(text, transformer, path, replacement))
+        return _cached(text, transformer, path, replacement)
     finally:
         replacement.discard()
 

@@ -167,16 +167,19 @@ def _event(event: Event, layout: EventLayout) -> list[str]:
     has_sources = _kept(event.sources, layout.sources_header)
     if has_sources:
         _header(out, layout.sources_header, TWO_BLANKS, "### Source:")
-        header = layout.sources_header
-        read = header.reads_as if header is not None else ()
+        read = _read_under(layout.sources_header)
         _numbered(out, event.sources, read, "source", _source_values, _source_line)
     if _kept(event.related, layout.related_header):
         gap = ONE_BLANK if has_sources else TWO_BLANKS
         _header(out, layout.related_header, gap, "### Related:")
-        header = layout.related_header
-        read = header.reads_as if header is not None else ()
+        read = _read_under(layout.related_header)
         _numbered(out, event.related, read, "related", _related_values, _related_line)
     return out
+
+
+def _read_under(header: LineLayout | None) -> tuple[Any, ...]:
+    """The items read under a section header or an ``Infobox`` line (none if built by hand)."""
+    return header.reads_as if header is not None else ()
 
 
 def _source_values(item: Source) -> tuple[object, ...]:
@@ -445,7 +448,7 @@ def _article(article: Article) -> list[str]:
         box = infobox.layout
         line = box.line if box else None
         _header(out, line, ONE_BLANK, "Infobox")
-        _fields(out, infobox.fields, line.reads_as if line is not None else ())
+        _fields(out, infobox.fields, _read_under(line))
         follows = bool(article.lead or article.sections)
         end = box.end if box and box.end is not None else ONE_BLANK if follows else ""
         if end:
