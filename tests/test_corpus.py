@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 import newswiki
-from newswiki import Article, Event, RelatedEvent, Source, UnparsedDocument, corpus
+from newswiki import Article, Event, RelatedEvent, Source, UnparsedDocument, parallel
 from newswiki.corpus import (
     Batch,
     Corpus,
@@ -503,11 +503,11 @@ def test_results_are_unpickled_with_the_collector_paused() -> None:
 
     data = pickle.dumps(Spy())
     assert gc.isenabled()
-    assert corpus._unpickled(data) is False
+    assert parallel._unpickled(data) is False
     assert gc.isenabled()
     gc.disable()
     try:
-        assert corpus._unpickled(data) is False
+        assert parallel._unpickled(data) is False
         assert not gc.isenabled()
     finally:
         gc.enable()

@@ -25,25 +25,22 @@ import attrs
 
 import newswiki
 from newswiki.convert import to_dict
-from newswiki.corpus import (
-    DEFAULT_CHUNKSIZE,
-    DEFAULT_EXCLUDE,
-    DEFAULT_INCLUDE,
-    CorpusIndex,
-    FileError,
-    Outcome,
-    _index_facts,
-    apply,
-    map_batches,
-    map_files,
-    walk,
-)
 from newswiki.diff import unified_diff
 from newswiki.errors import DecodeError
 from newswiki.files import write_file
+from newswiki.graph import CorpusIndex, _index_facts
 from newswiki.model import canonical
+from newswiki.parallel import (
+    DEFAULT_CHUNKSIZE,
+    FileError,
+    Outcome,
+    apply,
+    map_batches,
+    map_files,
+)
 from newswiki.parse import loads
 from newswiki.tabular import FORMATS, DatasetWriter, json_line, rows, to_arrow
+from newswiki.walk import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, walk
 from newswiki.write import dumps
 
 __all__ = ["Progress", "main"]

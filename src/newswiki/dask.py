@@ -19,18 +19,12 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from newswiki.corpus import (
-    _GLOB_MAGIC,
-    DEFAULT_EXCLUDE,
-    DEFAULT_INCLUDE,
-    FileError,
-    _matcher,
-    natural_key,
-)
 from newswiki.errors import ParseError
 from newswiki.model import Document
+from newswiki.parallel import FileError
 from newswiki.parse import loads
 from newswiki.tabular import TABLES, error_row, rows, schema, to_arrow
+from newswiki.walk import _GLOB_MAGIC, DEFAULT_EXCLUDE, DEFAULT_INCLUDE, _matcher, natural_key
 
 if TYPE_CHECKING:
     import dask.bag

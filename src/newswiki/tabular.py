@@ -41,7 +41,6 @@ from cattrs.gen import make_dict_structure_fn, override
 from cattrs.preconf.json import make_converter
 
 from newswiki.convert import structure
-from newswiki.corpus import FileError
 from newswiki.files import Replacement
 from newswiki.model import (
     Article,
@@ -57,6 +56,7 @@ from newswiki.model import (
     Unparsed,
     UnparsedDocument,
 )
+from newswiki.parallel import FileError
 
 if TYPE_CHECKING:
     import pyarrow
