@@ -44,7 +44,7 @@ def test_a_bad_infobox_field_keeps_the_rest_of_the_infobox() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "just text\n", "### [2016-02-30](/x)\n\n# H\n", "### [2016-07-18](/x)\n", "\x00\x01"],
+    ["", "just text\n", "### [2016-02-30](/x)\n", "### [2016-07-18](/x)\n", "\x00\x01"],
 )
 def test_text_in_neither_format_is_kept_whole(text: str) -> None:
     document = newswiki.loads(text, strict=False)
@@ -134,12 +134,12 @@ def test_article_diagnostics_say_where_and_what() -> None:
             id="no headline",
         ),
         pytest.param(
-            "### [2016-02-30](/x)\n\n# H\n\nBody\n### Bogus:\nmore\n",
+            "### [2016-02-30](/x)\nBody\n",
             [
-                (6, 1, BOGUS_LINE),
                 (1, 6, "expected a real calendar date YYYY-MM-DD, found '2016-02-30'"),
+                (3, 1, "expected a headline `# TEXT`, found the end of the file"),
             ],
-            id="bad line, then a 30 February",
+            id="a 30 February, then no headline",
         ),
         pytest.param(
             "just text\n",

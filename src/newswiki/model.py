@@ -36,6 +36,7 @@ __all__ = [
     "RelatedEvent",
     "Section",
     "Source",
+    "UndatedEvent",
     "Unparsed",
     "UnparsedDocument",
     "canonical",
@@ -286,8 +287,42 @@ def _check_unparsed(_: Any, attribute: attrs.Attribute[Any], value: tuple[Unpars
         raise ValueError("unparsed blocks must be in line order")
 
 
+class _Told:
+    """What lenient parsing tells of a document: its :attr:`diagnostics`."""
+
+    __slots__ = ()
+    unparsed: tuple[Unparsed, ...]
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """What lenient parsing met, in line order: one entry per :class:`Unparsed` block, and
+        one per line read although the format does not spell it so (a date line without the
+        zeros of its date, ``#Headline``), for as long as the writer writes it as read."""
+        from newswiki.lenient import respelled
+
+        told = [u.diagnostic for u in self.unparsed if u.diagnostic is not None]
+        return tuple(sorted(told + respelled(self), key=lambda d: d.line))
+
+
+class _Headlined(_Told):
+    """The parts of an event that its headline gives."""
+
+    __slots__ = ()
+    headline: str
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """The topic prefixes of the headline (see :func:`newswiki.split_topics`)."""
+        return split_topics(self.headline)[0]
+
+    @property
+    def sentence(self) -> str:
+        """The headline without its topic prefixes."""
+        return split_topics(self.headline)[1]
+
+
 @attrs.frozen(kw_only=True)
-class Event:
+class Event(_Headlined):
     """One news event: a date, a headline, a body, its sources and related events."""
 
     #: The day of the event.
@@ -319,20 +354,41 @@ class Event:
     #: How the file was written, where not canonically; no part of ``==``.
     layout: EventLayout | None = attrs.field(default=None, eq=False, repr=False)
 
-    @property
-    def topics(self) -> tuple[str, ...]:
-        """The topic prefixes of the headline (see :func:`newswiki.split_topics`)."""
-        return split_topics(self.headline)[0]
 
-    @property
-    def sentence(self) -> str:
-        """The headline without its topic prefixes."""
-        return split_topics(self.headline)[1]
+@attrs.frozen(kw_only=True)
+class UndatedEvent(_Headlined):
+    """An event whose date line lenient parsing had to set aside: a date that is no day
+    (``### [2012-02-30](...)``), or a first line that is no date line at all.
 
-    @property
-    def diagnostics(self) -> tuple[Diagnostic, ...]:
-        """What lenient parsing could not place, one entry per :class:`Unparsed` block."""
-        return tuple(u.diagnostic for u in self.unparsed if u.diagnostic is not None)
+    It holds every part of an :class:`Event` but the date line's two values, :attr:`Event.date`
+    and :attr:`Event.path`: the line itself is the first of :attr:`unparsed`, kept exactly.
+    Strict parsing never gives one (it raises); with ``strict=False`` it is one more kind of
+    document beside :class:`Event`, :class:`Article` and :class:`UnparsedDocument`.
+    """
+
+    #: The headline, often led by topics (see :attr:`topics`).
+    headline: str = attrs.field(validator=_line)
+    #: The paragraphs of the body, as :attr:`Event.body`.
+    body: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=_event_paragraphs)
+    #: The lines of the ``### Source:`` section.
+    sources: tuple[Source, ...] = attrs.field(
+        default=(),
+        converter=as_tuple,
+        validator=attrs.validators.deep_iterable(attrs.validators.instance_of(Source)),
+    )
+    #: The lines of the ``### Related:`` section.
+    related: tuple[RelatedEvent, ...] = attrs.field(
+        default=(),
+        converter=as_tuple,
+        validator=attrs.validators.deep_iterable(attrs.validators.instance_of(RelatedEvent)),
+    )
+    #: Lines lenient parsing could not place; the first holds the date line.
+    unparsed: tuple[Unparsed, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=_check_unparsed
+    )
+    #: How the file was written, where not canonically (its ``date_line`` is ``None``); no
+    #: part of ``==``.
+    layout: EventLayout | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -462,7 +518,7 @@ class Section:
 
 
 @attrs.frozen(kw_only=True)
-class Article:
+class Article(_Told):
     """An encyclopedia article: title, optional infobox, lead blocks and a tree of sections."""
 
     #: The text of the title line ``= TITLE =``.
@@ -525,11 +581,6 @@ class Article:
                     return section
         raise KeyError(path)
 
-    @property
-    def diagnostics(self) -> tuple[Diagnostic, ...]:
-        """What lenient parsing could not place, one entry per :class:`Unparsed` block."""
-        return tuple(u.diagnostic for u in self.unparsed if u.diagnostic is not None)
-
 
 @attrs.frozen
 class UnparsedDocument:
@@ -542,8 +593,8 @@ class UnparsedDocument:
 
 
 #: What :func:`newswiki.loads` returns: an event or an article, or with ``strict=False`` also
-#: an :class:`UnparsedDocument`.
-Document = Event | Article | UnparsedDocument
+#: an :class:`UndatedEvent` or an :class:`UnparsedDocument`.
+Document = Event | Article | UndatedEvent | UnparsedDocument
 
 
 _T = TypeVar("_T")
@@ -578,7 +629,7 @@ def _without_layout(obj: Any) -> Any:
         if a.init
     }
     result = attrs.evolve(obj, **changes)
-    if isinstance(obj, Event) and obj.unparsed and obj.layout is not None:
+    if isinstance(obj, (Event, UndatedEvent)) and obj.unparsed and obj.layout is not None:
         # A section without items is there only in its header's layout: where lines were set
         # aside, keep the header (canonically spelled), which may be their neighbour.
         layout = obj.layout
@@ -587,7 +638,7 @@ def _without_layout(obj: Any) -> Any:
         if sources or related:
             kept = EventLayout(sources_header=sources, related_header=related)
             result = attrs.evolve(result, layout=kept)
-    if isinstance(obj, (Event, Article)) and obj.unparsed:
+    if isinstance(obj, (Event, UndatedEvent, Article)) and obj.unparsed:
         # Lines that lenient parsing set aside stay between the same neighbours.
         from newswiki.write import placed_unparsed
 

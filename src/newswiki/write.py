@@ -30,6 +30,7 @@ from newswiki.model import (
     RelatedEvent,
     Section,
     Source,
+    UndatedEvent,
     Unparsed,
     UnparsedDocument,
 )
@@ -44,8 +45,8 @@ _AFTER_INFOBOX = "infobox end"
 
 
 def dumps(obj: Document) -> str:
-    """Write an :class:`~newswiki.Event`, :class:`~newswiki.Article` or
-    :class:`~newswiki.UnparsedDocument` as text.
+    """Write an :class:`~newswiki.Event`, :class:`~newswiki.Article`,
+    :class:`~newswiki.UndatedEvent` or :class:`~newswiki.UnparsedDocument` as text.
 
     A parsed object comes back byte for byte (``dumps(loads(text)) == text``); a built one is
     written in the canonical layout; an edited one with the layout of what did not change,
@@ -59,20 +60,21 @@ def dumps(obj: Document) -> str:
     # Hi
     <BLANKLINE>
     """
-    if isinstance(obj, (Event, Article)):
+    if isinstance(obj, (Event, Article, UndatedEvent)):
         text, document = _logical(obj)
         return _finish(text, document, obj.unparsed)
     if isinstance(obj, UnparsedDocument):
         return obj.text
     raise TypeError(
-        f"newswiki.dumps() takes an Event, Article or UnparsedDocument, not {type(obj).__name__}"
+        "newswiki.dumps() takes an Event, Article, UndatedEvent or UnparsedDocument,"
+        f" not {type(obj).__name__}"
     )
 
 
-def _logical(obj: Event | Article) -> tuple[str, DocumentLayout]:
+def _logical(obj: Event | UndatedEvent | Article) -> tuple[str, DocumentLayout]:
     """The text of ``obj`` with "\n" line ends and without its unparsed lines, and the facts
     of the document that :func:`_finish` applies to it."""
-    if isinstance(obj, Event):
+    if not isinstance(obj, Article):
         layout = obj.layout or _CANONICAL_EVENT
         parts, document = _event(obj, layout), layout.document
     else:
@@ -156,10 +158,11 @@ def _kept(items: Sequence[Any], header: LineLayout | None) -> bool:
     return bool(items) or (header is not None and not header.reads_as)
 
 
-def _event(event: Event, layout: EventLayout) -> list[str]:
+def _event(event: Event | UndatedEvent, layout: EventLayout) -> list[str]:
     out: list[str] = []
-    iso, path = event.date.isoformat(), event.path
-    _put(out, layout.date_line, NO_GAP, "date", (iso, path), f"### [{iso}]({path})")
+    if isinstance(event, Event):  # an undated event's date line is among its unparsed lines
+        iso, path = event.date.isoformat(), event.path
+        _put(out, layout.date_line, NO_GAP, "date", (iso, path), f"### [{iso}]({path})")
     headline = event.headline
     _put(out, layout.headline, ONE_BLANK, "headline", (headline,), f"# {headline}")
     # A remembered "" is safe only before the first paragraph: two would merge.
@@ -632,7 +635,9 @@ def _model_lines(text: str) -> list[str]:
     return text[:-1].split("\n")
 
 
-def placed_unparsed(before: Event | Article, after: Event | Article) -> tuple[Unparsed, ...]:
+def placed_unparsed(
+    before: Event | UndatedEvent | Article, after: Event | UndatedEvent | Article
+) -> tuple[Unparsed, ...]:
     """The unparsed blocks of ``before``, numbered to sit between the same lines when
     ``after`` (the same values in another layout) is written.
 
