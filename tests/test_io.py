@@ -149,7 +149,7 @@ def test_dumps_refuses_other_types() -> None:
     with pytest.raises(TypeError) as caught:
         newswiki.dumps("text")  # type: ignore[arg-type]
     assert str(caught.value) == (
-        "newswiki.dumps() takes an Event, Article or UnparsedDocument, not str"
+        "newswiki.dumps() takes an Event, Article, UndatedEvent or UnparsedDocument, not str"
     )
 
 

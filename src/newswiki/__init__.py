@@ -34,6 +34,7 @@ from newswiki.model import (
     RelatedEvent,
     Section,
     Source,
+    UndatedEvent,
     Unparsed,
     UnparsedDocument,
     canonical,
@@ -59,7 +60,8 @@ def to_dict(obj: Document) -> dict[str, Any]:
     >>> data["kind"], data["date"], data["headline"], data["sources"]
     ('event', '2016-07-18', 'Hi', [])
 
-    Raises :class:`TypeError` for anything but an event, an article or an unparsed document.
+    Raises :class:`TypeError` for anything but an event (dated or not), an article or an
+    unparsed document.
     """
     from newswiki import convert
 
@@ -105,6 +107,7 @@ __all__ = [
     "SectionLayout",
     "Source",
     "Span",
+    "UndatedEvent",
     "Unparsed",
     "UnparsedDocument",
     "__version__",

@@ -17,6 +17,7 @@ from newswiki.model import (
     Diagnostic,
     Document,
     Event,
+    UndatedEvent,
     UnparsedDocument,
 )
 
@@ -25,7 +26,12 @@ T = TypeVar("T")
 __all__ = ["KINDS", "converter", "from_dict", "structure", "to_dict"]
 
 #: The ``"kind"`` key of :func:`~newswiki.to_dict`'s result, and the class it stands for.
-KINDS: dict[str, type[Any]] = {"event": Event, "article": Article, "unparsed": UnparsedDocument}
+KINDS: dict[str, type[Any]] = {
+    "event": Event,
+    "article": Article,
+    "undated": UndatedEvent,
+    "unparsed": UnparsedDocument,
+}
 _KIND_OF = {cls: kind for kind, cls in KINDS.items()}
 
 #: The :mod:`cattrs` converter behind :func:`~newswiki.to_dict` and :func:`~newswiki.from_dict`:
@@ -93,7 +99,8 @@ def to_dict(obj: Document) -> dict[str, Any]:
     kind = _KIND_OF.get(type(obj))
     if kind is None:
         raise TypeError(
-            f"to_dict() takes an Event, Article or UnparsedDocument, not {type(obj).__name__}"
+            "to_dict() takes an Event, Article, UndatedEvent or UnparsedDocument,"
+            f" not {type(obj).__name__}"
         )
     data: dict[str, Any] = converter.unstructure(obj, type(obj))
     return {"kind": kind, **data}

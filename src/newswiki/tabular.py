@@ -53,6 +53,7 @@ from newswiki.model import (
     RelatedEvent,
     Section,
     Source,
+    UndatedEvent,
     Unparsed,
     UnparsedDocument,
 )
@@ -139,12 +140,13 @@ class UnparsedRow(TypedDict):
 class EventRow(TypedDict):
     """A row of the ``events`` table: one event file (see :func:`event_row`).
 
-    ``path`` is the file read, ``day_path`` the event's own :attr:`~newswiki.Event.path`.
+    ``path`` is the file read, ``day_path`` the event's own :attr:`~newswiki.Event.path`;
+    both ``date`` and ``day_path`` are ``None`` for an :class:`~newswiki.UndatedEvent`.
     """
 
     path: str | None
-    date: datetime.date
-    day_path: str
+    date: datetime.date | None
+    day_path: str | None
     headline: str
     topics: list[str]
     body: list[str]
@@ -246,12 +248,13 @@ def _unparsed(blocks: tuple[Unparsed, ...]) -> list[UnparsedRow]:
     ]
 
 
-def event_row(event: Event, path: str | os.PathLike[str] | None = None) -> EventRow:
+def event_row(event: Event | UndatedEvent, path: str | os.PathLike[str] | None = None) -> EventRow:
     """The ``events`` row of ``event``, read from the file ``path``."""
+    date, day_path = (event.date, event.path) if isinstance(event, Event) else (None, None)
     return {
         "path": _path_text(path),
-        "date": event.date,
-        "day_path": event.path,
+        "date": date,
+        "day_path": day_path,
         "headline": event.headline,
         "topics": list(event.topics),
         "body": list(event.body),
@@ -338,10 +341,11 @@ def error_row(error: FileError) -> ErrorRow:
 def rows(document: Document, path: str | os.PathLike[str] | None = None) -> dict[str, list[Row]]:
     """Every row ``document`` adds, by table name.
 
-    An :class:`~newswiki.UnparsedDocument` (lenient parsing of a file in neither format)
-    adds one ``errors`` row of kind ``"unparsed"``.
+    An :class:`~newswiki.UndatedEvent` adds an ``events`` row without ``date`` and
+    ``day_path``; an :class:`~newswiki.UnparsedDocument` (lenient parsing of a file in neither
+    format) adds one ``errors`` row of kind ``"unparsed"``.
     """
-    if isinstance(document, Event):
+    if isinstance(document, (Event, UndatedEvent)):
         return {"events": [event_row(document, path)]}
     if isinstance(document, Article):
         return {
@@ -359,7 +363,8 @@ def rows(document: Document, path: str | os.PathLike[str] | None = None) -> dict
         )
         return {"errors": [error_row(error)]}
     raise TypeError(
-        f"rows() takes an Event, Article or UnparsedDocument, not {type(document).__name__}"
+        "rows() takes an Event, Article, UndatedEvent or UnparsedDocument,"
+        f" not {type(document).__name__}"
     )
 
 
@@ -417,7 +422,7 @@ def _structure_infobox(value: Any, _: Any) -> Infobox:
 _converter.register_structure_hook(datetime.date, _structure_date)
 _converter.register_structure_hook_func(lambda t: t == Block, _structure_block)
 _converter.register_structure_hook(Infobox, _structure_infobox)
-for _cls in (Event, Source, RelatedEvent, Article, InfoboxField, Section):
+for _cls in (Event, UndatedEvent, Source, RelatedEvent, Article, InfoboxField, Section):
     _overrides: dict[str, Any] = {"layout": override(omit=True)}
     if _cls is Event:  # the file's path is the row's "path"; the event's own is "day_path"
         _overrides["path"] = override(rename="day_path")
@@ -453,14 +458,15 @@ def _section_tree(flat: Iterable[Any]) -> list[_Data]:
 
 
 @overload
-def from_row(row: EventRow) -> Event: ...
+def from_row(row: EventRow) -> Event | UndatedEvent: ...
 @overload
 def from_row(row: ArticleRow) -> Article: ...
 @overload
-def from_row(row: Mapping[str, Any]) -> Event | Article: ...
-def from_row(row: Mapping[str, Any]) -> Event | Article:
+def from_row(row: Mapping[str, Any]) -> Event | UndatedEvent | Article: ...
+def from_row(row: Mapping[str, Any]) -> Event | UndatedEvent | Article:
     """The :class:`~newswiki.Event` or :class:`~newswiki.Article` an ``events`` or
-    ``articles`` row was made from (it is written in the canonical layout).
+    ``articles`` row was made from (it is written in the canonical layout); an ``events``
+    row without ``date`` and ``day_path`` gives an :class:`~newswiki.UndatedEvent`.
 
     Takes rows as :func:`event_row` and :func:`article_row` make them, as JSON Lines give
     them back (``json.loads``) and as pyarrow gives them back (``Table.to_pylist()``).
@@ -473,8 +479,11 @@ def from_row(row: Mapping[str, Any]) -> Event | Article:
     if not isinstance(row, dict):
         raise ValueError(f"a row is a dict, not {type(row).__name__}")
     if "headline" in row:
-        cls: type[Event | Article] = Event
+        cls: type[Event | UndatedEvent | Article] = Event
         data = _without(row, _DERIVED_EVENT)
+        if row.get("date") is None and row.get("day_path") is None:
+            cls = UndatedEvent
+            data = _without(data, ("date", "day_path"))
         data["related"] = [
             _without(r, _DERIVED_RELATED) if isinstance(r, dict) else r
             for r in row.get("related") or ()
@@ -485,7 +494,7 @@ def from_row(row: Mapping[str, Any]) -> Event | Article:
         data["sections"] = _section_tree(row["sections"] or ())
     else:
         raise ValueError("expected an 'events' or 'articles' row (with 'headline' or 'sections')")
-    result: Event | Article = structure(data, cls, _converter)
+    result: Event | UndatedEvent | Article = structure(data, cls, _converter)
     return result
 
 
