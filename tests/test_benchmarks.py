@@ -183,6 +183,25 @@ def test_bench_diff_quick() -> None:
     assert rows["0.05 MB"][1].endswith("x")  # the time over the time of half the size
 
 
+def test_bench_recovery_quick() -> None:
+    # Every kind of breakage, each value of its files read back or on a broken line.
+    output = _run("bench_recovery.py")
+    rows = _has_rows(output, ["a date that is no day", "#Headline", "a truncated file", "all"])
+    assert len(rows) == 14, output  # the header, twelve kinds and "all"
+    for name, cells in rows.items():
+        if name != "breakage":
+            files, values, recovered, on_broken_lines, elsewhere = cells
+            assert int(files) == (48 if name == "all" else 4), output
+            assert elsewhere == "0", output
+            total = int(values.replace(",", ""))
+            lost = int(on_broken_lines.replace(",", ""))
+            assert int(recovered.replace(",", "")) + lost == total, output
+    # The almost-right lines lose nothing: their values are read as what they almost spell.
+    for name in ("a date without its zeros", "#Headline", "a title written as a heading"):
+        assert rows[name][3] == "0", output
+    assert "written back byte for byte: 48 of 48" in output
+
+
 def test_bench_adversarial_lenient_rows_quick() -> None:
     output = _run("bench_adversarial.py", "--match", "lenient", "--cpu")
     assert "median CPU time" in output
