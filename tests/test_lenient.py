@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -420,3 +421,156 @@ def test_a_diagnostic_written_by_version_0_1_0_still_loads() -> None:
     block["diagnostic"] = {"line": 8, "column": 1, "message": 3}
     with pytest.raises(ValueError, match="expected"):
         newswiki.from_dict(data)
+
+
+# -- the first lines: almost right, read as their values; a date that is no day, set aside --
+
+ARCHIVE_TAIL = (
+    "\n# Kazakhstan: Police kill a suspect.\n\nFirst paragraph.\n\n\n### Source:\n\n"
+    "1. [RT](https://www.rt.com/news/351790/)\n\n### Related:\n\n"
+    "1. [Aktobe shootings](/news/2012/01/7/aktobe.md) _Context: Kazakhstan_\n"
+)
+
+
+def _tail_values(document: Any) -> tuple[Any, ...]:
+    return (
+        document.headline,
+        document.body,
+        [(s.name, s.url) for s in document.sources],
+        [(r.title, r.path, r.context) for r in document.related],
+    )
+
+
+TAIL_VALUES = (
+    "Kazakhstan: Police kill a suspect.",
+    ("First paragraph.",),
+    [("RT", "https://www.rt.com/news/351790/")],
+    [("Aktobe shootings", "/news/2012/01/7/aktobe.md", ("Kazakhstan",))],
+)
+
+
+def test_a_date_that_is_no_day_is_set_aside_and_the_rest_is_read() -> None:
+    text = "### [2012-02-30](/news/2012/02/30/index.md)\n" + ARCHIVE_TAIL
+    document = newswiki.loads(text, strict=False)
+    assert isinstance(document, newswiki.UndatedEvent)
+    assert _tail_values(document) == TAIL_VALUES
+    assert document.topics == ("Kazakhstan",)
+    assert [(u.line, u.text) for u in document.unparsed] == [
+        (1, "### [2012-02-30](/news/2012/02/30/index.md)")
+    ]
+    assert document.diagnostics == (
+        Diagnostic(1, 6, "a real calendar date YYYY-MM-DD", "'2012-02-30'"),
+    )
+    assert newswiki.dumps(document) == text
+    assert newswiki.position(document) == newswiki.Span(3, 14)
+    # Strict mode still refuses it, and parse_event still promises an Event.
+    with pytest.raises(newswiki.ParseError, match="real calendar date"):
+        newswiki.loads(text)
+    with pytest.raises(newswiki.ParseError, match="real calendar date"):
+        newswiki.parse_event(text, strict=False)
+
+
+def test_a_first_line_that_is_no_date_line_is_set_aside_and_the_rest_is_read() -> None:
+    text = "### 2012-01-07\nnot a headline either\n" + ARCHIVE_TAIL
+    document = newswiki.loads(text, strict=False)
+    assert isinstance(document, newswiki.UndatedEvent)
+    assert _tail_values(document) == TAIL_VALUES
+    # The bad lines before the headline are one problem, told once.
+    assert [(u.line, u.text) for u in document.unparsed] == [
+        (1, "### 2012-01-07\nnot a headline either")
+    ]
+    assert [d.message for d in document.diagnostics] == [
+        "expected a date line `### [YYYY-MM-DD](PATH)`, found '### 2012-01-07'"
+    ]
+    assert newswiki.dumps(document) == text
+
+
+def test_a_stray_line_before_the_date_line_is_set_aside_as_before() -> None:
+    text = "## stray\n### [2012-01-07](/p)\n" + ARCHIVE_TAIL
+    document = newswiki.loads(text, strict=False)
+    assert isinstance(document, newswiki.Event)
+    assert document.date == datetime.date(2012, 1, 7)
+    assert [(u.line, u.text) for u in document.unparsed] == [(1, "## stray")]
+
+
+@pytest.mark.parametrize(
+    ("date_line", "date", "found"),
+    [
+        (
+            "### [2012-1-7](/news/2012/1/7/index.md)",
+            datetime.date(2012, 1, 7),
+            "'### [2012-1-7](/news/2012/1/7/index.md)'",
+        ),
+        ("### [2016-07-8](/p)  ", datetime.date(2016, 7, 8), "'### [2016-07-8](/p)  '"),
+        ("###[2016-07-18](/p)", datetime.date(2016, 7, 18), "'###[2016-07-18](/p)'"),
+    ],
+)
+def test_a_date_line_without_its_zeros_is_read_as_its_date(
+    date_line: str, date: datetime.date, found: str
+) -> None:
+    text = date_line + "\n" + ARCHIVE_TAIL
+    event = newswiki.loads(text, strict=False)
+    assert isinstance(event, newswiki.Event)
+    assert (event.date, _tail_values(event), event.unparsed) == (date, TAIL_VALUES, ())
+    assert len(event.diagnostics) == 1
+    assert (event.diagnostics[0].line, event.diagnostics[0].column) == (1, 1)
+    assert event.diagnostics[0].found == found
+    assert event.diagnostics[0].expected.startswith("a date line `### [YYYY-MM-DD](PATH)`")
+    assert newswiki.dumps(event) == text
+    with pytest.raises(newswiki.ParseError):
+        newswiki.loads(text)
+
+
+def test_an_almost_right_line_edited_is_written_canonically_and_told_no_more() -> None:
+    text = "### [2012-1-7](/news/2012/1/7/index.md)\n\n#Headline\n"
+    event = newswiki.loads(text, strict=False)
+    assert isinstance(event, newswiki.Event)
+    assert [(d.line, d.message) for d in event.diagnostics] == [
+        (
+            1,
+            "expected a date line `### [YYYY-MM-DD](PATH)` (the date in digits, YYYY-MM-DD;"
+            " a PATH without spaces or tabs), found '### [2012-1-7](/news/2012/1/7/index.md)'",
+        ),
+        (3, "expected a headline `# TEXT`, found '#Headline'"),
+    ]
+    edited = attrs.evolve(event, date=datetime.date(2012, 1, 8))
+    assert newswiki.dumps(edited) == "### [2012-01-08](/news/2012/1/7/index.md)\n\n#Headline\n"
+    assert [d.line for d in edited.diagnostics] == [3]
+    assert newswiki.dumps(newswiki.canonical(event)) == (
+        "### [2012-01-07](/news/2012/1/7/index.md)\n\n# Headline\n"
+    )
+    assert newswiki.canonical(event).diagnostics == ()
+
+
+@pytest.mark.parametrize("headline", ["#Headline", "#Headline  ", "#\tHeadline"])
+def test_a_headline_without_its_space_is_read_as_the_headline(headline: str) -> None:
+    text = f"### [2016-07-18](/p)\n\n{headline}\n\nBody.\n"
+    event = newswiki.loads(text, strict=False)
+    assert isinstance(event, newswiki.Event)
+    assert (event.headline, event.body, event.unparsed) == ("Headline", ("Body.",), ())
+    assert event.diagnostics == (Diagnostic(3, 1, "a headline `# TEXT`", repr(headline)),)
+    assert newswiki.dumps(event) == text
+    with pytest.raises(newswiki.ParseError):
+        newswiki.loads(text)
+
+
+@pytest.mark.parametrize("title_line", ["== Title ==", "==Title==", "====== Title ======  "])
+def test_a_title_written_as_a_heading_is_read_as_the_title(title_line: str) -> None:
+    text = f"{title_line}\n\nInfobox\n- Key: value\n\nLead.\n\n==Section==\nText.\n"
+    article = newswiki.loads(text, strict=False)
+    assert isinstance(article, newswiki.Article)
+    assert article.title == "Title"
+    assert article.infobox == newswiki.Infobox((newswiki.InfoboxField("Key", "value"),))
+    assert (article.lead, article.unparsed) == (("Lead.",), ())
+    assert article.section("Section").blocks == ("Text.",)
+    assert article.diagnostics == (Diagnostic(1, 1, "a title line `= TITLE =`", repr(title_line)),)
+    assert newswiki.dumps(article) == text
+    with pytest.raises(newswiki.ParseError):
+        newswiki.loads(text)
+
+
+def test_a_title_line_that_is_no_heading_either_still_leaves_nothing_to_read() -> None:
+    # ``==x`` is neither a title nor a heading: what follows may hold the title.
+    document = newswiki.loads("==x\n= T =\n", strict=False)
+    assert isinstance(document, newswiki.Article)
+    assert (document.title, [u.text for u in document.unparsed]) == ("T", ["==x"])
