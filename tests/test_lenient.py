@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from lark.parsers.lalr_analysis import Shift
 
 import newswiki
-from newswiki import Diagnostic
+from newswiki import Diagnostic, tabular
 from newswiki import strategies as nws
 from newswiki.reader import parser
 from tests.test_errors import mutated
@@ -574,3 +575,24 @@ def test_a_title_line_that_is_no_heading_either_still_leaves_nothing_to_read() -
     document = newswiki.loads("==x\n= T =\n", strict=False)
     assert isinstance(document, newswiki.Article)
     assert (document.title, [u.text for u in document.unparsed]) == ("T", ["==x"])
+
+
+def test_an_undated_event_goes_through_dicts_and_tables_and_back() -> None:
+    pytest.importorskip("pyarrow")
+    text = "### [2012-02-30](/news/2012/02/30/index.md)\n" + ARCHIVE_TAIL
+    document = newswiki.loads(text, strict=False)
+    data = newswiki.to_dict(document)
+    assert (data["kind"], data["headline"], data["body"]) == (
+        "undated",
+        "Kazakhstan: Police kill a suspect.",
+        ["First paragraph."],
+    )
+    assert "date" not in data
+    assert newswiki.from_dict(json.loads(json.dumps(data))) == document
+    rows = tabular.rows(document, "a.md")
+    assert list(rows) == ["events"]
+    row = rows["events"][0]
+    assert (row["date"], row["day_path"], row["topics"]) == (None, None, ["Kazakhstan"])
+    assert tabular.from_row(json.loads(tabular.json_line(row))) == document
+    table = tabular.to_arrow(rows["events"], "events")
+    assert tabular.from_row(table.to_pylist()[0]) == document

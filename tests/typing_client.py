@@ -25,6 +25,7 @@ from newswiki import (
     Block,
     BulletList,
     DecodeError,
+    Diagnostic,
     Document,
     Event,
     InfoboxField,
@@ -33,6 +34,7 @@ from newswiki import (
     Section,
     Source,
     Span,
+    UndatedEvent,
     UnparsedDocument,
     convert,
     grammar,
@@ -140,8 +142,18 @@ def writing(event: Event, article: Article) -> None:
     assert_type(newswiki.canonical(event), Event)
     assert_type(newswiki.canonical(article.sections), tuple[Section, ...])
     data = assert_type(newswiki.to_dict(event), dict[str, Any])
-    back = assert_type(newswiki.from_dict(data), Event | Article | UnparsedDocument)
+    back = assert_type(newswiki.from_dict(data), Event | Article | UndatedEvent | UnparsedDocument)
     assert back == event
+
+
+def lenient(data: bytes) -> None:
+    """A lenient reading is one of four documents; an undated event has no date to type."""
+    document = newswiki.loads(data, strict=False)
+    if isinstance(document, UndatedEvent):
+        assert_type(document.headline, str)
+        assert_type(document.diagnostics, tuple[Diagnostic, ...])
+    elif not isinstance(document, UnparsedDocument):
+        assert_type(document, Event | Article)
 
 
 def errors() -> None:
@@ -214,7 +226,7 @@ def tables(event: Event, article: Article) -> None:
     assert_type(rows(event), dict[str, list[Row]])
     assert_type(from_row(row), Event)
     assert_type(from_row(article_row(article)), Article)
-    assert_type(from_row({"headline": "Hi"} | dict(row)), Event | Article)
+    assert_type(from_row({"headline": "Hi"} | dict(row)), Event | UndatedEvent | Article)
     assert_type(json_line(row), str)
     assert_type(schema("events"), pyarrow.Schema)
     assert_type(to_arrow([row], "events"), pyarrow.Table)

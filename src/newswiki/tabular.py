@@ -72,6 +72,7 @@ __all__ = [
     "DatasetWriter",
     "DiagnosticRow",
     "ErrorRow",
+    "EventParts",
     "EventRow",
     "InfoboxFieldRow",
     "RelatedRow",
@@ -79,6 +80,7 @@ __all__ = [
     "SectionRow",
     "SourceRow",
     "TableWriter",
+    "UndatedEventRow",
     "UnparsedRow",
     "article_row",
     "error_row",
@@ -137,22 +139,34 @@ class UnparsedRow(TypedDict):
     diagnostic: DiagnosticRow | None
 
 
-class EventRow(TypedDict):
-    """A row of the ``events`` table: one event file (see :func:`event_row`).
-
-    ``path`` is the file read, ``day_path`` the event's own :attr:`~newswiki.Event.path`;
-    both ``date`` and ``day_path`` are ``None`` for an :class:`~newswiki.UndatedEvent`.
-    """
+class EventParts(TypedDict):
+    """The columns of the ``events`` table that every event has, dated or not."""
 
     path: str | None
-    date: datetime.date | None
-    day_path: str | None
     headline: str
     topics: list[str]
     body: list[str]
     sources: list[SourceRow]
     related: list[RelatedRow]
     unparsed: list[UnparsedRow]
+
+
+class EventRow(EventParts):
+    """A row of the ``events`` table: one event file (see :func:`event_row`).
+
+    ``path`` is the file read, ``day_path`` the event's own :attr:`~newswiki.Event.path`.
+    """
+
+    date: datetime.date
+    day_path: str
+
+
+class UndatedEventRow(EventParts):
+    """A row of the ``events`` table for an :class:`~newswiki.UndatedEvent` (see
+    :func:`event_row`): ``date`` and ``day_path`` are ``None``."""
+
+    date: None
+    day_path: None
 
 
 class BlockRow(TypedDict):
@@ -212,7 +226,7 @@ class ErrorRow(TypedDict):
 
 
 #: A row of any of the tables.
-Row = EventRow | ArticleRow | SectionRow | ErrorRow
+Row = EventRow | UndatedEventRow | ArticleRow | SectionRow | ErrorRow
 _Data = dict[str, Any]  # rows on their way back to objects: whatever JSON or Arrow gave
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -248,13 +262,20 @@ def _unparsed(blocks: tuple[Unparsed, ...]) -> list[UnparsedRow]:
     ]
 
 
-def event_row(event: Event | UndatedEvent, path: str | os.PathLike[str] | None = None) -> EventRow:
+@overload
+def event_row(event: Event, path: str | os.PathLike[str] | None = None) -> EventRow: ...
+@overload
+def event_row(
+    event: UndatedEvent, path: str | os.PathLike[str] | None = None
+) -> UndatedEventRow: ...
+def event_row(
+    event: Event | UndatedEvent, path: str | os.PathLike[str] | None = None
+) -> EventRow | UndatedEventRow:
     """The ``events`` row of ``event``, read from the file ``path``."""
-    date, day_path = (event.date, event.path) if isinstance(event, Event) else (None, None)
-    return {
+    row: UndatedEventRow = {
         "path": _path_text(path),
-        "date": date,
-        "day_path": day_path,
+        "date": None,
+        "day_path": None,
         "headline": event.headline,
         "topics": list(event.topics),
         "body": list(event.body),
@@ -265,6 +286,10 @@ def event_row(event: Event | UndatedEvent, path: str | os.PathLike[str] | None =
         ],
         "unparsed": _unparsed(event.unparsed),
     }
+    if isinstance(event, UndatedEvent):
+        return row
+    dated: EventRow = {**row, "date": event.date, "day_path": event.path}
+    return dated
 
 
 def _block(block: Block) -> BlockRow:
@@ -458,7 +483,9 @@ def _section_tree(flat: Iterable[Any]) -> list[_Data]:
 
 
 @overload
-def from_row(row: EventRow) -> Event | UndatedEvent: ...
+def from_row(row: EventRow) -> Event: ...
+@overload
+def from_row(row: UndatedEventRow) -> UndatedEvent: ...
 @overload
 def from_row(row: ArticleRow) -> Article: ...
 @overload
