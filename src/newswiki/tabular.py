@@ -152,9 +152,9 @@ class EventParts(TypedDict):
 
 
 class EventRow(EventParts):
-    """A row of the ``events`` table: one event file (see :func:`event_row`).
-
-    ``path`` is the file read, ``day_path`` the event's own :attr:`~newswiki.Event.path`.
+    """A row of the ``events`` table: one event file (see :func:`event_row`): the columns of
+    :class:`EventParts`, and ``date`` and ``day_path``, the event's own
+    :attr:`~newswiki.Event.path` (``path`` is the file read).
     """
 
     date: datetime.date
