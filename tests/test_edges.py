@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -349,6 +350,22 @@ def test_utf16_is_refused(data: bytes) -> None:
         newswiki.loads(data)
     with pytest.raises(newswiki.DecodeError, match="UTF-16"):
         newswiki.loads(data, strict=False)
+
+
+@pytest.mark.parametrize("text", ["=\x00A\x00B\x00C\x00=\n", "=\x00A\x00B\x00C\x00=\n\nLeads.\n"])
+def test_utf8_that_looks_like_utf16_is_read_when_it_parses(text: str, tmp_path: Path) -> None:
+    # The first bytes have a zero in every odd byte, as UTF-16 spells ASCII, but the text is
+    # UTF-8 (with NULs) and parses: load reads back whatever dump wrote, in either mode.
+    document = newswiki.loads(text)
+    path = tmp_path / "nul.txt"
+    newswiki.dump(document, path)
+    data = path.read_bytes()
+    assert data == text.encode("utf-8")
+    assert len(data) % 2 == 0
+    assert all(byte == 0 for byte in data[1:8:2])
+    assert newswiki.load(path) == document
+    assert newswiki.load(path, strict=False) == document
+    assert newswiki.dumps(newswiki.load(path)) == text
 
 
 def test_a_lone_surrogate_is_refused_where_it_is() -> None:

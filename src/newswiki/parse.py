@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import os
-from typing import IO, Any, Literal, overload
+from collections.abc import Callable
+from typing import IO, Any, Literal, TypeVar, overload
 
 from newswiki.errors import ParseError
 from newswiki.lenient import parse_lenient
-from newswiki.model import Article, Document, Event
+from newswiki.model import Article, Document, Event, UnparsedDocument
 from newswiki.reader import (
     detect,
+    looks_utf16,
     parse_prepared,
     prepare,
     source_text,
     unencodable,
     unknown_format,
+    utf16_error,
 )
+
+T = TypeVar("T")
 
 __all__ = ["load", "loads", "parse_article", "parse_event"]
 
@@ -48,10 +53,25 @@ def loads(text: str | bytes, *, strict: bool = True) -> Document:
     >>> event.date, event.headline
     (datetime.date(2016, 7, 18), 'Hello')
     """
-    source = source_text(text)
     if not strict:
-        return parse_lenient(source, None)
-    result: Event | Article = _parse(source, None)
+        return _read(text, lambda source: parse_lenient(source, None))
+    result: Event | Article = _read(text, lambda source: _parse(source, None))
+    return result
+
+
+def _read(text: str | bytes, read: Callable[[str], T]) -> T:
+    """``read`` of ``text`` as a ``str``; bytes that look like UTF-16 (and are UTF-8 all
+    the same) are refused as UTF-16 when they give nothing: a :class:`ParseError`, or an
+    :class:`~newswiki.UnparsedDocument`."""
+    source = source_text(text)
+    if not isinstance(text, bytes) or not looks_utf16(text):
+        return read(source)
+    try:
+        result = read(source)
+    except ParseError:
+        result = None
+    if result is None or isinstance(result, UnparsedDocument):
+        raise utf16_error()
     return result
 
 
@@ -74,13 +94,15 @@ def parse_article(text: str | bytes, *, strict: bool = True) -> Article:
 
 
 def _parse_as(kind: str, cls: type[Any], text: str | bytes, strict: bool) -> Any:
-    source = source_text(text)
-    if strict:
-        return _parse(source, kind)
-    result = parse_lenient(source, kind)
-    if not isinstance(result, cls):
-        return _parse(source, kind)  # raises the strict ParseError, which says why
-    return result
+    def read(source: str) -> Any:
+        if strict:
+            return _parse(source, kind)
+        result = parse_lenient(source, kind)
+        if not isinstance(result, cls):
+            return _parse(source, kind)  # raises the strict ParseError, which says why
+        return result
+
+    return _read(text, read)
 
 
 @overload

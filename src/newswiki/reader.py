@@ -34,6 +34,7 @@ __all__ = [
     "error_at",
     "expected_at",
     "found_at",
+    "looks_utf16",
     "parse_prepared",
     "parser",
     "prepare",
@@ -41,6 +42,7 @@ __all__ = [
     "translate",
     "unencodable",
     "unknown_format",
+    "utf16_error",
     "with_document",
 ]
 
@@ -150,9 +152,13 @@ def detect(text: str) -> str | None:
     return None
 
 
-def _utf16(data: bytes) -> bool:
+def looks_utf16(data: bytes) -> bool:
     """A UTF-16 byte order mark, or the first characters spelled as ASCII in UTF-16: a zero
-    in every other byte and in no byte between (``=\\x00=\\n`` is UTF-8 with a NUL)."""
+    in every other byte and in no byte between (``=\x00=\n`` is UTF-8 with a NUL).
+
+    Only a hint: such bytes may be UTF-8 text with NUL characters too (``dump`` writes them
+    for a title ``"\x00A\x00B"``), so they are refused as UTF-16 only when they are not
+    UTF-8, or do not parse (:func:`newswiki.loads`)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return True
     head = data[:8]
@@ -164,20 +170,26 @@ def _utf16(data: bytes) -> bool:
     )
 
 
+def utf16_error() -> DecodeError:
+    """The error for bytes that are UTF-16 (see :func:`looks_utf16`)."""
+    return DecodeError(
+        "UTF-8 text, found UTF-16 (decode it, e.g. data.decode('utf-16'), and pass the str)",
+        offset=0,
+        line=1,
+        column=1,
+        encoding="UTF-16",
+    )
+
+
 def decode(data: bytes) -> str:
-    """``data`` as UTF-8 text, or a :class:`~newswiki.DecodeError` that says where it is not."""
-    if _utf16(data):
-        raise DecodeError(
-            "UTF-8 text, found UTF-16 (decode it, e.g. data.decode('utf-16'), and pass the str)",
-            offset=0,
-            line=1,
-            column=1,
-            encoding="UTF-16",
-        )
+    """``data`` as UTF-8 text, or a :class:`~newswiki.DecodeError` that says where it is not
+    (or that it is UTF-16: a byte order mark is never UTF-8)."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         start = error.start
+    if looks_utf16(data):
+        raise utf16_error()
     # Raised outside the handler, as every ParseError: plain, with no context to pickle.
     before = data[:start].decode("utf-8")
     line = before.count("\n") + 1
