@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from lark.lexer import ContextualLexer
 
 import newswiki
-from newswiki import reader
+from newswiki import parallel, reader, tabular
 from newswiki import strategies as nws
 from newswiki.tabular import article_row, event_row, from_row
 from tests.nodes import rebuilt
@@ -431,3 +431,54 @@ def test_bytes_raise_only_parse_errors(data: bytes) -> None:
         except newswiki.ParseError:
             continue
         assert newswiki.dumps(document).encode("utf-8") == data
+
+
+# --- lone surrogates on the way out: one rule for every output --------------------------------
+
+SURROGATES = "= T =\n\nLead \ud800 and a pair of lone ones \ud800\udc80.\n"
+ESCAPED = "= T =\n\nLead \\ud800 and a pair of lone ones \\ud800\\udc80.\n"
+
+
+def test_a_lenient_document_holding_lone_surrogates_is_dumped_with_their_escapes(
+    tmp_path: Path,
+) -> None:
+    document = newswiki.loads(SURROGATES, strict=False)
+    assert isinstance(document, newswiki.UnparsedDocument)
+    assert newswiki.dumps(document) == SURROGATES  # a str holds them: given back as they are
+    path = tmp_path / "out.txt"
+    newswiki.dump(document, path)
+    assert path.read_bytes() == ESCAPED.encode("ascii")
+    binary = io.BytesIO()
+    newswiki.dump(document, binary)
+    assert binary.getvalue() == ESCAPED.encode("ascii")
+    with open(tmp_path / "text.txt", "w", encoding="utf-8", newline="") as text_file:
+        newswiki.dump(document, text_file)
+    assert (tmp_path / "text.txt").read_bytes() == ESCAPED.encode("ascii")
+    # What dump wrote reads back: it is the text of the escapes now, a document in its own right.
+    assert newswiki.load(path).lead == ("Lead \\ud800 and a pair of lone ones \\ud800\\udc80.",)
+
+
+def test_to_dict_and_json_lines_write_lone_surrogates_as_their_escapes() -> None:
+    document = newswiki.loads(SURROGATES, strict=False)
+    data = newswiki.to_dict(document)
+    assert data["text"] == ESCAPED
+    # Through JSON, a pair of lone surrogates stays two escapes: never read back as '𐂀'.
+    assert json.loads(json.dumps(data))["text"] == ESCAPED
+    assert json.loads(json.dumps(data, ensure_ascii=False).encode("utf-8"))["text"] == ESCAPED
+    assert newswiki.from_dict(data) == newswiki.UnparsedDocument(ESCAPED)
+    line = tabular.json_line({"text": "\ud800\udc80", "path": "caf\udce9"})
+    line.encode("utf-8")
+    assert json.loads(line) == {"text": "\\ud800\\udc80", "path": "caf\\udce9"}
+
+
+def test_tables_write_lone_surrogates_as_their_escapes() -> None:
+    pytest.importorskip("pyarrow")
+    row = {"path": "a\ud800\udc80", "kind": "read", "line": None, "column": None, "message": "m"}
+    assert tabular.to_arrow([row], "errors").to_pylist() == [{**row, "path": "a\\ud800\\udc80"}]
+    error = parallel.FileError("x.md", "read", "cannot read caf\udce9", None, None)
+    assert tabular.error_row(error)["message"] == "cannot read caf\\udce9"
+
+
+def test_a_set_aside_block_holds_no_lone_surrogate() -> None:
+    with pytest.raises(ValueError, match="lone surrogate"):
+        newswiki.Unparsed(1, "\ud800")

@@ -20,6 +20,7 @@ from newswiki.model import (
     UndatedEvent,
     UnparsedDocument,
 )
+from newswiki.utf8 import escaped
 
 T = TypeVar("T")
 
@@ -103,6 +104,8 @@ def to_dict(obj: Document) -> dict[str, Any]:
             f" not {type(obj).__name__}"
         )
     data: dict[str, Any] = converter.unstructure(obj, type(obj))
+    if kind == "unparsed":  # the one text that may hold a lone surrogate
+        data["text"] = escaped(data["text"])
     return {"kind": kind, **data}
 
 

@@ -263,8 +263,14 @@ class Unparsed:
     #: The 1-based number, in the file as read, of the first line of :attr:`text`.
     line: int = attrs.field(validator=attrs.validators.ge(1))
     #: The lines: the blank lines before the first bad one, then the run of bad lines and the
-    #: blank lines between them, joined by ``"\n"``.
+    #: blank lines between them, joined by ``"\n"``.  No lone surrogate (lenient parsing
+    #: keeps a text holding one whole, as an :class:`UnparsedDocument`).
     text: str = attrs.field(validator=attrs.validators.instance_of(str))
+
+    @text.validator
+    def _text_is_utf8(self, attribute: attrs.Attribute[str], value: str) -> None:
+        _encodable(attribute.name, value)
+
     #: Why they could not be placed: the first bad line's problem.
     diagnostic: Diagnostic | None = attrs.field(default=None, eq=False)
 

@@ -58,6 +58,7 @@ from newswiki.model import (
     UnparsedDocument,
 )
 from newswiki.parallel import FileError
+from newswiki.utf8 import escaped
 
 if TYPE_CHECKING:
     import pyarrow
@@ -359,7 +360,7 @@ def error_row(error: FileError) -> ErrorRow:
         "kind": error.kind,
         "line": error.line,
         "column": error.column,
-        "message": error.message,
+        "message": escaped(error.message),  # it may quote a file name that is not UTF-8
     }
 
 
@@ -403,14 +404,16 @@ def json_line(row: Mapping[str, Any]) -> str:
     """``row`` as one line of JSON Lines (dates as ISO strings, no newline).
 
     Text stays as it is (not ``\\u`` escapes) but for lone surrogates, which UTF-8 cannot
-    hold: those are escaped, so the line always encodes and reads back unchanged.
+    hold: each is written as the text of its escape, ``\\udXXX`` (see :mod:`newswiki.utf8`),
+    so the line always encodes, and reads back with that text in its place.
     """
     text = json.dumps(row, ensure_ascii=False, separators=(",", ":"), default=_json_default)
     if not text.isascii():
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            text = _SURROGATE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+            # In JSON, a backslash is written "\\": the line reads back as escaped() text.
+            text = _SURROGATE.sub(lambda match: f"\\\\u{ord(match[0]):04x}", text)
     return text
 
 
@@ -622,9 +625,28 @@ def schema(table: str) -> pyarrow.Schema:
 
 
 def to_arrow(table_rows: Sequence[Mapping[str, Any]], table: str) -> pyarrow.Table:
-    """A ``pyarrow.Table`` of ``table_rows`` with the schema of ``table``."""
-    result: pyarrow.Table = _pyarrow().Table.from_pylist(list(table_rows), schema=schema(table))
+    """A ``pyarrow.Table`` of ``table_rows`` with the schema of ``table``.
+
+    Arrow's text is UTF-8: a lone surrogate is written as the text of its escape
+    ``\\udXXX``, as in JSON Lines (see :mod:`newswiki.utf8`).
+    """
+    make, shape = _pyarrow().Table.from_pylist, schema(table)
+    try:
+        result: pyarrow.Table = make(list(table_rows), schema=shape)
+    except UnicodeEncodeError:
+        result = make([_escaped(row) for row in table_rows], schema=shape)
     return result
+
+
+def _escaped(value: Any) -> Any:
+    """``value`` (a row, or a part of one) with every text in it :func:`~newswiki.utf8.escaped`."""
+    if isinstance(value, str):
+        return escaped(value)
+    if isinstance(value, Mapping):
+        return {key: _escaped(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_escaped(item) for item in value]
+    return value
 
 
 _SPARK_TYPES = {"string": "STRING", "date32[day]": "DATE", "int32": "INT"}

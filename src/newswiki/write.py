@@ -35,6 +35,7 @@ from newswiki.model import (
     UnparsedDocument,
 )
 from newswiki.spelling import canonical_tags, reads, respell
+from newswiki.utf8 import encoded, escaped
 
 __all__ = ["dump", "dumps"]
 
@@ -96,17 +97,21 @@ def dump(obj: Document, fp: IO[Any] | str | os.PathLike[str]) -> None:
     A file takes text when it is a text stream (``io.TextIOBase``) or, not being one of
     ``io``'s binary streams, has an ``encoding`` (as the writers of ``codecs.open``, whose
     ``mode`` says ``"b"`` all the same); any other file takes bytes.
+
+    No UTF-8 file can hold a lone surrogate, which a document read with ``strict=False`` from
+    a ``str`` may hold: each is written as its escape, the text ``\\udXXX`` (see
+    :mod:`newswiki.utf8`).
     """
     if isinstance(fp, (str, os.PathLike)):
-        write_file(fp, dumps(obj).encode("utf-8"))
+        write_file(fp, encoded(dumps(obj)))
         return
     text = dumps(obj)
     if isinstance(fp, io.TextIOBase) or (
         not isinstance(fp, (io.RawIOBase, io.BufferedIOBase)) and hasattr(fp, "encoding")
     ):
-        fp.write(text)
+        fp.write(escaped(text))
     else:
-        fp.write(text.encode("utf-8"))
+        fp.write(encoded(text))
 
 
 def _spelled(layout: LineLayout, kind: str, values: tuple[object, ...]) -> str | None:
