@@ -482,3 +482,13 @@ def test_tables_write_lone_surrogates_as_their_escapes() -> None:
 def test_a_set_aside_block_holds_no_lone_surrogate() -> None:
     with pytest.raises(ValueError, match="lone surrogate"):
         newswiki.Unparsed(1, "\ud800")
+
+
+def test_canonical_of_a_lenient_article_reads_back_equal() -> None:
+    # A set-aside line after the infobox's closing line, with a blank line before it: the
+    # closing line stays, so that blank line is not read as it.
+    document = newswiki.loads("= T =\n\nInfobox\n\n\n==\n", strict=False)
+    plain = newswiki.canonical(document)
+    assert newswiki.dumps(plain) == "= T =\n\nInfobox\n\n\n==\n"
+    assert newswiki.loads(newswiki.dumps(plain), strict=False) == plain
+    assert [(u.line, u.text) for u in plain.unparsed] == [(5, "\n==")]

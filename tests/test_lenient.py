@@ -170,8 +170,10 @@ def test_unparsed_documents_list_each_problem_once(
 def _check_lenient(text: str) -> None:
     document = newswiki.loads(text, strict=False)
     assert newswiki.dumps(document) == text
-    if isinstance(document, (newswiki.Event, newswiki.Article)):
+    if not isinstance(document, newswiki.UnparsedDocument):
         assert newswiki.loads(newswiki.dumps(document), strict=False) == document
+        plain = newswiki.canonical(document)
+        assert newswiki.loads(newswiki.dumps(plain), strict=False) == plain
 
 
 @given(st.one_of(st.text(), mutated()))
@@ -312,8 +314,14 @@ def test_set_aside_lines_are_where_the_file_has_them(text: str) -> None:
             "= T =\nInfobox\n- a: b\n\n==x\n==B==\nq\n",
             "= T =\n\nInfobox\n- a: b\n\n==x\n==B==\nq\n",
         ),
-        # ... or drops, when nothing follows the infobox.
-        ("= T =\nInfobox\n- a: b\n\n==x\n", "= T =\n\nInfobox\n- a: b\n==x\n"),
+        # ... also when only set-aside lines follow the infobox ...
+        ("= T =\nInfobox\n- a: b\n\n==x\n", "= T =\n\nInfobox\n- a: b\n\n==x\n"),
+        # ... which may start with a blank line, not to be read as the closing line ...
+        ("= T =\n\nInfobox\n\n\n==\n", "= T =\n\nInfobox\n\n\n==\n"),
+        # ... and none where the file had none, when nothing but set-aside lines follow.
+        ("= T =\nInfobox\n- a: b\n==x\n", "= T =\n\nInfobox\n- a: b\n==x\n"),
+        # Before the infobox, set-aside lines make no closing line.
+        ("= T =\n==x\nInfobox\n- a: b\n", "= T =\n==x\n\nInfobox\n- a: b\n"),
     ],
 )
 def test_canonical_keeps_set_aside_lines_between_the_same_lines(text: str, written: str) -> None:

@@ -644,6 +644,14 @@ def _without_layout(obj: Any) -> Any:
         if sources or related:
             kept = EventLayout(sources_header=sources, related_header=related)
             result = attrs.evolve(result, layout=kept)
+    if isinstance(obj, Article) and obj.unparsed and result.infobox is not None:
+        # Nothing but set-aside lines after an infobox: its closing line is there only in its
+        # layout.  It stays (canonically spelled), or the first blank line of those lines
+        # would be read as it.
+        box = obj.infobox.layout if obj.infobox is not None else None
+        if box is not None and box.end and not (obj.lead or obj.sections):
+            closed = attrs.evolve(result.infobox, layout=InfoboxLayout(end="\n"))
+            result = attrs.evolve(result, infobox=closed)
     if isinstance(obj, (Event, UndatedEvent, Article)) and obj.unparsed:
         # Lines that lenient parsing set aside stay between the same neighbours.
         from newswiki.write import placed_unparsed
