@@ -15,7 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import lark
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 from lark.lexer import ContextualLexer, LexerState, Token
 
 from newswiki.build import ArticleBuilder, BuildError, EventBuilder, replaced
@@ -332,9 +332,9 @@ def translate(error: Exception, text: str) -> ParseError:
         token = error.token
         offset = len(text) if token.type == "$END" else _line_start(text, token.start_pos)
         return error_at(text, offset, expected_at(error.expected, text, offset))
-    if isinstance(error, UnexpectedEOF):
-        return error_at(text, len(text), expected_at(error.expected))
-    raise error  # pragma: no cover - every Lark error is an UnexpectedInput above
+    # Lark raises UnexpectedEOF from its Earley parser only: the LALR parser reads the end of
+    # the text as the token $END, and fails on it with UnexpectedToken, as on any token.
+    raise error  # pragma: no cover - the LALR parser raises nothing else
 
 
 def parse_prepared(kind: str, text: str, document: DocumentLayout) -> Any:
