@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import signal
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +19,34 @@ from newswiki import Diagnostic, tabular
 from newswiki import strategies as nws
 from newswiki.reader import parser
 from tests.test_errors import mutated
+
+#: The most seconds a test of lenient parsing may take (the slowest takes some 7): a parse
+#: that loops forever fails its test instead of hanging the suite.
+TIME_LIMIT = 30
+
+
+class TimeLimitExceeded(BaseException):
+    """A test ran past :data:`TIME_LIMIT`.  Not an :class:`Exception`, so that hypothesis does
+    not catch it to replay and shrink the example, which would loop forever again."""
+
+
+@pytest.fixture(autouse=True)
+def _time_limit() -> Iterator[None]:
+    if not hasattr(signal, "SIGALRM"):  # no alarm signal on Windows: no limit there
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeLimitExceeded(f"over {TIME_LIMIT} s: lenient parsing must never hang")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(TIME_LIMIT)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
 
 BROKEN_EVENT = (
     "### [2016-07-18](/news/2016/07/18/index.md)\n\n# Headline\n\nBody.\n### Bogus:\nMore.\n\n"
