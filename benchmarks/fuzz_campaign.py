@@ -3,14 +3,19 @@
 Inputs are mutations of realistic generated files (:mod:`corpus`): hostile characters (the
 format's markers, ``\\r``, NUL, U+0085, U+2028, a byte order mark, a lone surrogate) inserted
 or swapped in, characters deleted, lines duplicated, swapped, cut or re-ended, bytes broken;
-and random text over the format's alphabet or all of Unicode.  Each input is checked against
-the promises:
+random text over the format's alphabet or all of Unicode; and three kinds aimed at what
+lenient mode keeps: lone surrogates (alone, in pairs, from undecodable bytes) put in, the
+bytes of a file with NULs put in (after every character of its start, as UTF-16 spells ASCII,
+or anywhere), and files with runs of bad lines and blank lines set in anywhere, whose lenient
+reading must survive ``canonical``.  Each input is checked against the promises:
 
 1. bad text raises only :class:`~newswiki.ParseError` (or :class:`~newswiki.DecodeError`);
 2. accepted text is lossless: ``dumps(loads(text)) == text``;
 3. lenient mode never raises for a ``str`` and is lossless too;
 4. every object ``loads`` returns passes the model's validators, and survives ``canonical``
-   (read back equal), ``to_dict``/``from_dict``, ``tabular.from_row`` and ``dump`` to bytes;
+   (read back equal), ``to_dict``/``from_dict``, ``tabular.from_row`` and ``dump`` to bytes,
+   which ``load`` reads back (a lone surrogate is written as its escape, see
+   :mod:`newswiki.utf8`);
 
 and the slowest input per byte is reported (a line that backtracks stands out).  Failures
 are written to ``--out`` (one JSON line each, with the input) and make the exit status 1.
@@ -40,7 +45,9 @@ import corpus
 import harness
 
 import newswiki
+from newswiki.reader import looks_utf16
 from newswiki.tabular import article_row, event_row, from_row
+from newswiki.utf8 import encoded, escaped
 
 __all__ = ["HOSTILE", "Inputs", "check", "inputs", "main"]
 
@@ -51,6 +58,14 @@ HOSTILE = (
     "\x00", "\x85", "\u2028", "\u2029", "\ufeff", "\x0b", "\ud800", " ", "\n\n", "\u00a0",
 )  # fmt: skip
 ALPHABET = "#=[]()-*:_, \n\r\tInfobox0123456789.\x00\x85\u2028\ufeff"
+#: Lone surrogates: high, low, a high and a low in a row (JSON would read one character),
+#: and those that undecodable bytes become (Python's ``surrogateescape``).
+SURROGATES = ("\ud800", "\udfff", "\ud800\udc80", "\udbff\udfff", "\udc80", "\udcff", "\udce9")
+#: Lines that lenient mode sets aside, wherever they land.
+BAD_LINES = (
+    "==", "==x", "=======X=======", "### Bogus:", "- Injuries 40+", "see also: TASS", "1. [x",
+    "#", "# second headline", "Infobox", "- [RT](https://rt.com/)", "[edit]",
+)  # fmt: skip
 
 
 class Inputs:
@@ -58,6 +73,8 @@ class Inputs:
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
+        #: The kind of the last input made.
+        self.kind = ""
         self.generator = corpus.Generator(seed)
         rng = self.rng
         # Small files (a few hundred bytes) with every part: many inputs, each one cheap.
@@ -113,12 +130,61 @@ class Inputs:
             text = text[: rng.randint(0, len(text))]
         return text
 
+    def with_surrogates(self, text: str) -> str:
+        """``text`` with one to three lone surrogates put in anywhere."""
+        rng = self.rng
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randint(0, len(text))
+            text = text[:at] + rng.choice(SURROGATES) + text[at:]
+        return text
+
+    def with_nuls(self, text: str) -> bytes:
+        """The bytes of ``text`` with NULs put in: after each of its first characters (as
+        UTF-16 spells ASCII), or at one to three places."""
+        rng = self.rng
+        if rng.random() < 0.5:
+            count = rng.randint(1, 8)
+            text = "".join(f"{c}\x00" for c in text[:count]) + text[count:]
+        else:
+            for _ in range(rng.randint(1, 3)):
+                at = rng.randint(0, len(text))
+                text = text[:at] + "\x00" + text[at:]
+        data = text.encode("utf-8", "surrogatepass")  # a mutation may have put one in
+        return data[:-1] if rng.random() < 0.5 and data else data  # odd and even lengths
+
+    def with_bad_lines(self, text: str) -> str:
+        """``text`` with one to four runs of bad lines set in, blank lines before them."""
+        rng = self.rng
+        lines = text.split("\n")
+        for _ in range(rng.randint(1, 4)):
+            run: list[str] = []
+            for _ in range(rng.randint(1, 3)):
+                run += [rng.choice(("", " ", "\t"))] * rng.randint(0, 2)
+                run.append(rng.choice(BAD_LINES))
+            at = rng.randrange(len(lines))
+            lines[at:at] = run
+        return "\n".join(lines)
+
     def __next__(self) -> str | bytes:
         rng = self.rng
-        if rng.random() < 0.15:
+        roll = rng.random()
+        if roll < 0.15:
+            self.kind = "random text"
             return self.random_text()
-        text = self.mutation(rng.choice(self.files))
+        source = rng.choice(self.files)
+        if roll < 0.25:
+            self.kind = "lone surrogates"
+            return self.with_surrogates(self.mutation(source))
+        if roll < 0.35:
+            self.kind = "NUL bytes"
+            return self.with_nuls(self.mutation(source) if rng.random() < 0.5 else source)
+        if roll < 0.45:
+            self.kind = "bad lines (lenient canonical)"
+            return self.with_bad_lines(source)
+        self.kind = "mutations"
+        text = self.mutation(source)
         if rng.random() < 0.05:
+            self.kind = "broken bytes"
             data = bytearray(text.encode("utf-8", "surrogatepass"))
             if data and rng.random() < 0.5:
                 data[rng.randrange(len(data))] = rng.randrange(256)
@@ -154,17 +220,26 @@ def _survives(obj: Any) -> None:
     if _rebuilt(obj) != obj:
         raise AssertionError("the validators rebuild another object")
     out = io.BytesIO()
-    if isinstance(obj, newswiki.UnparsedDocument) and not _encodable(obj.text):
-        try:  # a lone surrogate, kept as given: no UTF-8 file can hold it
-            newswiki.dump(obj, out)
-        except UnicodeEncodeError:
-            return
-        raise AssertionError("a lone surrogate was written to a binary file")
-    newswiki.dump(obj, out)
-    if out.getvalue() != newswiki.dumps(obj).encode("utf-8"):
+    newswiki.dump(obj, out)  # a lone surrogate is written as its escape
+    written = out.getvalue()
+    if written != encoded(newswiki.dumps(obj)):
         raise AssertionError("dump to bytes differs from dumps")
     if isinstance(obj, newswiki.UnparsedDocument):
+        data = json.loads(json.dumps(newswiki.to_dict(obj)))
+        if newswiki.from_dict(data) != newswiki.UnparsedDocument(escaped(obj.text)):
+            raise AssertionError("to_dict() does not escape lone surrogates as dump does")
+        if _encodable(obj.text):
+            try:
+                again = newswiki.loads(written, strict=False)
+            except newswiki.DecodeError:
+                if looks_utf16(written):  # text that does not parse and looks like UTF-16
+                    return
+                raise
+            if newswiki.dumps(again) != obj.text:
+                raise AssertionError("load does not read back what dump wrote")
         return
+    if newswiki.loads(written, strict=False) != obj:
+        raise AssertionError("load does not read back what dump wrote")
     plain = newswiki.canonical(obj)
     if newswiki.loads(newswiki.dumps(plain), strict=False) != plain:
         raise AssertionError("canonical() does not read back equal")
@@ -212,6 +287,10 @@ def check(data: str | bytes, *, survive: bool = True) -> str:
     return "partial"
 
 
+# Outcomes that count inputs by kind, not by how they read: left out of the total.
+_KIND = "input: "
+
+
 def _work(job: tuple[int, int, int]) -> dict[str, Any]:
     """Check ``count`` inputs of worker ``seed`` (promise 4 on one in ``every``): outcome
     counts, failures, the slowest input per byte."""
@@ -225,6 +304,7 @@ def _work(job: tuple[int, int, int]) -> dict[str, Any]:
     for index in range(count):
         data = next(source)
         survive = index % every == 0
+        outcomes[f"{_KIND}{source.kind}"] += 1
         outcomes["promise 4 checked"] += survive
         start = time.perf_counter()
         try:
@@ -271,14 +351,14 @@ def main(argv: list[str] | None = None) -> int:
             outcomes.update(result["outcomes"])
             failures += result["failures"]
             slowest = max(slowest, result["slowest"])
-            checked = sum(outcomes.values()) - outcomes["promise 4 checked"]
+            checked = _read(outcomes)
             if done % max(1, len(tasks) // 20) == 0 or done == len(tasks):
                 rate = checked / (time.perf_counter() - start)
                 print(
                     f"... {checked:,} inputs, {rate:,.0f}/s, {len(failures)} failures", flush=True
                 )
     seconds = time.perf_counter() - start
-    total = sum(outcomes.values()) - outcomes["promise 4 checked"]
+    total = _read(outcomes)
     print(f"\n{total:,} inputs in {seconds:,.0f} s (seed {args.seed})\n")
     harness.print_table(
         ["outcome", "inputs"], [[name, f"{count:,}"] for name, count in sorted(outcomes.items())]
@@ -291,6 +371,12 @@ def main(argv: list[str] | None = None) -> int:
     for failure in failures[:10]:
         print(f"\nFAILED: {failure['error']}\n  input: {failure['input'][:300]!r}")
     return 1 if failures else 0
+
+
+def _read(outcomes: Counter[str]) -> int:
+    """How many inputs ``outcomes`` counts (each has one outcome of how it read)."""
+    counted = ("promise 4 checked", *(name for name in outcomes if name.startswith(_KIND)))
+    return sum(outcomes.values()) - sum(outcomes[name] for name in counted)
 
 
 class _Serial:
