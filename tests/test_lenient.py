@@ -636,3 +636,23 @@ def test_an_undated_event_goes_through_dicts_and_tables_and_back() -> None:
     assert tabular.from_row(json.loads(tabular.json_line(row))) == document
     table = tabular.to_arrow(rows["events"], "events")
     assert tabular.from_row(table.to_pylist()[0]) == document
+
+
+def test_an_undated_event_holds_and_checks_what_an_event_does_but_its_date_line() -> None:
+    # UndatedEvent declares the fields of Event but date and path: the same checks, kept so.
+    event = attrs.fields_dict(newswiki.Event)
+    undated = attrs.fields_dict(newswiki.UndatedEvent)
+    assert list(undated) == [name for name in event if name not in ("date", "path")]
+    for name, field in undated.items():
+        twin = event[name]
+        assert (field.default, field.validator, field.converter, field.eq, field.repr) == (
+            twin.default,
+            twin.validator,
+            twin.converter,
+            twin.eq,
+            twin.repr,
+        ), name
+    with pytest.raises(ValueError, match="single line"):
+        newswiki.UndatedEvent(headline="two\nlines")
+    with pytest.raises(ValueError, match="must not start with"):
+        newswiki.UndatedEvent(headline="H", body=["# not a paragraph"])
