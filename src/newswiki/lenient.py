@@ -70,7 +70,7 @@ _LineLayout = _unchecked(LineLayout)
 _UndatedEvent = _unchecked(UndatedEvent)
 
 # A date line's date with fields of one or two digits, after `###` and an optional space.
-_LOOSE_DATE = re.compile(r"###( ?)\[([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\]")
+_LOOSE_DATE = re.compile(r"### ?\[([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\]")
 _REAL_DATE = "a real calendar date YYYY-MM-DD"
 # What the parser is handed for a date line that was set aside: the grammar wants one first.
 # The event it makes loses its date and path (an UndatedEvent), so this date is never seen.
@@ -82,7 +82,7 @@ def _padded_date(line: str) -> str | None:
     match = _LOOSE_DATE.match(line)
     if match is None:
         return None
-    _, year, month, day = match.groups()
+    year, month, day = match.groups()
     return f"### [{year}-{int(month):02d}-{int(day):02d}]{line[match.end() :]}"
 
 
@@ -132,8 +132,10 @@ def _next_line(text: str, start: int, end: int, line: int) -> int:
 
 
 class _Recovery:
-    """The lexer of one lenient parse: Lark's contextual lexer, except that it sets aside the
-    lines no terminal of the parser's state can start, instead of raising."""
+    """The lexer of one lenient parse: Lark's contextual lexer, except that where it would
+    raise, it reads a first line that is almost right as the line it almost is, or sets aside
+    the lines no terminal of the parser's state can start; and a date line that is no date is
+    set aside too, the parser handed a placeholder."""
 
     def __init__(self, text: str, lexer: ContextualLexer, kind: str) -> None:
         self.text = text
@@ -147,7 +149,8 @@ class _Recovery:
         self.undated = False
 
     def lex(self, lexer_state: LexerState, parser_state: ParserState[Any]) -> Iterator[Token]:
-        """Lark's contextual lexer's loop, with :meth:`set_aside` where it would raise."""
+        """Lark's contextual lexer's loop, with :meth:`almost_line` or :meth:`set_aside` where
+        it would raise, and :meth:`without_date` for a date line whose date is no day."""
         lexers = self.lexers
         while True:
             lexer = lexers[parser_state.position]
@@ -180,10 +183,13 @@ class _Recovery:
     ) -> Token | None:
         """The token of a first line that is almost right, read as its value; a placeholder
         date line where the date line cannot be read (and is set aside); else ``None``."""
+        first_lines = expected & _ALMOST.keys()  # one at most: each is alone in its state
+        if not first_lines:  # a line further down: set aside as it is
+            return None
         text = self.text
         start, bad, end, line = self._line_at(lexer_state)
         written = text[bad : end - 1]
-        for terminal in expected & _ALMOST.keys():  # one at most: each is alone in its state
+        for terminal in first_lines:
             spelled = _ALMOST[terminal](written)
             value = None if spelled is None else f"{text[start:bad]}{spelled}\n"
             if value is not None and self.patterns[terminal].fullmatch(value):
