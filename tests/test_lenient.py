@@ -17,6 +17,7 @@ from lark.parsers.lalr_analysis import Shift
 import newswiki
 from newswiki import Diagnostic, tabular
 from newswiki import strategies as nws
+from newswiki.corpus import CorpusIndex
 from newswiki.reader import parser
 from tests.test_errors import mutated
 
@@ -659,3 +660,23 @@ def test_an_undated_event_holds_and_checks_what_an_event_does_but_its_date_line(
         newswiki.UndatedEvent(headline="two\nlines")
     with pytest.raises(ValueError, match="must not start with"):
         newswiki.UndatedEvent(headline="H", body=["# not a paragraph"])
+
+
+def test_an_undated_event_is_in_the_link_index() -> None:
+    undated = newswiki.loads(
+        "### [2016-02-30](/news/2016/02/30/index.md)\n\n# H\n\n\n### Related:\n\n"
+        "1. [Other](/news/2016/03/1/other.md)\n",
+        strict=False,
+    )
+    other = newswiki.loads(
+        "### [2016-03-01](/news/2016/03/01/index.md)\n\n# Other\n\n\n### Related:\n\n"
+        "1. [H](/news/2016/02/30/h.md)\n"
+    )
+    index = CorpusIndex()
+    index.add("news/2016/02/30/h.md", undated)
+    index.add("news/2016/03/01/other.md", other)
+    assert [(link.source, link.resolved, link.line) for link in index.links()] == [
+        ("news/2016/02/30/h.md", "news/2016/03/01/other.md", 8),
+        ("news/2016/03/01/other.md", "news/2016/02/30/h.md", 8),
+    ]
+    assert index.days() == [datetime.date(2016, 3, 1)]  # it has no day of its own

@@ -15,7 +15,7 @@ from typing import Literal
 import attrs
 
 from newswiki.layout import position
-from newswiki.model import Article, Document, Event, RelatedEvent
+from newswiki.model import Article, Document, Event, RelatedEvent, UndatedEvent
 from newswiki.parallel import FileError
 from newswiki.parse import loads
 
@@ -27,21 +27,22 @@ _DATED_NAME = re.compile(r"(?:^|/)(\d{4})/(\d{1,2})/(\d{1,2})/([^/]+)\Z")
 _Key = tuple[int, int, int, str]
 # Where a related link sits in its file: 1-based line and column, when known.
 _Place = tuple[int, int] | None
-# What the index keeps of a document: ("event", date, [(link path, place)]) or
+# What the index keeps of a document: ("event", date (None: undated), [(link path, place)]) or
 # ("article", title, ()).
 _Facts = tuple[str, object, tuple[tuple[str, _Place], ...]]
 
 
 def _facts(document: Document) -> _Facts | None:
-    if isinstance(document, Event):
+    if isinstance(document, (Event, UndatedEvent)):  # an undated event links all the same
+        date = document.date if isinstance(document, Event) else None
         targets = (r.path for r in document.related)
-        return "event", document.date, tuple(zip(targets, _link_places(document), strict=True))
+        return "event", date, tuple(zip(targets, _link_places(document), strict=True))
     if isinstance(document, Article):
         return "article", document.title, ()
     return None
 
 
-def _link_places(event: Event) -> list[_Place]:
+def _link_places(event: Event | UndatedEvent) -> list[_Place]:
     """Where each related link of a parsed event starts in its file (its line, column 1)."""
     places: list[_Place] = []
     for related in event.related:
@@ -189,11 +190,12 @@ class CorpusIndex:
             assert isinstance(value, str)
             self._articles.setdefault(value, []).append(path)
             return
-        assert isinstance(value, datetime.date)
-        self._days.setdefault(value, []).append(path)
         self._links.append((path, links))
         name = path.replace(os.sep, "/")
-        keys = {_dated_key(name), (value.year, value.month, value.day, name.rsplit("/", 1)[-1])}
+        keys = {_dated_key(name)}
+        if isinstance(value, datetime.date):  # not an undated event: found by its date too
+            self._days.setdefault(value, []).append(path)
+            keys.add((value.year, value.month, value.day, name.rsplit("/", 1)[-1]))
         for key in keys:
             if key is None:
                 continue
