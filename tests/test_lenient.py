@@ -680,3 +680,34 @@ def test_an_undated_event_is_in_the_link_index() -> None:
         ("news/2016/03/01/other.md", "news/2016/02/30/h.md", 8),
     ]
     assert index.days() == [datetime.date(2016, 3, 1)]  # it has no day of its own
+
+
+def test_a_line_of_another_marker_where_the_headline_goes_is_no_headline() -> None:
+    text = "### [2016-07-18](/p)\n\n## Not a headline\n\n# H\n\nBody.\n"
+    event = newswiki.loads(text, strict=False)
+    assert isinstance(event, newswiki.Event)
+    assert (event.headline, event.body) == ("H", ("Body.",))
+    assert [(u.line, u.text) for u in event.unparsed] == [(2, "\n## Not a headline")]
+    assert newswiki.dumps(event) == text
+
+
+@pytest.mark.parametrize(
+    ("date_line", "column", "found"),
+    [
+        ("### [2012-02-30](/p)", 6, "'2012-02-30'"),
+        ("###[2012-02-30](/p)", 5, "'2012-02-30'"),
+        ("### [2012-2-30](/p)", 6, "'2012-2-30'"),
+        ("  \n### [2012-13-01](/p)", 6, "'2012-13-01'"),
+    ],
+)
+def test_a_date_that_is_no_day_is_told_where_it_is(date_line: str, column: int, found: str) -> None:
+    text = f"{date_line}\n\n# H\n"
+    document = newswiki.loads(text, strict=False)
+    assert isinstance(document, newswiki.UndatedEvent)
+    assert document.headline == "H"
+    line = date_line.count("\n") + 1
+    assert document.diagnostics == (
+        Diagnostic(line, column, "a real calendar date YYYY-MM-DD", found),
+    )
+    assert [(u.line, u.text) for u in document.unparsed] == [(1, date_line)]
+    assert newswiki.dumps(document) == text
