@@ -206,6 +206,34 @@ def test_exit_status_is_the_same_in_every_command(
     assert "Exit status: 0 all went well, 1 some file failed" in " ".join(help_text.split())
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["check"], ["fmt", "--check"], ["parse", "--jsonl"], ["links"], ["convert", "-j", "2"]],
+)
+def test_a_link_loop_in_a_folder_is_that_files_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str]
+) -> None:
+    # cp ok.md d/; ln -s x.md d/x.md: one bad path among good ones, not the end of the run.
+    folder = tmp_path / "d"
+    write(folder, "ok.md", event_bytes("2016-06-06", "Clean"))
+    (folder / "x.md").symlink_to("x.md")
+    out = tmp_path / "out"
+    status, stdout, err = run(capsys, *command_line(args[0], *args[1:], folder, out=out))
+    error = f"{folder / 'x.md'}: cannot read the file: Too many levels of symbolic links"
+    assert status == 2
+    assert error in (stdout + err).splitlines() or f"{error} (left unchanged)" in err
+    assert "Traceback" not in stdout + err
+    if args[0] == "check":
+        assert err == "Checked 2 files: 1 error.\n"
+    elif args[0] == "parse":  # the good file is still there
+        assert [json.loads(line)["headline"] for line in stdout.splitlines()] == ["Clean"]
+    elif args[0] == "convert":
+        assert [row["headline"] for row in read_jsonl(out / "events.jsonl")] == ["Clean"]
+        assert [row["message"] for row in read_jsonl(out / "errors.jsonl")] == [
+            error.split(": ", 1)[1]
+        ]
+
+
 @pytest.mark.parametrize("command", ["check", "fmt", "parse"])
 def test_dash_reads_standard_input(command: str) -> None:
     broken = "### [2016-06-05](/x)\n\nHello\n"
