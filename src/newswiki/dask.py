@@ -24,7 +24,15 @@ from newswiki.model import Document
 from newswiki.parallel import FileError
 from newswiki.parse import loads
 from newswiki.tabular import TABLES, error_row, rows, schema, to_arrow
-from newswiki.walk import _GLOB_MAGIC, DEFAULT_EXCLUDE, DEFAULT_INCLUDE, _matcher, natural_key
+from newswiki.walk import (
+    _GLOB_MAGIC,
+    DEFAULT_EXCLUDE,
+    DEFAULT_INCLUDE,
+    Unreadable,
+    _as_file,
+    _matcher,
+    natural_key,
+)
 
 if TYPE_CHECKING:
     import dask.bag
@@ -116,7 +124,17 @@ def _listing(
             )
     if not files:
         raise FileNotFoundError(2, "No such file or directory", str(urlpath))
-    return fs, files
+    return fs, _only_files(fs, files)
+
+
+def _only_files(fs: Any, files: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The local ``files`` as :func:`newswiki.corpus.walk` gives them: a named pipe (or a
+    device) becomes an :class:`~newswiki.corpus.Unreadable` path, never opened (it would
+    wait for a writer forever)."""
+    if not isinstance(fs, _import("fsspec.implementations.local").LocalFileSystem):
+        return files
+    found = ((_as_file(path, functools.partial(os.stat, path)), named) for path, named in files)
+    return [(path, named) for path, named in found if path is not None]
 
 
 def list_files(
@@ -153,6 +171,8 @@ def _partitions(files: list[tuple[str, str]], size: int) -> list[list[tuple[str,
 
 
 def _read_one(fs: Any, path: str, named: str, strict: bool) -> Document | FileError:
+    if isinstance(path, Unreadable):
+        return FileError(named, "read", path.message)
     try:
         with fs.open(path, "rb") as file:
             data = file.read()
