@@ -350,8 +350,63 @@ def test_parse_into_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
     assert json.loads(process.stdout.readline())["kind"] == "event"
     process.stdout.close()  # as `| head -1` does
     assert process.wait(timeout=120) == 1
-    assert b"Traceback" not in process.stderr.read()
+    assert process.stderr.read() == b""  # quietly: no traceback, no message
     process.stderr.close()
+
+
+def shell_run(redirections: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    """``python -m newswiki ARGS REDIRECTIONS`` run by the shell, as a user types it (the
+    shell's redirections win over the pipes that capture the output)."""
+    return subprocess.run(
+        [
+            "sh",
+            "-c",
+            f'"$@" {redirections}',
+            "sh",
+            sys.executable,
+            "-m",
+            "newswiki",
+            *map(str, args),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["check", "parse", "fmt", "links"])
+def test_a_closed_standard_input_is_an_input_output_error(command: str) -> None:
+    done = shell_run("<&-", command, "-")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"newswiki {command}: error: cannot read standard input: it is closed\n"
+
+
+@pytest.mark.slow
+def test_a_closed_or_full_standard_output_is_an_input_output_error(tmp_path: Path) -> None:
+    done = shell_run(">&-", "parse", SAMPLE)
+    assert done.returncode == 2
+    assert done.stderr == "newswiki parse: error: cannot write to standard output: it is closed\n"
+    # With nothing to write, a closed standard output is no error.
+    done = shell_run(">&-", "check", SAMPLE)
+    assert (done.returncode, done.stderr) == (0, "Checked 1 file: all valid.\n")
+    if os.path.exists("/dev/full"):
+        done = shell_run("> /dev/full", "parse", SAMPLE)
+        assert done.returncode == 2
+        assert done.stderr == (
+            "newswiki parse: error: cannot write to standard output: No space left on device\n"
+        )
+
+
+@pytest.mark.slow
+def test_a_closed_standard_error_loses_only_the_messages(tmp_path: Path) -> None:
+    broken = write(tmp_path, "broken.md", BAD_DATE)
+    assert shell_run("2>&-", "check", SAMPLE).returncode == 0
+    done = shell_run("2>&-", "check", SAMPLE, broken)
+    assert done.returncode == 1
+    assert done.stdout.startswith(f"{broken}:1:6: expected a real calendar date")
 
 
 # -- check ------------------------------------------------------------------------------------
