@@ -797,6 +797,33 @@ def test_convert_lenient_and_bad_outputs(
     assert "is a file: give a folder for the tables" in err
 
 
+def test_convert_says_it_does_not_read_standard_input(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    status, out, err = run(capsys, "convert", "-", "--to", "jsonl", "-o", tmp_path / "out")
+    assert (status, out) == (2, "")
+    assert err == (
+        "newswiki convert: error: convert does not read standard input ('-'): give it files,"
+        " folders or glob patterns (a file named '-' is './-')\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_convert_gives_the_commands_advice_on_the_terminal_and_in_the_table(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    utf16 = write(tmp_path, "utf16.md", "### [2016-06-05](/x)\n".encode("utf-16"))
+    status, _, err = run(capsys, "convert", utf16, "--to", "jsonl", "-o", tmp_path / "out")
+    assert status == 1
+    advice = (
+        "expected UTF-8 text, found UTF-16 (convert it, e.g. iconv -f UTF-16 -t UTF-8 FILE"
+        " > NEW_FILE)"
+    )
+    assert err.startswith(f"{utf16}:1:1: {advice}\n")
+    [row] = read_jsonl(tmp_path / "out" / "errors.jsonl")
+    assert row == {"path": str(utf16), "kind": "decode", "line": 1, "column": 1, "message": advice}
+
+
 # -- links ------------------------------------------------------------------------------------
 
 

@@ -248,6 +248,11 @@ def _patterns(args: argparse.Namespace) -> tuple[Sequence[str], Sequence[str]]:
 
 
 def _paths(args: argparse.Namespace) -> Iterator[str]:
+    if _STDIN in args.paths:  # the commands that read standard input took it before
+        raise UsageError(
+            f"{args.command} does not read standard input ('-'): give it files, folders or"
+            " glob patterns (a file named '-' is './-')"
+        )
     include, exclude = _patterns(args)
     try:
         return walk(*args.paths, include=include, exclude=exclude)
@@ -511,11 +516,11 @@ def _run_convert(args: argparse.Namespace, console: _Console) -> int:
             for batch in map_batches(
                 func, pack, paths, jobs=args.jobs, chunksize=DEFAULT_CHUNKSIZE
             ):
-                for outcome in batch.outcomes:
+                for outcome in map(_cli_outcome, batch.outcomes):
                     files += 1
                     size += outcome.size
                     console.progress.advance(1, outcome.size)
-                    if outcome.error is not None:
+                    if outcome.error is not None:  # with the command's advice, in both places
                         status = max(status, _status(outcome.error))
                         console.print(str(outcome.error), err=True)
                         writer.add_error(outcome.error)
