@@ -147,7 +147,8 @@ def cache_dir() -> str | None:
 
 # The options of every parser newswiki builds without ``strict``; part of the cache's key.
 _OPTIONS: dict[str, Any] = {"parser": "lalr"}
-# Lark keeps these out of a saved parser (a transformer is given anew on every load).
+# Options a saved parser leaves out, as Lark's cache does: they are given anew at every load
+# (the transformer) or may hold objects that do not pickle.
 _NOT_SAVED = frozenset({"transformer", "postlex", "lexer_callbacks", "edit_terminals"})
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
