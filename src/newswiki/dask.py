@@ -32,6 +32,7 @@ from newswiki.walk import (
     _as_file,
     _matcher,
     natural_key,
+    walk,
 )
 
 if TYPE_CHECKING:
@@ -98,6 +99,7 @@ def _listing(
         os.fspath(p) for p in ([urlpath] if isinstance(urlpath, (str, os.PathLike)) else urlpath)
     ]
     included, excluded = _matcher(include), _matcher(exclude)
+    local = _import("fsspec.implementations.local").LocalFileSystem
     fs: Any = None
     files: list[tuple[str, str]] = []
     for argument in arguments:
@@ -107,34 +109,32 @@ def _listing(
         root = _root(argument)
         stripped_root = fs._strip_protocol(root) if root else ""
         globbed = _GLOB_MAGIC.search(argument) is not None
+        on_disk = isinstance(fs, local)
         for path in sorted(found, key=_sort_key):
             if not fs.isdir(path):
                 if not globbed or not excluded(path.rsplit("/", 1)[-1]):
-                    files.append((path, _as_named(root, stripped_root, path)))
+                    # A local pipe is never opened (it would wait for a writer forever).
+                    status = functools.partial(os.stat, path)
+                    checked = _as_file(path, status) if on_disk else path
+                    if checked is not None:
+                        files.append((checked, _as_named(root, stripped_root, path)))
                 continue
-            inside = [
-                p
-                for p in fs.find(path)
-                if not any(part.startswith(".") for part in p[len(path) :].split("/"))
-                and included(p.rsplit("/", 1)[-1])
-                and not excluded(p.rsplit("/", 1)[-1])
-            ]
+            if on_disk:  # the walk of every other route, bad paths and all
+                inside = list(walk(path, include=include, exclude=exclude))
+            else:
+                inside = [
+                    p
+                    for p in fs.find(path)
+                    if not any(part.startswith(".") for part in p[len(path) :].split("/"))
+                    and included(p.rsplit("/", 1)[-1])
+                    and not excluded(p.rsplit("/", 1)[-1])
+                ]
             files.extend(
                 (p, _as_named(root, stripped_root, p)) for p in sorted(inside, key=_sort_key)
             )
     if not files:
         raise FileNotFoundError(2, "No such file or directory", str(urlpath))
-    return fs, _only_files(fs, files)
-
-
-def _only_files(fs: Any, files: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The local ``files`` as :func:`newswiki.corpus.walk` gives them: a named pipe (or a
-    device) becomes an :class:`~newswiki.corpus.Unreadable` path, never opened (it would
-    wait for a writer forever)."""
-    if not isinstance(fs, _import("fsspec.implementations.local").LocalFileSystem):
-        return files
-    found = ((_as_file(path, functools.partial(os.stat, path)), named) for path, named in files)
-    return [(path, named) for path, named in found if path is not None]
+    return fs, files
 
 
 def list_files(
@@ -153,6 +153,11 @@ def list_files(
     :func:`newswiki.corpus.walk` and the ``newswiki`` command give them (``news/2016/x.md``
     for ``news``, ``s3://bucket/news/x.md`` for ``s3://bucket/news``), so the tables of every
     route join on ``path``.
+
+    On a local disk, folders are walked by :func:`newswiki.corpus.walk` itself: what cannot
+    be read as a file there (a folder that cannot be listed, a link that loops or leads
+    nowhere, a named pipe) is listed too, and is that file's ``"read"`` error when read, as
+    in every other route.
 
     Returns:
         ``(fs, paths)``: the ``fsspec`` filesystem and the paths.
