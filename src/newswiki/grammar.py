@@ -163,11 +163,13 @@ def _cache_name(name: str, text: str) -> str:
 
     The file holds a longer key of the same (:func:`_cache_key`); naming the file by it as
     well lets two installations with different grammars share the folder without overwriting
-    each other's parsers at every start.
+    each other's parsers at every start.  (Older newswiki versions wrote ``.lark-cache``
+    files, in Lark's own layout: a name of its own keeps the two from rebuilding each
+    other's files when both are installed.)
     """
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     python = "".join(map(str, sys.version_info[:2]))
-    return f"{name}-{digest}-py{python}-lark{lark.__version__}.lark-cache"
+    return f"{name}-{digest}-py{python}-lark{lark.__version__}.parser-cache"
 
 
 def _cache_key(text: str) -> bytes:
