@@ -93,8 +93,10 @@ def walk(
 
     Every argument is checked before anything is yielded.  What a folder holds is a
     stranger's to choose: a path found inside a folder or by a glob that cannot be read as a
-    file (a folder that cannot be listed, a link that loops or leads nowhere, a named pipe)
-    is yielded as an :class:`Unreadable` path saying why, and the walk goes on.
+    file (a link that loops or leads nowhere, a named pipe; inside a folder, a folder that
+    cannot be listed too) is yielded as an :class:`Unreadable` path saying why, and the walk
+    goes on.  (A glob passes over the folders it cannot list without a word, as Python's
+    :mod:`glob` does.)
 
     Raises:
         FileNotFoundError: an argument that is no file or folder, or a glob matching nothing.
