@@ -186,20 +186,11 @@ def test_walk_gives_bad_paths_as_unreadable_and_goes_on(tmp_path: Path, no_hang:
 
 
 def test_a_folder_that_cannot_be_listed_is_its_own_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, secret_folders: None
 ) -> None:
     first = write(tmp_path, "1/a.md", EVENT)
     write(tmp_path, "2/secret/b.md", EVENT)
     last = write(tmp_path, "3/c.md", EVENT)
-    scandir = os.scandir
-
-    def refusing(folder: str) -> object:
-        # Root may read every folder: the refusal a user meets, without dropping root.
-        if folder.endswith("secret"):
-            raise PermissionError(13, "Permission denied", folder)
-        return scandir(folder)
-
-    monkeypatch.setattr(os, "scandir", refusing)
     found = list(walk(tmp_path))
     assert found == [str(first), str(tmp_path / "2" / "secret"), str(last)]
     assert getattr(found[1], "message", None) == "cannot read the folder: Permission denied"

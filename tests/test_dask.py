@@ -185,30 +185,21 @@ def test_without_dask_the_error_says_what_to_install(monkeypatch: pytest.MonkeyP
         newswiki.dask.read(str(Path(__file__).parent / "data" / "*.md"))
 
 
-def test_bad_paths_are_their_files_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_paths_are_their_files_errors(tmp_path: Path, secret_folders: None) -> None:
     # As in every other route: the errors table names them, and a named pipe is never opened
     # (it would wait for a writer forever).
     (tmp_path / "a.md").write_bytes(EVENT)
     (tmp_path / "b-loop.md").symlink_to("b-loop.md")
     (tmp_path / "c-nowhere.md").symlink_to("nowhere")
     os.mkfifo(tmp_path / "d-pipe.md")
-    (tmp_path / "e-secret").mkdir()
-    (tmp_path / "e-secret" / "f.md").write_bytes(EVENT)
-    scandir = os.scandir
-
-    def refusing(folder: str) -> object:
-        # Root may read every folder: the refusal a user meets, without dropping root.
-        if folder.endswith("secret"):
-            raise PermissionError(13, "Permission denied", folder)
-        return scandir(folder)
-
-    monkeypatch.setattr(os, "scandir", refusing)
+    (tmp_path / "e" / "secret").mkdir(parents=True)
+    (tmp_path / "e" / "secret" / "f.md").write_bytes(EVENT)
     errors = newswiki.dask.read_tables(tmp_path)["errors"].compute()
     expected = [
         ("b-loop.md", "cannot read the file: Too many levels of symbolic links"),
         ("c-nowhere.md", "cannot read the file: No such file or directory"),
         ("d-pipe.md", "cannot read the file: it is a named pipe, not a regular file"),
-        ("e-secret", "cannot read the folder: Permission denied"),
+        ("secret", "cannot read the folder: Permission denied"),
     ]
     globbed = newswiki.dask.read_tables(str(tmp_path / "*.md"))["errors"].compute()
     for found, count in ((errors, 4), (globbed, 3)):

@@ -96,7 +96,7 @@ def walk(
     file (a link that loops or leads nowhere, a named pipe; inside a folder, a folder that
     cannot be listed too) is yielded as an :class:`Unreadable` path saying why, and the walk
     goes on.  (A glob passes over the folders it cannot list without a word, as Python's
-    :mod:`glob` does.)
+    ``glob`` does.)
 
     Raises:
         FileNotFoundError: an argument that is no file or folder, or a glob matching nothing.
