@@ -195,10 +195,14 @@ class TopicLink:
 
     A topic names the article whose title has the same :func:`~newswiki.title_key` (the case
     of the first letter, ``_`` for a space, runs of spaces, entities and Unicode forms do not
-    count); ``Title#Section`` names the section of that article, at any level, whose heading
-    has the key of ``Section`` (the first such in file order).  A topic that is the whole
-    title of an article (``C#``) names it, ``#`` and all.  ``str(link)`` reads like a
-    compiler message, ``FILE:LINE:COL: topic 'TOPIC': why``.
+    count), or, when no title has it, the article whose title differs from it in case alone
+    (``Syrian civil war`` for ``Syrian Civil War``, as a wiki's redirect would).
+    ``Title#Section`` names the section of that article, at any level, whose heading
+    compares equal to ``Section`` the same way (the first such in file order).  A topic that
+    is the whole title of an article (``C#``) names it, ``#`` and all.  Two articles whose
+    titles compare equal make the topic ambiguous: both are named, none is chosen.
+
+    ``str(link)`` reads like a compiler message, ``FILE:LINE:COL: topic 'TOPIC': why``.
     """
 
     #: The event file holding the topic.
@@ -295,6 +299,7 @@ class CorpusIndex:
         self._days: dict[datetime.date, list[str]] = {}
         self._articles: dict[str, list[str]] = {}
         self._titled: dict[str, list[str]] = {}  # by title_key
+        self._folded: dict[str, list[str]] = {}  # by title_key, case-folded
         self._sections: dict[str, tuple[str, ...]] = {}  # an article's headings, file order
         # (path, date, related links, topics) of each event, in the order added.
         self._records: list[tuple[str, datetime.date, _Links, tuple[_Topic, ...]]] = []
@@ -309,7 +314,8 @@ class CorpusIndex:
         self._timelines: dict[str, list[TopicLink]] | None = None
         self._positions: dict[str, int] | None = None  # an event's place in _records
         self._spellings: dict[str, str] | None = None  # real path -> path as added
-        self._headings: dict[str, dict[str, str]] = {}  # an article's headings by key
+        # An article's headings by key, and by case-folded key.
+        self._headings: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
 
     def __repr__(self) -> str:
         return f"<CorpusIndex: {self.events} events, {self.articles} articles>"
@@ -344,7 +350,9 @@ class CorpusIndex:
         if kind == "article":
             assert isinstance(value, str)
             self._articles.setdefault(value, []).append(path)
-            self._titled.setdefault(title_key(value), []).append(path)
+            title = title_key(value)
+            self._titled.setdefault(title, []).append(path)
+            self._folded.setdefault(title.casefold(), []).append(path)
             self._sections[path] = cast(tuple[str, ...], items)
             return
         assert isinstance(value, datetime.date)
@@ -390,7 +398,7 @@ class CorpusIndex:
             return found
         if not isinstance(article, str):
             raise KeyError(f"{os.fspath(article)!r} is no article file of the index")
-        titled = self._titled.get(title_key(article), [])
+        titled = self._named(title_key(article))
         if not titled:
             raise KeyError(f"no article titled {article!r}, nor an article file of that name")
         if len(titled) > 1:
@@ -440,22 +448,30 @@ class CorpusIndex:
     # -- topics -------------------------------------------------------------------------------
 
     def _heading(self, article: str, key: str) -> str | None:
-        """The first heading of ``article`` whose key is ``key``."""
+        """The first heading of ``article`` whose key is ``key``; failing that, the first
+        whose key differs from it in case alone."""
         headings = self._headings.get(article)
         if headings is None:
-            headings = {}
+            exact: dict[str, str] = {}
+            folded: dict[str, str] = {}
             for heading in self._sections[article]:
-                headings.setdefault(title_key(heading), heading)
-            self._headings[article] = headings
-        return headings.get(key)
+                exact.setdefault(title_key(heading), heading)
+                folded.setdefault(title_key(heading).casefold(), heading)
+            headings = self._headings[article] = exact, folded
+        return headings[0].get(key) or headings[1].get(key.casefold())
+
+    def _named(self, key: str) -> list[str]:
+        """The articles whose title has the key ``key``; failing that, those whose title's
+        key differs from it in case alone (``Syrian civil war`` for ``Syrian Civil War``)."""
+        return self._titled.get(key) or self._folded.get(key.casefold(), [])
 
     def _resolve_topic(self, topic: str) -> _Resolution:
         title, section = topic_key(topic)
-        found = self._titled.get(title, [])
-        if section is not None:
-            whole = self._titled.get(title_key(topic))
-            if whole:  # an article whose title holds a "#"
-                found, section = whole, None
+        whole = title_key(topic)
+        if whole != title and whole in self._titled:  # an article whose title holds a "#"
+            found, section = self._titled[whole], None
+        else:
+            found = self._named(title)
         if not found:
             return "missing", None, None, ()
         if len(found) > 1:

@@ -1,0 +1,388 @@
+"""The graph over both formats: topics of events resolved to articles, timelines, any spelling
+of a path, the ``topics`` table, and the commands that show them.
+
+Every expected answer here is written by hand from the files the tests write.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import newswiki
+from newswiki import Article, Event, RelatedEvent, Section
+from newswiki.corpus import Corpus, CorpusIndex, TopicLink
+
+DATA = Path(__file__).parent / "data"
+AKTOBE = (DATA / "article-aktobe-shootings.txt").read_bytes()
+
+SYRIA = b"""= Syrian Civil War =
+
+The Syrian Civil War is a war.
+
+==Background==
+Before.
+
+===Peace process===
+Talks.
+
+====Astana talks====
+In Astana.
+"""
+
+# Line 3 is each event's headline; b.md's related items are on lines 10 to 12.
+EVENTS = {
+    # First letter's case, underscores, a doubled underscore.
+    "news/2016/06/5/a.md": "### [2016-06-05](/news/2016/06/05/index.md)\n\n"
+    "# syrian_Civil__War: Talks begin.\n",
+    # A padded headline with two sections (levels 3 and 4); related items: a section at
+    # level 2, a missing file whose topic resolves (with &nbsp;), a missing section.
+    "news/2016/06/7/b.md": "### [2016-06-07](/news/2016/06/07/index.md)\n\n"
+    "#  Syrian Civil War#Peace_process: Syrian Civil War#astana  talks: Talks go on.\n\n"
+    "Body.\n\n\n### Related:\n\n"
+    "1. [Syrian Civil War#Background: Earlier.](/news/2016/06/5/a.md) _Context: Syria_\n"
+    "2. [2016&nbsp;Aktobe shootings: Shots.](/news/2016/06/10/gone.md) _Context: Kazakhstan_\n"
+    "3. [ Syrian Civil War#No such part: Else.](/news/2015/01/1/old.md)\n",
+    # Two articles whose titles compare equal.
+    "news/2016/06/10/c.md": "### [2016-06-10](/news/2016/06/10/index.md)\n\n# Brexit: Vote.\n",
+    # An entity, a decomposed letter with a doubled space, a topic naming no article, a
+    # title holding "#", a topic differing from its title in case beyond the first letter.
+    "news/2016/06/10/d.md": "### [2016-06-10](/news/2016/06/10/index.md)\n\n"
+    "# AT&amp;T: Merger.\n",
+    "news/2016/06/11/e.md": "### [2016-06-11](/news/2016/06/11/index.md)\n\n"
+    "# Co\u0302te d'Ivoire  crisis: Riots.\n",
+    "news/2016/06/12/f.md": "### [2016-06-12](/news/2016/06/12/index.md)\n\n"
+    "# Unknown topic: Nothing.\n",
+    "news/2016/06/12/g.md": "### [2016-06-12](/news/2016/06/12/index.md)\n\n# C#: Released.\n",
+    "news/2016/06/13/h.md": "### [2016-06-13](/news/2016/06/13/index.md)\n\n"
+    "# Syrian civil war: Lower case.\n",
+}
+ARTICLES = {
+    "wiki/aktobe.txt": AKTOBE,
+    "wiki/brexit.txt": b"= Brexit =\n",
+    "wiki/brexit-lower.txt": b"= brexit =\n",
+    "wiki/csharp.txt": b"= C# =\n",
+    "wiki/cote.txt": "= C\u00f4te d'Ivoire crisis =\n".encode(),
+    "wiki/syria.txt": SYRIA,
+    "wiki/att.txt": b"= AT&T =\n",
+}
+
+
+@pytest.fixture
+def archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CorpusIndex:
+    """The archive above, indexed from its folder as the working directory (so the walked
+    paths are relative: ``news/2016/06/5/a.md``)."""
+    for name, text in EVENTS.items():
+        write(tmp_path, name, text.encode())
+    for name, data in ARTICLES.items():
+        write(tmp_path, name, data)
+    monkeypatch.chdir(tmp_path)
+    return Corpus("news", "wiki").index()
+
+
+def write(root: Path, relative: str, data: bytes) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def link(source: str, topic: str, **fields: object) -> TopicLink:
+    return TopicLink(source=source, topic=topic, **fields)  # type: ignore[arg-type]
+
+
+A, B = "news/2016/06/5/a.md", "news/2016/06/7/b.md"
+D5, D7 = datetime.date(2016, 6, 5), datetime.date(2016, 6, 7)
+SYRIA_FILE = "wiki/syria.txt"
+
+
+def test_topics_of_an_event_headline_first_then_related_items(archive: CorpusIndex) -> None:
+    resolved = {"article": SYRIA_FILE, "status": "resolved"}
+    assert archive.topics(B) == [
+        link(
+            B,
+            "Syrian Civil War#Peace_process",
+            line=3,
+            column=4,
+            date=D7,
+            section="Peace process",
+            **resolved,
+        ),
+        link(
+            B,
+            "Syrian Civil War#astana  talks",
+            position=2,
+            line=3,
+            column=36,
+            date=D7,
+            section="Astana talks",
+            **resolved,
+        ),
+        link(
+            B,
+            "Syrian Civil War#Background",
+            related=1,
+            line=10,
+            column=5,
+            date=D5,
+            section="Background",
+            **resolved,
+        ),
+        link(
+            B,
+            "2016&nbsp;Aktobe shootings",
+            related=2,
+            line=11,
+            column=5,
+            date=datetime.date(2016, 6, 10),
+            article="wiki/aktobe.txt",
+            status="resolved",
+        ),
+        link(
+            B,
+            "Syrian Civil War#No such part",
+            related=3,
+            line=12,
+            column=6,
+            date=datetime.date(2015, 1, 1),
+            article=SYRIA_FILE,
+            status="no-section",
+        ),
+    ]
+    assert archive.topics(A) == [
+        link(A, "syrian_Civil__War", line=3, column=3, date=D5, **resolved)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("event", "topic", "article", "status"),
+    [
+        ("news/2016/06/10/d.md", "AT&amp;T", "wiki/att.txt", "resolved"),
+        ("news/2016/06/11/e.md", "Co\u0302te d'Ivoire  crisis", "wiki/cote.txt", "resolved"),
+        ("news/2016/06/12/f.md", "Unknown topic", None, "missing"),
+        ("news/2016/06/12/g.md", "C#", "wiki/csharp.txt", "resolved"),
+        ("news/2016/06/13/h.md", "Syrian civil war", "wiki/syria.txt", "resolved"),
+    ],
+)
+def test_each_headline_topic(
+    archive: CorpusIndex, event: str, topic: str, article: str | None, status: str
+) -> None:
+    (found,) = archive.topics(event)
+    assert (found.topic, found.article, found.section, found.status) == (
+        topic,
+        article,
+        None,
+        status,
+    )
+    assert (found.line, found.column, found.related, found.candidates) == (3, 3, None, ())
+
+
+def test_two_articles_titled_alike_make_the_topic_ambiguous(archive: CorpusIndex) -> None:
+    (found,) = archive.topics("news/2016/06/10/c.md")
+    assert (found.status, found.article, found.section) == ("ambiguous", None, None)
+    assert found.candidates == ("wiki/brexit-lower.txt", "wiki/brexit.txt")  # walk order
+    assert str(found) == (
+        "news/2016/06/10/c.md:3:3: topic 'Brexit': names 2 articles:"
+        " wiki/brexit-lower.txt, wiki/brexit.txt"
+    )
+    with pytest.raises(ValueError, match="2 articles are titled 'brexit'"):
+        archive.timeline("brexit")
+    assert archive.timeline("wiki/brexit.txt") == []
+
+
+def test_topic_links_print_and_serialise(archive: CorpusIndex) -> None:
+    shown = [str(found) for found in archive.topics(B)]
+    assert shown == [
+        f"{B}:3:4: topic 'Syrian Civil War#Peace_process': resolves to wiki/syria.txt,"
+        " section 'Peace process'",
+        f"{B}:3:36: topic 'Syrian Civil War#astana  talks': resolves to wiki/syria.txt,"
+        " section 'Astana talks'",
+        f"{B}:10:5: topic 'Syrian Civil War#Background' of related item 1: resolves to"
+        " wiki/syria.txt, section 'Background'",
+        f"{B}:11:5: topic '2016&nbsp;Aktobe shootings' of related item 2: resolves to"
+        " wiki/aktobe.txt",
+        f"{B}:12:6: topic 'Syrian Civil War#No such part' of related item 3:"
+        " wiki/syria.txt has no section 'No such part'",
+    ]
+    assert archive.topics("news/2016/06/12/f.md")[0].to_json() == {
+        "source": "news/2016/06/12/f.md",
+        "line": 3,
+        "column": 3,
+        "related": None,
+        "position": 1,
+        "topic": "Unknown topic",
+        "date": "2016-06-12",
+        "status": "missing",
+        "article": None,
+        "section": None,
+        "candidates": [],
+    }
+    assert str(archive.topics("news/2016/06/12/f.md")[0]).endswith(": no article has that title")
+
+
+def test_topic_links_cover_every_event_in_order(archive: CorpusIndex) -> None:
+    every = list(archive.topic_links())
+    assert [(found.source, found.related, found.position) for found in every] == [
+        (A, None, 1),
+        (B, None, 1),
+        (B, None, 2),
+        (B, 1, 1),
+        (B, 2, 1),
+        (B, 3, 1),
+        ("news/2016/06/10/c.md", None, 1),
+        ("news/2016/06/10/d.md", None, 1),
+        ("news/2016/06/11/e.md", None, 1),
+        ("news/2016/06/12/f.md", None, 1),
+        ("news/2016/06/12/g.md", None, 1),
+        ("news/2016/06/13/h.md", None, 1),
+    ]
+    assert every[1:6] == archive.topics(B)
+
+
+def test_timeline_in_date_then_path_order(archive: CorpusIndex) -> None:
+    story = archive.timeline("Syrian Civil War")
+    assert [(found.date, found.source, found.related, found.position) for found in story] == [
+        (datetime.date(2015, 1, 1), B, 3, 1),  # a related item: its own path's date
+        (D5, A, None, 1),
+        (D5, B, 1, 1),
+        (D7, B, None, 1),
+        (D7, B, None, 2),
+        (datetime.date(2016, 6, 13), "news/2016/06/13/h.md", None, 1),
+    ]
+    assert archive.timeline("wiki/syria.txt") == story
+    assert archive.timeline("syrian_Civil War") == story
+    # The related file is missing; its topic still puts it in the story.
+    (shots,) = archive.timeline("2016 Aktobe shootings")
+    assert (shots.source, shots.related, shots.date) == (B, 2, datetime.date(2016, 6, 10))
+    with pytest.raises(KeyError, match="no article titled 'Nothing'"):
+        archive.timeline("Nothing")
+
+
+def test_an_undated_related_item_ends_the_timeline() -> None:
+    index = CorpusIndex()
+    index.add("a.txt", Article(title="Story"))
+    related = [RelatedEvent(title="Story: Undated.", path="/elsewhere/x.md")]
+    index.add("late.md", Event(date=D7, headline="Story: Late.", related=related))
+    index.add("early.md", Event(date=D5, headline="Story: Early."))
+    assert [(found.source, found.date) for found in index.timeline("Story")] == [
+        ("early.md", D5),
+        ("late.md", D7),
+        ("late.md", None),
+    ]
+    # Built by hand: no place in a file.
+    assert [(found.line, found.column) for found in index.topics("late.md")] == [(None, None)] * 2
+
+
+def test_articles_and_their_sections_at_every_level() -> None:
+    index = CorpusIndex()
+    four = Section(title="Four", level=4)
+    sections = [
+        Section(title="Two", subsections=[Section(title="Three", level=3)]),
+        Section(title="Other", subsections=[Section(title="X", level=3, subsections=[four])]),
+    ]
+    index.add("a.txt", Article(title="T", sections=sections))
+    topics = ["t", "T#two", "T#Three", "T#four", "T#x", "T#Five", "T#"]
+    index.add("e.md", Event(date=D5, headline=": ".join([*topics, "Done."])))
+    assert [(f.topic, f.article, f.section, f.status) for f in index.topics("e.md")] == [
+        ("t", "a.txt", None, "resolved"),
+        ("T#two", "a.txt", "Two", "resolved"),
+        ("T#Three", "a.txt", "Three", "resolved"),
+        ("T#four", "a.txt", "Four", "resolved"),
+        ("T#x", "a.txt", "X", "resolved"),
+        ("T#Five", "a.txt", None, "no-section"),
+        ("T#", "a.txt", None, "resolved"),  # an empty section names the article itself
+    ]
+
+
+# -- paths spelled any way --------------------------------------------------------------------
+
+
+def spellings(root: Path, walked: str) -> list[str | os.PathLike[str]]:
+    """Every spelling of the file ``walked`` (relative to ``root``, the working directory)."""
+    link_path = root / "elsewhere" / Path(walked).name
+    link_path.parent.mkdir(exist_ok=True)
+    if not link_path.exists():
+        link_path.symlink_to(root / walked)
+    first, rest = walked.split("/", 1)
+    return [
+        walked,
+        Path(walked),
+        str(root / walked),
+        f"./{walked}",
+        f"{first}/../{first}/{rest}",
+        str(link_path),
+        os.path.relpath(link_path),
+    ]
+
+
+def test_every_method_takes_every_spelling(archive: CorpusIndex, tmp_path: Path) -> None:
+    assert archive.backlinks(A)[0].source == B
+    for spelling in spellings(tmp_path, A):
+        assert archive.backlinks(spelling) == archive.backlinks(A), spelling
+        assert archive.topics(spelling) == archive.topics(A), spelling
+    for spelling in spellings(tmp_path, B):
+        assert archive.topics(spelling)[0].source == B, spelling
+    story = archive.timeline("wiki/syria.txt")
+    for spelling in spellings(tmp_path, "wiki/syria.txt"):
+        assert archive.timeline(spelling) == story, spelling
+
+
+def test_a_file_that_is_not_in_the_index_is_an_error(archive: CorpusIndex) -> None:
+    for method in (archive.backlinks, archive.topics):
+        with pytest.raises(KeyError, match="is no event file of the index"):
+            method("news/2016/06/5/nothing.md")
+        with pytest.raises(KeyError, match="is no event file of the index"):
+            method("wiki/syria.txt")  # an article
+    with pytest.raises(KeyError, match="is no article file of the index"):
+        archive.timeline(Path("news/2016/06/5/a.md"))
+
+
+def test_absolute_walks_give_absolute_paths(archive: CorpusIndex, tmp_path: Path) -> None:
+    index = Corpus(tmp_path / "news", tmp_path / "wiki").index()
+    absolute = str(tmp_path / A)
+    assert index.topics(A)[0].source == absolute
+    assert index.topics(A)[0].article == str(tmp_path / "wiki" / "syria.txt")
+    assert index.backlinks(A)[0].resolved == absolute
+
+
+# -- any spelling of a title ------------------------------------------------------------------
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzéèôüñ"
+words = st.text(alphabet=_LETTERS, min_size=1, max_size=8)
+# How a wiki may write the space between two words: every one compares as one space.
+SEPARATORS = [" ", "_", "  ", "__", " _ ", "&nbsp;", "&#32;", "&#95;", "\u00a0", "\u2009"]
+
+
+@st.composite
+def titles_and_variants(draw: st.DrawFn) -> tuple[str, str]:
+    parts = draw(st.lists(words, min_size=1, max_size=5))
+    title = " ".join(parts)
+    title = title[0].upper() + title[1:]
+    variant = parts[0]
+    for part in parts[1:]:
+        variant += draw(st.sampled_from(SEPARATORS)) + part
+    first = draw(st.sampled_from([str.upper, str.lower]))
+    variant = first(variant[0]) + variant[1:]
+    if draw(st.booleans()):
+        variant = unicodedata.normalize("NFD", variant)
+    ends = draw(st.sampled_from(["", "_", "&nbsp;"]))
+    return title, ends + variant + ends
+
+
+@given(titles_and_variants())
+def test_a_title_spelled_any_way_names_its_article(pair: tuple[str, str]) -> None:
+    title, variant = pair
+    index = CorpusIndex()
+    index.add("a.txt", Article(title=title))
+    index.add("b.txt", Article(title=title + " (other)"))
+    index.add("e.md", Event(date=D5, headline=f"{variant}: Happened."))
+    (found,) = index.topics("e.md")
+    assert found.topic == variant
+    assert (found.article, found.status) == ("a.txt", "resolved")
+    assert newswiki.title_key(variant) == newswiki.title_key(title)
