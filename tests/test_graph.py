@@ -53,8 +53,7 @@ EVENTS = {
     "news/2016/06/10/c.md": "### [2016-06-10](/news/2016/06/10/index.md)\n\n# Brexit: Vote.\n",
     # An entity, a decomposed letter with a doubled space, a topic naming no article, a
     # title holding "#", a topic differing from its title in case beyond the first letter.
-    "news/2016/06/10/d.md": "### [2016-06-10](/news/2016/06/10/index.md)\n\n"
-    "# AT&amp;T: Merger.\n",
+    "news/2016/06/10/d.md": "### [2016-06-10](/news/2016/06/10/index.md)\n\n# AT&amp;T: Merger.\n",
     "news/2016/06/11/e.md": "### [2016-06-11](/news/2016/06/11/index.md)\n\n"
     "# Co\u0302te d'Ivoire  crisis: Riots.\n",
     "news/2016/06/12/f.md": "### [2016-06-12](/news/2016/06/12/index.md)\n\n"
