@@ -725,7 +725,10 @@ def test_links_reports_dangling_links(
     gone = "/news/2016/06/9/gone.md"
     # Line 15 of the file: the second item under `### Related:` (see event_bytes).
     assert out == f"{tree['day7']}:15:1: related link to {gone}: no such event file\n"
-    assert err == "3 events, 4 related links: 3 resolved, 1 dangling.\n"
+    assert err == (
+        "3 events, 4 related links: 3 resolved, 1 dangling;"
+        " 0 topics: 0 resolved, 0 missing, 0 no-section, 0 ambiguous.\n"
+    )
     status, out, _ = run(capsys, "links", "--all", tree["day5"], tree["day7"])
     assert status == 1
     assert out.splitlines()[0].endswith(
@@ -752,6 +755,7 @@ def test_links_to_a_file_that_does_not_parse_say_so(
     links = [json.loads(line) for line in out.splitlines()]
     assert [link["status"] for link in links] == ["resolved", "resolved", "unparsable", "resolved"]
     assert links[2] == {
+        "kind": "related",
         "source": str(tree["day7"]),
         "line": 15,
         "column": 1,

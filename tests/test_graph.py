@@ -7,6 +7,7 @@ Every expected answer here is written by hand from the files the tests write.
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import unicodedata
 from pathlib import Path
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 import newswiki
 from newswiki import Article, Event, RelatedEvent, Section
+from newswiki.cli import main
 from newswiki.corpus import Corpus, CorpusIndex, TopicLink
 
 DATA = Path(__file__).parent / "data"
@@ -385,3 +387,104 @@ def test_a_title_spelled_any_way_names_its_article(pair: tuple[str, str]) -> Non
     assert found.topic == variant
     assert (found.article, found.status) == ("a.txt", "resolved")
     assert newswiki.title_key(variant) == newswiki.title_key(title)
+
+
+# -- the command line -------------------------------------------------------------------------
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_links_reports_topics_beside_related_links(
+    archive: CorpusIndex, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run(capsys, "links", "news", "wiki")
+    assert status == 1  # two dangling related links; topics do not count
+    assert out.splitlines() == [
+        f"{B}:11:1: related link to /news/2016/06/10/gone.md: no such event file",
+        f"{B}:12:1: related link to /news/2015/01/1/old.md: no such event file",
+        f"{B}:12:6: topic 'Syrian Civil War#No such part' of related item 3: wiki/syria.txt"
+        " has no section 'No such part'",
+        "news/2016/06/10/c.md:3:3: topic 'Brexit': names 2 articles: wiki/brexit-lower.txt,"
+        " wiki/brexit.txt",
+        "news/2016/06/12/f.md:3:3: topic 'Unknown topic': no article has that title",
+    ]
+    assert err == (
+        "8 events, 3 related links: 1 resolved, 2 dangling;"
+        " 12 topics: 9 resolved, 1 missing, 1 no-section, 1 ambiguous.\n"
+    )
+    status, out, _ = run(capsys, "links", "--all", "--format", "jsonl", "news/2016/06/7", "wiki")
+    found = [json.loads(line) for line in out.splitlines()]
+    assert [(f["kind"], f["line"], f["column"]) for f in found] == [
+        ("topic", 3, 4),
+        ("topic", 3, 36),
+        ("related", 10, 1),
+        ("topic", 10, 5),
+        ("related", 11, 1),
+        ("topic", 11, 5),
+        ("related", 12, 1),
+        ("topic", 12, 6),
+    ]
+    assert found[5] == {
+        "kind": "topic",
+        "source": B,
+        "line": 11,
+        "column": 5,
+        "related": 2,
+        "position": 1,
+        "topic": "2016&nbsp;Aktobe shootings",
+        "date": "2016-06-10",
+        "status": "resolved",
+        "article": "wiki/aktobe.txt",  # the file is missing, the topic names the article
+        "section": None,
+        "candidates": [],
+    }
+
+
+def test_timeline_command_prints_each_event_once_oldest_first(
+    archive: CorpusIndex, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An earlier event links to a.md about Syria: a.md's own headline is printed for it.
+    write(
+        tmp_path,
+        "news/2016/06/1/z.md",
+        b"### [2016-06-01](/news/2016/06/01/index.md)\n\n# Intro: Nothing.\n\n\n### Related:\n\n"
+        b"1. [Syrian Civil War: Talks.](/news/2016/06/05/a.md)\n",
+    )
+    status, out, err = run(capsys, "timeline", "news", "wiki", "syrian civil War")
+    assert status == 0
+    assert out.splitlines() == [
+        f"2015-01-01  Syrian Civil War#No such part: Else.  ({B}:12)",
+        f"2016-06-05  syrian_Civil__War: Talks begin.  ({A}:3)",
+        f"2016-06-07  Syrian Civil War#Peace_process: Syrian Civil War#astana  talks: Talks go"
+        f" on.  ({B}:3)",
+        "2016-06-13  Syrian civil war: Lower case.  (news/2016/06/13/h.md:3)",
+    ]
+    assert err == "4 events on wiki/syria.txt.\n"
+    status, out, _ = run(capsys, "timeline", "--format", "jsonl", "news", "wiki", "wiki/aktobe.txt")
+    (shots,) = (json.loads(line) for line in out.splitlines())
+    assert (shots["date"], shots["text"], shots["related"]) == (
+        "2016-06-10",
+        "2016&nbsp;Aktobe shootings: Shots.",
+        2,
+    )
+
+
+def test_timeline_command_refuses_an_unknown_or_ambiguous_title(
+    archive: CorpusIndex, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run(capsys, "timeline", "news", "wiki", "Nothing")
+    assert (status, out) == (2, "")
+    assert err == (
+        "newswiki timeline: error: no article titled 'Nothing', nor an article file of that"
+        " name in news wiki\n"
+    )
+    status, _, err = run(capsys, "timeline", "news", "wiki", "brexit")
+    assert status == 2
+    assert err == (
+        "newswiki timeline: error: 2 articles are titled 'brexit': wiki/brexit-lower.txt,"
+        " wiki/brexit.txt: give the article's file instead\n"
+    )

@@ -555,6 +555,10 @@ class CorpusIndex:
 
     # -- days and titles ----------------------------------------------------------------------
 
+    def event_files(self) -> list[str]:
+        """The event files, in the order added."""
+        return [record[0] for record in self._records]
+
     def events_on(self, day: datetime.date | str) -> list[str]:
         """The event files of ``day`` (a date or ``"YYYY-MM-DD"``), in the order added."""
         if isinstance(day, str):
