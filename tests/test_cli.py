@@ -659,7 +659,8 @@ def test_convert_to_parquet(
     assert stdout == ""
     assert err.splitlines()[0].startswith(f"{tree['bad']}:1:6: expected a real calendar date")
     assert err.splitlines()[1].startswith("Converted 5 files (")
-    assert err.splitlines()[1].endswith(f"3 events, 1 article, 6 sections, 1 error -> {out}")
+    counts = "3 events, 1 article, 6 sections, 0 topics, 1 error"
+    assert err.splitlines()[1].endswith(f"{counts} -> {out}")
     events = pq.read_table(out / "events.parquet").to_pylist()
     assert [from_row(row) for row in events] == [
         newswiki.load(tree[n]) for n in ("day5", "day7", "day10")
@@ -681,8 +682,8 @@ def test_convert_to_jsonl_in_parallel_is_identical(
         capsys, "convert", "-j", "2", tmp_path, "--to", "jsonl", "-o", tmp_path / "parallel"
     )
     assert status == 1
-    assert "43 events, 1 article, 6 sections, 1 error" in err
-    for name in ("events", "articles", "sections", "errors"):
+    assert "43 events, 1 article, 6 sections, 0 topics, 1 error" in err
+    for name in ("events", "articles", "sections", "topics", "errors"):
         serial = (tmp_path / "serial" / f"{name}.jsonl").read_bytes()
         assert (tmp_path / "parallel" / f"{name}.jsonl").read_bytes() == serial
     rows = list(read_jsonl(tmp_path / "parallel" / "events.jsonl"))
@@ -706,7 +707,7 @@ def test_convert_lenient_and_bad_outputs(
         tmp_path / "o",
     )
     assert status == 0  # lenient: the broken event is kept, the day page listed as unparsed
-    assert "1 event, 0 articles, 0 sections, 1 error" in err
+    assert "1 event, 0 articles, 0 sections, 0 topics, 1 error" in err
     (unparsed,) = read_jsonl(tmp_path / "o" / "errors.jsonl")
     assert (unparsed["path"], unparsed["kind"]) == (str(tree["index"]), "unparsed")
     status, _, err = run(capsys, "convert", tree["day5"], "--to", "jsonl", "-o", tree["day7"])

@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,6 +23,7 @@ import newswiki
 from newswiki import Article, Event, RelatedEvent, Section
 from newswiki.cli import main
 from newswiki.corpus import Corpus, CorpusIndex, TopicLink
+from newswiki.tabular import DatasetWriter, read_jsonl, schema, topic_rows
 
 DATA = Path(__file__).parent / "data"
 AKTOBE = (DATA / "article-aktobe-shootings.txt").read_bytes()
@@ -488,3 +492,143 @@ def test_timeline_command_refuses_an_unknown_or_ambiguous_title(
         "newswiki timeline: error: 2 articles are titled 'brexit': wiki/brexit-lower.txt,"
         " wiki/brexit.txt: give the article's file instead\n"
     )
+
+
+# -- the topics table -------------------------------------------------------------------------
+
+TOPIC_ROWS = [
+    # path, related, position, topic, line, column, date, article, section, candidates, status
+    (A, None, 1, "syrian_Civil__War", 3, 3, D5, SYRIA_FILE, None, [], "resolved"),
+    (
+        B, None, 1, "Syrian Civil War#Peace_process", 3, 4, D7,
+        SYRIA_FILE, "Peace process", [], "resolved",
+    ),
+    (
+        B, None, 2, "Syrian Civil War#astana  talks", 3, 36, D7,
+        SYRIA_FILE, "Astana talks", [], "resolved",
+    ),
+    (
+        B, 1, 1, "Syrian Civil War#Background", 10, 5, D5,
+        SYRIA_FILE, "Background", [], "resolved",
+    ),
+    (
+        B, 2, 1, "2016&nbsp;Aktobe shootings", 11, 5, datetime.date(2016, 6, 10),
+        "wiki/aktobe.txt", None, [], "resolved",
+    ),
+    (
+        B, 3, 1, "Syrian Civil War#No such part", 12, 6, datetime.date(2015, 1, 1),
+        SYRIA_FILE, None, [], "no-section",
+    ),
+    (
+        "news/2016/06/10/c.md", None, 1, "Brexit", 3, 3, datetime.date(2016, 6, 10),
+        None, None, ["wiki/brexit-lower.txt", "wiki/brexit.txt"], "ambiguous",
+    ),
+    (
+        "news/2016/06/10/d.md", None, 1, "AT&amp;T", 3, 3, datetime.date(2016, 6, 10),
+        "wiki/att.txt", None, [], "resolved",
+    ),
+    (
+        "news/2016/06/11/e.md", None, 1, "Co\u0302te d'Ivoire  crisis", 3, 3,
+        datetime.date(2016, 6, 11), "wiki/cote.txt", None, [], "resolved",
+    ),
+    (
+        "news/2016/06/12/f.md", None, 1, "Unknown topic", 3, 3, datetime.date(2016, 6, 12),
+        None, None, [], "missing",
+    ),
+    (
+        "news/2016/06/12/g.md", None, 1, "C#", 3, 3, datetime.date(2016, 6, 12),
+        "wiki/csharp.txt", None, [], "resolved",
+    ),
+    (
+        "news/2016/06/13/h.md", None, 1, "Syrian civil war", 3, 3, datetime.date(2016, 6, 13),
+        SYRIA_FILE, None, [], "resolved",
+    ),
+    (
+        "news/2016/07/1/late.md", None, 1, "Syrian Civil War", 3, 3, datetime.date(2016, 7, 1),
+        SYRIA_FILE, None, [], "resolved",
+    ),
+]  # fmt: skip
+COLUMNS = ("path", "related", "position", "topic", "line", "column", "date", "article")
+COLUMNS += ("section", "candidates", "status")
+
+# Events per article per month: each event file once, by the topics of its headline.
+PER_MONTH = """
+SELECT t.article, strftime(e.date, '%Y-%m') AS month, count(DISTINCT e.path) AS events
+FROM 'tables/topics.parquet' AS t JOIN 'tables/events.parquet' AS e ON t.path = e.path
+WHERE t.article IS NOT NULL AND t.related IS NULL
+GROUP BY ALL ORDER BY ALL
+"""
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "jsonl"])
+def test_convert_writes_the_topics_table(
+    archive: CorpusIndex, tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    write(
+        tmp_path,
+        "news/2016/07/1/late.md",
+        b"### [2016-07-01](/news/2016/07/01/index.md)\n\n# Syrian Civil War: Later.\n",
+    )
+    status, _, err = run(capsys, "convert", "news", "wiki", "--to", fmt, "-o", "tables")
+    assert status == 0
+    assert "9 events, 7 articles, 9 sections, 13 topics, 0 errors" in err
+    if fmt == "parquet":
+        table = pq.read_table("tables/topics.parquet")
+        assert table.schema == schema("topics")
+        assert table.schema.metadata[b"newswiki.table"] == b"topics"
+        found = table.to_pylist()
+    else:
+        found = list(read_jsonl("tables/topics.jsonl"))
+        for row in found:
+            row["date"] = row["date"] and datetime.date.fromisoformat(row["date"])
+    assert [tuple(row[c] for c in COLUMNS) for row in found] == TOPIC_ROWS
+    if fmt == "parquet":
+        import duckdb
+
+        assert duckdb.sql(PER_MONTH).fetchall() == [
+            ("wiki/att.txt", "2016-06", 1),
+            ("wiki/cote.txt", "2016-06", 1),
+            ("wiki/csharp.txt", "2016-06", 1),
+            ("wiki/syria.txt", "2016-06", 3),  # a.md, b.md (two topics, one event), h.md
+            ("wiki/syria.txt", "2016-07", 1),
+        ]
+
+
+def test_the_api_writer_writes_the_topics_table(archive: CorpusIndex, tmp_path: Path) -> None:
+    with DatasetWriter(tmp_path / "api", "parquet") as writer:
+        for path, document in Corpus("news", "wiki"):
+            writer.add(path, document)
+    found = pq.read_table(tmp_path / "api" / "topics.parquet").to_pylist()
+    assert [tuple(row[c] for c in COLUMNS) for row in found] == TOPIC_ROWS[:-1]
+    assert found == list(topic_rows(archive))
+
+
+OPTIONS = ("--to", "jsonl", "--no-progress", "-o")
+
+
+@pytest.mark.slow
+def test_convert_in_parallel_writes_the_same_topics(archive: CorpusIndex) -> None:
+    for jobs in ("1", "2"):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "newswiki",
+                "convert",
+                "-j",
+                jobs,
+                "news",
+                "wiki",
+                *OPTIONS,
+                f"out{jobs}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        )
+        assert done.returncode == 0, done.stderr
+    serial = Path("out1/topics.jsonl").read_bytes()
+    assert serial.count(b"\n") == 12
+    assert Path("out2/topics.jsonl").read_bytes() == serial

@@ -30,7 +30,7 @@ from newswiki.convert import to_dict
 from newswiki.diff import unified_diff
 from newswiki.errors import DecodeError
 from newswiki.files import write_file
-from newswiki.graph import CorpusIndex, Link, TopicLink, _index_facts
+from newswiki.graph import CorpusIndex, Link, TopicLink, _Facts, _facts, _index_facts
 from newswiki.model import Event, canonical
 from newswiki.parallel import (
     DEFAULT_CHUNKSIZE,
@@ -416,11 +416,25 @@ def _run_fmt(args: argparse.Namespace, console: _Console) -> int:
 # -- convert ----------------------------------------------------------------------------------
 
 
-def _convert_file(jsonl: bool, strict: bool, path: str, data: bytes) -> dict[str, list[Any]]:
-    found = rows(loads(data, strict=strict), path)
+def _convert_file(
+    jsonl: bool, strict: bool, path: str, data: bytes
+) -> tuple[dict[str, list[Any]], tuple[str, _Facts | None]]:
+    """The rows of a file by table, and what the topics table needs of it (written at the
+    end, from the whole corpus)."""
+    document = loads(data, strict=strict)
+    found = rows(document, path)
+    facts = path, _facts(document)
     if jsonl:  # encode here, in the worker: the parent only writes
-        return {table: [json_line(row) for row in items] for table, items in found.items()}
-    return found
+        return {table: [json_line(row) for row in items] for table, items in found.items()}, facts
+    return found, facts
+
+
+def _with_facts(
+    pack: Callable[[list[dict[str, list[Any]]]], T],
+    values: list[tuple[dict[str, list[Any]], tuple[str, _Facts | None]]],
+) -> tuple[T, list[tuple[str, _Facts | None]]]:
+    """``pack`` the rows of a chunk's files; their facts for the topics table go beside."""
+    return pack([found for found, _ in values]), [facts for _, facts in values]
 
 
 def _merge(values: list[dict[str, list[Any]]]) -> dict[str, list[Any]]:
@@ -459,7 +473,7 @@ def _run_convert(args: argparse.Namespace, console: _Console) -> int:
     start = time.monotonic()
     files = size = 0
     func = functools.partial(_convert_file, jsonl, not args.lenient)
-    pack = _jsonl_blocks if jsonl else _arrow_tables
+    pack = functools.partial(_with_facts, _jsonl_blocks if jsonl else _arrow_tables)
     with writer:
         try:
             for batch in map_batches(
@@ -473,10 +487,14 @@ def _run_convert(args: argparse.Namespace, console: _Console) -> int:
                         status = max(status, _status(outcome.error))
                         console.print(str(outcome.error), err=True)
                         writer.add_error(outcome.error)
+                tables, facts = batch.value
                 if jsonl:
-                    writer.add_jsonl(batch.value)
+                    writer.add_jsonl(tables)
                 else:
-                    writer.add_arrow(batch.value)
+                    writer.add_arrow(tables)
+                for path, found in facts:
+                    if found is not None:
+                        writer.index._add_facts(path, found)
         finally:
             console.progress.close()
     elapsed = time.monotonic() - start
@@ -679,8 +697,8 @@ def _parser() -> argparse.ArgumentParser:
         "convert": (
             _run_convert,
             "write tables of events, articles and sections",
-            "Write the tables events, articles, sections and errors to OUT (one file each,"
-            " e.g. OUT/events.parquet). Files that fail are listed on standard error and in"
+            "Write the tables events, articles, sections, topics and errors to OUT (one file"
+            " each, e.g. OUT/events.parquet). Files that fail are listed on standard error and in"
             " the errors table; the others are converted.",
         ),
         "links": (
