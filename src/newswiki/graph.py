@@ -48,6 +48,19 @@ _Topic = tuple[str, int, int | None, int | None]
 # What the index keeps of a document, small enough to travel from a worker process:
 # ("event", date, [(link path, place)], [topic]) or ("article", title, [section title], ()).
 _Facts = tuple[str, object, tuple[object, ...], tuple[_Topic, ...]]
+# The topics of an event as the index keeps them: the parts of every _Topic in one flat
+# tuple (a tuple per topic would cost 48 bytes more each, a third of an event's share).
+_Flat = tuple[str | int | None, ...]
+
+
+def _flat(topics: tuple[_Topic, ...]) -> _Flat:
+    # Topics repeat from event to event (a story's name): one string for each.
+    return tuple(part for t, *rest in topics for part in (sys.intern(t), *rest))
+
+
+def _unflat(flat: _Flat) -> Iterator[_Topic]:
+    parts = iter(flat)
+    return cast(Iterator[_Topic], zip(parts, parts, parts, parts))
 
 
 def _facts(document: Document) -> _Facts | None:
@@ -302,7 +315,7 @@ class CorpusIndex:
         self._folded: dict[str, list[str]] = {}  # by title_key, case-folded
         self._sections: dict[str, tuple[str, ...]] = {}  # an article's headings, file order
         # (path, date, related links, topics) of each event, in the order added.
-        self._records: list[tuple[str, datetime.date, _Links, tuple[_Topic, ...]]] = []
+        self._records: list[tuple[str, datetime.date, _Links, _Flat]] = []
         self._failed: dict[_Key, FileError] = {}
         self._forget()
         #: Pairs ``(kept, ignored)`` of event files that claim the same link target.
@@ -357,9 +370,7 @@ class CorpusIndex:
             return
         assert isinstance(value, datetime.date)
         self._days.setdefault(value, []).append(path)
-        # Topics repeat from event to event (a story's name): one string for each.
-        shared = tuple((sys.intern(t), related, line, col) for t, related, line, col in topics)
-        self._records.append((path, value, cast(_Links, items), shared))
+        self._records.append((path, value, cast(_Links, items), _flat(topics)))
         name = path.replace(os.sep, "/")
         keys = {_dated_key(name), (value.year, value.month, value.day, name.rsplit("/", 1)[-1])}
         for key in keys:
@@ -486,7 +497,7 @@ class CorpusIndex:
         resolutions."""
         source, date, targets, topics = self._records[record]
         found: list[TopicLink] = []
-        for topic, related, line, column in topics:
+        for topic, related, line, column in _unflat(topics):
             resolution = resolved.get(topic)
             if resolution is None:
                 resolution = resolved[topic] = self._resolve_topic(topic)
