@@ -25,7 +25,6 @@ import gc
 import time
 import tracemalloc
 from collections.abc import Iterator
-from pathlib import Path
 
 import harness
 from bench_convert import CACHE, write_archive

@@ -12,8 +12,8 @@ import datetime
 import os
 import re
 import sys
-from collections.abc import Iterator
-from typing import Literal, cast
+from collections.abc import Callable, Iterable, Iterator
+from typing import Literal, TypeVar, cast
 
 import attrs
 
@@ -60,7 +60,7 @@ def _flat(topics: tuple[_Topic, ...]) -> _Flat:
 
 def _unflat(flat: _Flat) -> Iterator[_Topic]:
     parts = iter(flat)
-    return cast(Iterator[_Topic], zip(parts, parts, parts, parts))
+    return cast(Iterator[_Topic], zip(parts, parts, parts, parts, strict=True))
 
 
 def _facts(document: Document) -> _Facts | None:
@@ -74,24 +74,34 @@ def _facts(document: Document) -> _Facts | None:
 
 
 def _value_start(
-    layout: LineLayout | None, canonical: str, opening: str
+    layout: LineLayout | None, opening: str, canonical: int
 ) -> tuple[int | None, int | None]:
     """The line of a headline or related line, and the 1-based column where its value starts:
-    after the line's first ``opening`` (``# `` or ``[``) and the padding there, or after
-    ``canonical`` for a line written canonically."""
+    after the line's first ``opening`` (``# `` or ``[``) and the padding there, or at column
+    ``canonical`` of a line written canonically."""
     if layout is None or layout.line is None:
         return None, None
     text = layout.text
     if text is None:
-        return layout.line, len(canonical) + 1
-    rest = text[text.index(opening) + len(opening) :]
-    return layout.line, len(text) - len(rest.lstrip(PADDING)) + 1
+        return layout.line, canonical
+    column = text.index(opening) + len(opening)
+    while column < len(text) and text[column] in PADDING:  # a space or two, if any
+        column += 1
+    return layout.line, column + 1
 
 
-def _topics_at(text: str, related: int, place: tuple[int | None, int | None]) -> Iterator[_Topic]:
-    line, column = place
-    for topic in split_topics(text)[0]:
-        yield topic, related, line, column
+def _add_topics(topics: list[_Topic], text: str, related: int, layout: LineLayout | None) -> None:
+    """Add the topics of a headline (``related`` 0) or a related item's title, with where
+    each starts in the file."""
+    found = split_topics(text)[0]
+    if not found:
+        return
+    if related:  # "N. [" before the value on a canonical line, "# " before a headline
+        line, column = _value_start(layout, "[", len(str(related)) + 4)
+    else:
+        line, column = _value_start(layout, "# ", 3)
+    for topic in found:
+        topics.append((topic, related, line, column))
         if column is not None:
             column += len(topic) + 2  # the topic and its ": "
 
@@ -99,12 +109,11 @@ def _topics_at(text: str, related: int, place: tuple[int | None, int | None]) ->
 def _topic_facts(event: Event) -> tuple[_Topic, ...]:
     """The topics of an event's headline, then of each related item's title, with where each
     starts in the file."""
+    topics: list[_Topic] = []
     layout = event.layout
-    headline = _value_start(None if layout is None else layout.headline, "# ", "# ")
-    topics = list(_topics_at(event.headline, 0, headline))
+    _add_topics(topics, event.headline, 0, None if layout is None else layout.headline)
     for number, item in enumerate(event.related, 1):
-        place = _value_start(item.layout, f"{number}. [", "[")
-        topics.extend(_topics_at(item.title, number, place))
+        _add_topics(topics, item.title, number, item.layout)
     return tuple(topics)
 
 
@@ -449,11 +458,7 @@ class CorpusIndex:
         """
         path = self._event_file(path)
         if self._backlinks is None:
-            found: dict[str, list[Link]] = {}
-            for link in self.links():
-                if link.resolved is not None:
-                    found.setdefault(link.resolved, []).append(link)
-            self._backlinks = found
+            self._backlinks = _grouped(self.links(), lambda link: link.resolved)
         return list(self._backlinks.get(path, ()))
 
     # -- topics -------------------------------------------------------------------------------
@@ -555,13 +560,9 @@ class CorpusIndex:
         """
         path = self._article_file(article)
         if self._timelines is None:
-            found: dict[str, list[TopicLink]] = {}
-            for link in self.topic_links():
-                if link.article is not None:
-                    found.setdefault(link.article, []).append(link)
-            for links in found.values():
+            self._timelines = _grouped(self.topic_links(), lambda link: link.article)
+            for links in self._timelines.values():
                 links.sort(key=_story_order)
-            self._timelines = found
         return list(self._timelines.get(path, ()))
 
     # -- days and titles ----------------------------------------------------------------------
@@ -584,6 +585,19 @@ class CorpusIndex:
         """The article files whose title is exactly ``title``, in the order added (see
         :meth:`timeline` for titles compared as wiki titles)."""
         return list(self._articles.get(title, ()))
+
+
+_L = TypeVar("_L", Link, TopicLink)
+
+
+def _grouped(links: Iterable[_L], file: Callable[[_L], str | None]) -> dict[str, list[_L]]:
+    """``links`` by the file each leads to, leaving out those that lead to none."""
+    found: dict[str, list[_L]] = {}
+    for link in links:
+        target = file(link)
+        if target is not None:
+            found.setdefault(target, []).append(link)
+    return found
 
 
 def _story_order(link: TopicLink) -> tuple[object, ...]:
