@@ -1,17 +1,22 @@
 """What the topic graph costs: building a :class:`~newswiki.corpus.CorpusIndex` with the topics
 of every event against building it without them, on a generated archive.
 
-Both builds run in this process (``jobs=1``), taking turns round after round so that both meet
-the same machine load; "without topics" is the same index with the step that collects an
-event's topics left out (it keeps related links, days and titles, as the index did before it
-had topics).  The report gives, for archives of 2,500, 5,000 and 10,000 files, the median time
-of each build, their ratio (the target: at most 1.10), and the time per file (flat when the
-build is linear); then the memory the index holds per event (``tracemalloc``), with and
-without topics, and the time to resolve every topic once the index is built.  It asserts
+Both builds run in this process (``jobs=1``: walking, reading, parsing and indexing every
+file), taking turns round after round so that both meet the same machine load; "without
+topics" is the same index with the step that collects an event's topics left out (it keeps
+related links, days and titles, as the index did before it had topics).  The report gives,
+for archives of 2,500, 5,000 and 10,000 files, the median CPU time of each build (the CPU
+time of this process: on a machine others are using, wall-clock time counts their work too),
+their ratio (the target: at most 1.10), and the time per file (flat when the build is
+linear); then the memory the index holds per event (``tracemalloc``), with and without
+topics, and the time to resolve every topic once the index is built.  ``--instructions``
+counts machine instructions instead, with valgrind's callgrind (a fresh interpreter per
+build, hash seed 0): a ratio that other work on the machine does not move.  It asserts
 nothing about time.  Run from the repository root::
 
-    python benchmarks/bench_index.py              # 10,000 files, a few minutes
-    python benchmarks/bench_index.py --quick      # 400 files, one round (CI smoke run)
+    python benchmarks/bench_index.py                  # 10,000 files, a few minutes
+    python benchmarks/bench_index.py --instructions   # 2,500 files under callgrind
+    python benchmarks/bench_index.py --quick          # 400 files, one round (CI smoke run)
 
 The archive is written once by ``benchmarks/corpus.py`` under ``benchmarks/_corpus/`` (ignored
 by git) and reused; the smaller archives are its first files in walk order.
@@ -22,9 +27,16 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Iterator
+from pathlib import Path
 
 import harness
 from bench_convert import CACHE, write_archive
@@ -55,12 +67,46 @@ def build(paths: list[str], topics: bool) -> CorpusIndex:
 
 
 def timed(paths: list[str], topics: bool) -> float:
-    """Seconds one build takes (a full collection first, so the other's garbage is not
+    """CPU seconds one build takes (a full collection first, so the other's garbage is not
     charged to it)."""
     gc.collect()
-    start = time.perf_counter()
+    start = time.process_time()
     build(paths, topics)
-    return time.perf_counter() - start
+    return time.process_time() - start
+
+
+# What runs under callgrind: a warm-up build, a full collection, then the build counted,
+# between two calls of getppid() (which callgrind is told to dump its counts before).
+_COUNTED = """
+import gc, json, os, sys
+sys.path.insert(0, sys.argv[1])
+from bench_index import build
+paths, topics = json.loads(sys.argv[2]), sys.argv[3] == "topics"
+build(paths[:20], topics)
+gc.collect()
+os.getppid()
+build(paths, topics)
+os.getppid()
+"""
+
+
+def counted(paths: list[str], topics: bool) -> float:
+    """Machine instructions one build takes, counted by callgrind in a fresh interpreter."""
+    with tempfile.TemporaryDirectory() as work:
+        out = Path(work) / "counts"
+        command = ["valgrind", "--tool=callgrind", "--dump-before=getppid"]
+        command += [f"--callgrind-out-file={out}", sys.executable, "-c", _COUNTED]
+        command += [str(Path(__file__).parent), json.dumps(paths), "topics" if topics else "-"]
+        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"the counted build failed:\n{done.stderr}")
+        # The parts: the start, warm-up and collection; the build; the exit.
+        parts = sorted(Path(work).glob("counts.*"), key=lambda path: int(path.suffix[1:]))
+        for line in parts[1].read_text(encoding="utf-8").splitlines():
+            if line.startswith("summary:"):
+                return float(line.split()[1])
+    raise SystemExit("callgrind wrote no summary")
 
 
 def held(paths: list[str], topics: bool) -> int:
@@ -93,13 +139,27 @@ def main(argv: list[str] | None = None) -> None:
         default=[2_500, 5_000, 10_000],
         help="files in each archive (the first files of the largest)",
     )
-    parser.add_argument("--rounds", type=int, default=3, help="builds of each kind and size")
+    parser.add_argument("--rounds", type=int, default=5, help="builds of each kind and size")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count machine instructions with valgrind's callgrind (the smallest size only)",
+    )
     args = harness.command_line(parser, argv, {"sizes": [100, 200, 400], "rounds": 1})
     largest = max(args.sizes)
     events = largest * 4 // 5  # archives hold many more events than articles
     archive = CACHE / f"index-{events}-{largest - events}"
     write_archive(archive, events, largest - events, args.seed)
     every = list(walk(str(archive)))
+    if args.instructions:
+        if shutil.which("valgrind") is None:
+            raise SystemExit("--instructions needs valgrind (e.g. apt install valgrind)")
+        paths = sample(every, min(args.sizes))
+        before, after = counted(paths, False), counted(paths, True)
+        print(f"CorpusIndex of {len(paths):,} files, machine instructions (callgrind):")
+        print(harness.subject())
+        print(f"without topics {before:,.0f}, with topics {after:,.0f}: ratio {after / before:.3f}")
+        return
     print(f"CorpusIndex with topics against without: archives of {', '.join(map(str, args.sizes))}")
     print(harness.machine())
     print(harness.subject())
@@ -123,7 +183,7 @@ def main(argv: list[str] | None = None) -> None:
                 f"{1e6 * after / len(paths):.0f}",
             ]
         )
-    header = ["files", "without topics s", "with topics s", "ratio"]
+    header = ["files", "without topics CPU s", "with topics CPU s", "ratio"]
     header += ["without µs/file", "with µs/file"]
     harness.print_table(header, rows)
     print()

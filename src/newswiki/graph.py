@@ -54,8 +54,11 @@ _Flat = tuple[str | int | None, ...]
 
 
 def _flat(topics: tuple[_Topic, ...]) -> _Flat:
-    # Topics repeat from event to event (a story's name): one string for each.
-    return tuple(part for t, *rest in topics for part in (sys.intern(t), *rest))
+    flat: list[str | int | None] = []
+    for topic, related, line, column in topics:
+        # Topics repeat from event to event (a story's name): one string for each.
+        flat += (sys.intern(topic), related, line, column)
+    return tuple(flat)
 
 
 def _unflat(flat: _Flat) -> Iterator[_Topic]:
