@@ -81,7 +81,9 @@ _COUNTED = """
 import gc, json, os, sys
 sys.path.insert(0, sys.argv[1])
 from bench_index import build
-paths, topics = json.loads(sys.argv[2]), sys.argv[3] == "topics"
+with open(sys.argv[2], encoding="utf-8") as file:
+    paths = json.load(file)
+topics = sys.argv[3] == "topics"
 build(paths[:20], topics)
 gc.collect()
 os.getppid()
@@ -94,15 +96,17 @@ def counted(paths: list[str], topics: bool) -> float:
     """Machine instructions one build takes, counted by callgrind in a fresh interpreter."""
     with tempfile.TemporaryDirectory() as work:
         out = Path(work) / "counts"
+        listed = Path(work) / "paths.json"
+        listed.write_text(json.dumps(paths), encoding="utf-8")
         command = ["valgrind", "--tool=callgrind", "--dump-before=getppid"]
         command += [f"--callgrind-out-file={out}", sys.executable, "-c", _COUNTED]
-        command += [str(Path(__file__).parent), json.dumps(paths), "topics" if topics else "-"]
+        command += [str(Path(__file__).parent), str(listed), "topics" if topics else "-"]
         env = {**os.environ, "PYTHONHASHSEED": "0"}
         done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
         if done.returncode != 0:
             raise SystemExit(f"the counted build failed:\n{done.stderr}")
         # The parts: the start, warm-up and collection; the build; the exit.
-        parts = sorted(Path(work).glob("counts.*"), key=lambda path: int(path.suffix[1:]))
+        parts = sorted(out.parent.glob("counts.*"), key=lambda path: int(path.suffix[1:]))
         for line in parts[1].read_text(encoding="utf-8").splitlines():
             if line.startswith("summary:"):
                 return float(line.split()[1])

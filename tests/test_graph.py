@@ -486,6 +486,11 @@ def test_timeline_command_refuses_an_unknown_or_ambiguous_title(
         "newswiki timeline: error: no article titled 'Nothing', nor an article file of that"
         " name in news wiki\n"
     )
+    status, _, err = run(capsys, "timeline", "-", "Brexit")
+    assert (status, err) == (
+        2,
+        "newswiki timeline: error: timeline reads an archive's files, not standard input ('-')\n",
+    )
     status, _, err = run(capsys, "timeline", "news", "wiki", "brexit")
     assert status == 2
     assert err == (

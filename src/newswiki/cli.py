@@ -595,6 +595,8 @@ def _told(
 
 
 def _run_timeline(args: argparse.Namespace, console: _Console) -> int:
+    if _STDIN in args.paths:  # its events are read again to print their headlines
+        raise UsageError("timeline reads an archive's files, not standard input ('-')")
     index, status = _index(args, console, "timeline")
     try:
         article = index._article_file(args.title)

@@ -895,8 +895,8 @@ class DatasetWriter(_Committing):
         os.makedirs(folder, exist_ok=True)
         self.folder = os.fspath(folder)
         self.format = format
-        #: The graph of the documents added (a few hundred bytes per event), which
-        #: :meth:`close` writes as the ``topics`` table.
+        #: The graph of the documents added, which :meth:`close` writes as the ``topics``
+        #: table (a few KB per event: see :class:`~newswiki.corpus.CorpusIndex`).
         self.index = CorpusIndex()
         self.writers: dict[str, TableWriter] = {}
         try:
