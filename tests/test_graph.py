@@ -365,8 +365,10 @@ SEPARATORS = [" ", "_", "  ", "__", " _ ", "&nbsp;", "&#32;", "&#95;", "\u00a0",
 
 
 @st.composite
-def titles_and_variants(draw: st.DrawFn) -> tuple[str, str]:
-    parts = draw(st.lists(words, min_size=1, max_size=5))
+def spellings_of_a_title(draw: st.DrawFn, most: int = 5) -> tuple[str, str]:
+    """A title of up to ``most`` words, and the same title spelled another way a wiki
+    allows."""
+    parts = draw(st.lists(words, min_size=1, max_size=most))
     title = " ".join(parts)
     title = title[0].upper() + title[1:]
     variant = parts[0]
@@ -380,7 +382,7 @@ def titles_and_variants(draw: st.DrawFn) -> tuple[str, str]:
     return title, ends + variant + ends
 
 
-@given(titles_and_variants())
+@given(spellings_of_a_title())
 def test_a_title_spelled_any_way_names_its_article(pair: tuple[str, str]) -> None:
     title, variant = pair
     index = CorpusIndex()
@@ -391,6 +393,23 @@ def test_a_title_spelled_any_way_names_its_article(pair: tuple[str, str]) -> Non
     assert found.topic == variant
     assert (found.article, found.status) == ("a.txt", "resolved")
     assert newswiki.title_key(variant) == newswiki.title_key(title)
+
+
+# Three words a part at most: with " _ " between words, a topic of 13 words is no topic.
+@given(spellings_of_a_title(most=3), spellings_of_a_title(most=3), st.integers(2, 4))
+def test_a_section_spelled_any_way_names_its_heading(
+    page: tuple[str, str], section: tuple[str, str], level: int
+) -> None:
+    (title, title_variant), (heading, heading_variant) = page, section
+    found_section = Section(title=heading, level=level)
+    for parent in range(level - 1, 1, -1):  # parents named with digits: no word has one
+        found_section = Section(title=f"P{parent}", level=parent, subsections=[found_section])
+    article = Article(title=title, sections=[Section(title="P0"), found_section])
+    index = CorpusIndex()
+    index.add("a.txt", article)
+    index.add("e.md", Event(date=D5, headline=f"{title_variant}#{heading_variant}: Happened."))
+    (found,) = index.topics("e.md")
+    assert (found.article, found.section, found.status) == ("a.txt", heading, "resolved")
 
 
 # -- the command line -------------------------------------------------------------------------
