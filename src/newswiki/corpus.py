@@ -181,7 +181,8 @@ class Corpus(Generic[D]):
                 outcome.error.raise_()
 
     def index(self) -> CorpusIndex:
-        """Read every file once and build the :class:`CorpusIndex` of the corpus.
+        """Read every file once and build the :class:`CorpusIndex` of the corpus: its
+        related links, and its topics with the articles they name.
 
         Only the facts the index needs travel back from the worker processes, not the
         documents.  Files that give no document are handled as ``on_error`` says.
