@@ -180,6 +180,15 @@ def test_bench_parallel_quick() -> None:
     assert "load average at the end" in output
 
 
+@pytest.mark.slow
+def test_bench_index_quick() -> None:
+    output = _run("bench_index.py")
+    rows = _has_rows(output, ["100", "200", "400"])
+    assert all(float(rows[name][2]) > 0 for name in rows if name.isdigit())  # the ratio
+    assert "bytes without topics" in output
+    assert "topic links in" in output
+
+
 def test_bench_diff_quick() -> None:
     output = _run("bench_diff.py")
     rows = _has_rows(output, ["0.025 MB", "0.05 MB", "0.1 MB"])

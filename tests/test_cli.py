@@ -742,7 +742,8 @@ def test_convert_to_parquet(
     assert stdout == ""
     assert err.splitlines()[0].startswith(f"{tree['bad']}:1:6: expected a real calendar date")
     assert err.splitlines()[1].startswith("Converted 5 files (")
-    assert err.splitlines()[1].endswith(f"3 events, 1 article, 6 sections, 1 error -> {out}")
+    counts = "3 events, 1 article, 6 sections, 0 topics, 1 error"
+    assert err.splitlines()[1].endswith(f"{counts} -> {out}")
     events = pq.read_table(out / "events.parquet").to_pylist()
     assert [from_row(row) for row in events] == [
         newswiki.load(tree[n]) for n in ("day5", "day7", "day10")
@@ -764,8 +765,8 @@ def test_convert_to_jsonl_in_parallel_is_identical(
         capsys, "convert", "-j", "2", tmp_path, "--to", "jsonl", "-o", tmp_path / "parallel"
     )
     assert status == 1
-    assert "43 events, 1 article, 6 sections, 1 error" in err
-    for name in ("events", "articles", "sections", "errors"):
+    assert "43 events, 1 article, 6 sections, 0 topics, 1 error" in err
+    for name in ("events", "articles", "sections", "topics", "errors"):
         serial = (tmp_path / "serial" / f"{name}.jsonl").read_bytes()
         assert (tmp_path / "parallel" / f"{name}.jsonl").read_bytes() == serial
     rows = list(read_jsonl(tmp_path / "parallel" / "events.jsonl"))
@@ -789,7 +790,7 @@ def test_convert_lenient_and_bad_outputs(
         tmp_path / "o",
     )
     assert status == 0  # lenient: the broken event is kept, the day page listed as unparsed
-    assert "1 event, 0 articles, 0 sections, 1 error" in err
+    assert "1 event, 0 articles, 0 sections, 0 topics, 1 error" in err
     (unparsed,) = read_jsonl(tmp_path / "o" / "errors.jsonl")
     assert (unparsed["path"], unparsed["kind"]) == (str(tree["index"]), "unparsed")
     status, _, err = run(capsys, "convert", tree["day5"], "--to", "jsonl", "-o", tree["day7"])
@@ -835,7 +836,10 @@ def test_links_reports_dangling_links(
     gone = "/news/2016/06/9/gone.md"
     # Line 15 of the file: the second item under `### Related:` (see event_bytes).
     assert out == f"{tree['day7']}:15:1: related link to {gone}: no such event file\n"
-    assert err == "3 events, 4 related links: 3 resolved, 1 dangling.\n"
+    assert err == (
+        "3 events, 4 related links: 3 resolved, 1 dangling;"
+        " 0 topics: 0 resolved, 0 missing, 0 no-section, 0 ambiguous.\n"
+    )
     status, out, _ = run(capsys, "links", "--all", tree["day5"], tree["day7"])
     assert status == 1
     assert out.splitlines()[0].endswith(
@@ -862,6 +866,7 @@ def test_links_to_a_file_that_does_not_parse_say_so(
     links = [json.loads(line) for line in out.splitlines()]
     assert [link["status"] for link in links] == ["resolved", "resolved", "unparsable", "resolved"]
     assert links[2] == {
+        "kind": "related",
         "source": str(tree["day7"]),
         "line": 15,
         "column": 1,

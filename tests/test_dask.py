@@ -158,7 +158,7 @@ def test_paths_are_spelled_as_in_every_other_route(
     assert [error.filename for error in corpus.errors] == list(errors["path"])
 
 
-def test_the_four_tables_in_one_pass(
+def test_the_five_tables_in_one_pass(
     archive: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parsed: list[int] = []
@@ -170,11 +170,17 @@ def test_the_four_tables_in_one_pass(
 
     monkeypatch.setattr(newswiki.dask, "loads", counting)
     tables = newswiki.dask.read_tables(tmp_path, files_per_partition=4)
-    assert list(tables) == ["events", "articles", "sections", "errors"]
-    events, articles, sections, errors = dask.compute(*tables.values())
+    assert list(tables) == ["events", "articles", "sections", "topics", "errors"]
+    events, articles, sections, topics, errors = dask.compute(*tables.values())
     assert len(parsed) == 9  # every file once: 7 events, an article, a broken file
     assert (len(events), len(articles), len(sections), len(errors)) == (7, 1, 6, 1)
     assert list(errors["kind"]) == ["parse"]
+    # Nine topics in each event; related items 1, 9 and 10 name the article.
+    assert len(topics) == 7 * 9
+    resolved = topics[topics["status"] == "resolved"]
+    assert list(resolved["related"]) == [1, 9, 10] * 7
+    assert set(resolved["article"]) == {str(tmp_path / "wiki" / "aktobe.txt")}
+    assert list(topics["path"].drop_duplicates()) == list(events["path"])
     with pytest.raises(newswiki.ParseError):
         dask.compute(*newswiki.dask.read_tables(tmp_path, on_error="raise").values())
 

@@ -10,8 +10,10 @@ written, a worker process that died).
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import functools
+import heapq
 import io
 import itertools
 import json
@@ -29,8 +31,8 @@ from newswiki.convert import to_dict
 from newswiki.diff import unified_diff
 from newswiki.errors import DecodeError
 from newswiki.files import write_file
-from newswiki.graph import CorpusIndex, _index_facts
-from newswiki.model import canonical
+from newswiki.graph import CorpusIndex, Link, TopicLink, _Facts, _facts, _index_facts
+from newswiki.model import Event, canonical
 from newswiki.parallel import (
     DEFAULT_CHUNKSIZE,
     FileError,
@@ -467,11 +469,25 @@ def _run_fmt(args: argparse.Namespace, console: _Console) -> int:
 # -- convert ----------------------------------------------------------------------------------
 
 
-def _convert_file(jsonl: bool, strict: bool, path: str, data: bytes) -> dict[str, list[Any]]:
-    found = rows(loads(data, strict=strict), path)
+def _convert_file(
+    jsonl: bool, strict: bool, path: str, data: bytes
+) -> tuple[dict[str, list[Any]], tuple[str, _Facts | None]]:
+    """The rows of a file by table, and what the topics table needs of it (written at the
+    end, from the whole corpus)."""
+    document = loads(data, strict=strict)
+    found = rows(document, path)
+    facts = path, _facts(document)
     if jsonl:  # encode here, in the worker: the parent only writes
-        return {table: [json_line(row) for row in items] for table, items in found.items()}
-    return found
+        return {table: [json_line(row) for row in items] for table, items in found.items()}, facts
+    return found, facts
+
+
+def _with_facts(
+    pack: Callable[[list[dict[str, list[Any]]]], T],
+    values: list[tuple[dict[str, list[Any]], tuple[str, _Facts | None]]],
+) -> tuple[T, list[tuple[str, _Facts | None]]]:
+    """``pack`` the rows of a chunk's files; their facts for the topics table go beside."""
+    return pack([found for found, _ in values]), [facts for _, facts in values]
 
 
 def _merge(values: list[dict[str, list[Any]]]) -> dict[str, list[Any]]:
@@ -510,7 +526,7 @@ def _run_convert(args: argparse.Namespace, console: _Console) -> int:
     start = time.monotonic()
     files = size = 0
     func = functools.partial(_convert_file, jsonl, not args.lenient)
-    pack = _jsonl_blocks if jsonl else _arrow_tables
+    pack = functools.partial(_with_facts, _jsonl_blocks if jsonl else _arrow_tables)
     with writer:
         try:
             for batch in map_batches(
@@ -524,10 +540,14 @@ def _run_convert(args: argparse.Namespace, console: _Console) -> int:
                         status = max(status, _status(outcome.error))
                         console.print(str(outcome.error), err=True)
                         writer.add_error(outcome.error)
+                tables, facts = batch.value
                 if jsonl:
-                    writer.add_jsonl(batch.value)
+                    writer.add_jsonl(tables)
                 else:
-                    writer.add_arrow(batch.value)
+                    writer.add_arrow(tables)
+                for path, found in facts:
+                    if found is not None:
+                        writer.index._add_facts(path, found)
         finally:
             console.progress.close()
     elapsed = time.monotonic() - start
@@ -543,32 +563,110 @@ def _run_convert(args: argparse.Namespace, console: _Console) -> int:
 # -- links ------------------------------------------------------------------------------------
 
 
-def _run_links(args: argparse.Namespace, console: _Console) -> int:
+def _index(args: argparse.Namespace, console: _Console, label: str) -> tuple[CorpusIndex, int]:
+    """The index of the files, and the exit status their errors (printed) make."""
     index = CorpusIndex()
     status = OK
     # Only the facts the index needs travel back from the workers, not the documents.
     func = functools.partial(_index_facts, not args.lenient)
-    for outcome in _outcomes(args, console, func, "links"):
+    for outcome in _outcomes(args, console, func, label):
         if outcome.error is not None:
             status = max(status, _status(outcome.error))
             console.print(str(outcome.error), err=True)
             index.add_error(outcome.error)
         elif outcome.value is not None:
             index._add_facts(outcome.path, outcome.value)
+    return index, status
+
+
+def _in_place_order(index: CorpusIndex) -> Iterator[Link | TopicLink]:
+    """The related links and topic links of each event in turn, in the order of their
+    places in the file."""
+    rank = {source: n for n, source in enumerate(index.event_files())}
+
+    def place(found: Link | TopicLink) -> tuple[int, int, int]:
+        return rank[found.source], found.line or 0, found.column or 0
+
+    return heapq.merge(index.links(), index.topic_links(), key=place)
+
+
+def _run_links(args: argparse.Namespace, console: _Console) -> int:
+    index, status = _index(args, console, "links")
     total = dangling = 0
-    for link in index.links():
-        total += 1
-        dangling += link.resolved is None
-        if link.resolved is None or args.all:
-            shown = json.dumps(link.to_json(), ensure_ascii=False)
-            console.print(shown if args.format == "jsonl" else str(link))
+    topics: collections.Counter[str] = collections.Counter()
+    for found in _in_place_order(index):
+        if isinstance(found, Link):
+            total += 1
+            dangling += found.resolved is None
+            shown, kind = found.resolved is None, "related"
+        else:
+            topics[found.status] += 1
+            shown, kind = found.status != "resolved", "topic"
+        if shown or args.all:
+            as_json = json.dumps({"kind": kind, **found.to_json()}, ensure_ascii=False)
+            console.print(as_json if args.format == "jsonl" else str(found))
     console.print(
         f"{_plural(index.events, 'event')}, {_plural(total, 'related link')}:"
-        f" {total - dangling:,} resolved, {dangling:,} dangling.",
+        f" {total - dangling:,} resolved, {dangling:,} dangling;"
+        f" {_plural(sum(topics.values()), 'topic')}: {topics['resolved']:,} resolved,"
+        f" {topics['missing']:,} missing, {topics['no-section']:,} no-section,"
+        f" {topics['ambiguous']:,} ambiguous.",
         err=True,
     )
     if dangling:
         status = max(status, FAILED)
+    return status
+
+
+# -- timeline ---------------------------------------------------------------------------------
+
+
+def _told(
+    index: CorpusIndex, story: list[TopicLink], strict: bool
+) -> Iterator[tuple[TopicLink, str]]:
+    """Each event of a timeline once, with its headline: an event file's own headline, or
+    the title of a related item pointing at it (whose file may be missing)."""
+    events: dict[str, Event] = {}
+    chosen: dict[tuple[str, str], tuple[TopicLink, str]] = {}
+    for found in story:
+        event = events.get(found.source)
+        if event is None:
+            document = newswiki.load(found.source, strict=strict)
+            assert isinstance(document, Event)  # the index took it as one
+            event = events[found.source] = document
+        if found.related is None:
+            key, text = ("file", found.source), event.headline
+        else:
+            item = event.related[found.related - 1]
+            target = index.resolve(item)
+            key = ("file", target) if target is not None else ("link", item.path)
+            text = item.title
+        kept = chosen.get(key)
+        if kept is None or (kept[0].related is not None and found.related is None):
+            chosen[key] = found, text  # the file's own headline before a link's title
+    return iter(chosen.values())
+
+
+def _run_timeline(args: argparse.Namespace, console: _Console) -> int:
+    if _STDIN in args.paths:  # its events are read again to print their headlines
+        raise UsageError("timeline reads an archive's files, not standard input ('-')")
+    index, status = _index(args, console, "timeline")
+    try:
+        article = index._article_file(args.title)
+    except KeyError as error:
+        raise UsageError(f"{error.args[0]} in {' '.join(args.paths)}") from None
+    except ValueError as error:
+        raise UsageError(f"{error}: give the article's file instead") from None
+    shown = 0
+    for found, text in _told(index, index.timeline(article), not args.lenient):
+        shown += 1
+        if args.format == "jsonl":
+            console.print(json.dumps({**found.to_json(), "text": text}, ensure_ascii=False))
+            continue
+        day = "undated   " if found.date is None else found.date.isoformat()
+        where = found.source if found.line is None else f"{found.source}:{found.line}"
+        console.print(f"{day}  {text}  ({where})")
+    console.print(f"{_plural(shown, 'event')} on {article}.", err=True)
     return status
 
 
@@ -655,16 +753,28 @@ def _parser() -> argparse.ArgumentParser:
         "convert": (
             _run_convert,
             "write tables of events, articles and sections",
-            "Write the tables events, articles, sections and errors to OUT (one file each,"
-            " e.g. OUT/events.parquet). Files that fail are listed on standard error and in"
+            "Write the tables events, articles, sections, topics and errors to OUT (one file"
+            " each, e.g. OUT/events.parquet). Files that fail are listed on standard error and in"
             " the errors table; the others are converted.",
         ),
         "links": (
             _run_links,
-            "report related links that point at no event file",
+            "report related links that point at no event file, and topics naming no article",
             "Resolve every related link of every event to an event file of the corpus (the"
             " day in a link need not be zero-padded) and print the dangling ones, saying"
-            " whether there is no such file or the file does not parse.",
+            " whether there is no such file or the file does not parse; resolve every topic"
+            " of every event (of its headline and its related items' titles) to the article"
+            " it names, compared as wiki titles are, and print those that name none, no such"
+            " section, or several articles. Dangling links make the exit status 1; topics"
+            " do not.",
+        ),
+        "timeline": (
+            _run_timeline,
+            "print the events an article is about, in date order",
+            "Print the events whose topics name the article TITLE (its title, compared as"
+            " wiki titles are, or its file), one a line, oldest first: the date, the"
+            " headline (or the related item's title, for an event known by a link only) and"
+            " where it is. Give the archive's files or folders first, then TITLE.",
         ),
     }
     subs = {}
@@ -674,7 +784,7 @@ def _parser() -> argparse.ArgumentParser:
         )
         _walk_options(subs[name], progress=name != "parse")
         subs[name].set_defaults(run=run)
-    parse, check, fmt, convert, links = subs.values()
+    parse, check, fmt, convert, links, timeline = subs.values()
     parse.add_argument("--jsonl", action="store_true", help="one compact JSON object per line")
     parse.add_argument("--with-file", action="store_true", help="add each file's path ('file')")
     check.add_argument("--show-source", action="store_true", help="show the offending line too")
@@ -687,10 +797,21 @@ def _parser() -> argparse.ArgumentParser:
         "--format",
         choices=["text", "jsonl"],
         default="text",
-        help="text: FILE:LINE:COL: related link to PATH: why (the default); jsonl: one JSON"
-        " object a link, for tools",
+        help="text: FILE:LINE:COL: related link to PATH: why, or FILE:LINE:COL: topic 'TOPIC':"
+        " why (the default); jsonl: one JSON object a link, with a kind (related or topic),"
+        " for tools",
     )
-    for lenient in (parse, convert, links):
+    timeline.add_argument(
+        "title", metavar="TITLE", help="the article: its title, or its file (after PATH)"
+    )
+    timeline.add_argument(
+        "--format",
+        choices=["text", "jsonl"],
+        default="text",
+        help="text: DATE  HEADLINE  (FILE:LINE) (the default); jsonl: one JSON object an"
+        " event, its topic link and its text, for tools",
+    )
+    for lenient in (parse, convert, links, timeline):
         lenient.add_argument(
             "--lenient", action="store_true", help="keep lines that break the format"
         )

@@ -20,10 +20,11 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from newswiki.errors import ParseError
+from newswiki.graph import CorpusIndex, _Facts, _facts
 from newswiki.model import Document
 from newswiki.parallel import FileError
 from newswiki.parse import loads
-from newswiki.tabular import TABLES, error_row, rows, schema, to_arrow
+from newswiki.tabular import TABLES, error_row, rows, schema, to_arrow, topic_rows
 from newswiki.walk import (
     _GLOB_MAGIC,
     DEFAULT_EXCLUDE,
@@ -246,11 +247,17 @@ def read(
     return documents
 
 
-def _tables(files: list[tuple[str, str]], fs: Any, strict: bool, on_error: OnError) -> Any:
-    """One partition of :func:`read_tables`: the rows of every table from one parse of each
-    file, as pandas frames by table name."""
+def _frame(items: Any, table: str) -> Any:
     pandas = _import("pandas")
+    return to_arrow(list(items), table).to_pandas(types_mapper=pandas.ArrowDtype)
+
+
+def _tables(files: list[tuple[str, str]], fs: Any, strict: bool, on_error: OnError) -> Any:
+    """One partition of :func:`read_tables`: the rows of every table but ``topics`` from one
+    parse of each file, as pandas frames by table name, and under ``"facts"`` what the
+    ``topics`` table needs of each file (it is made from every partition's)."""
     found: dict[str, list[Mapping[str, Any]]] = {table: [] for table in TABLES}
+    facts: list[tuple[str, _Facts]] = []
     for path, named in files:
         document = _read_one(fs, path, named, strict)
         if isinstance(document, FileError):
@@ -260,10 +267,20 @@ def _tables(files: list[tuple[str, str]], fs: Any, strict: bool, on_error: OnErr
             continue
         for table, items in rows(document, named).items():
             found[table].extend(items)
-    return {
-        table: to_arrow(items, table).to_pandas(types_mapper=pandas.ArrowDtype)
-        for table, items in found.items()
-    }
+        made = _facts(document)
+        if made is not None:
+            facts.append((named, made))
+    frames = {table: _frame(items, table) for table, items in found.items() if table != "topics"}
+    return {**frames, "facts": facts}
+
+
+def _topics(partitions: list[list[tuple[str, _Facts]]]) -> Any:
+    """The ``topics`` table of :func:`read_tables`, from every partition's facts."""
+    index = CorpusIndex()
+    for facts in partitions:
+        for path, found in facts:
+            index._add_facts(path, found)
+    return _frame(topic_rows(index), "topics")
 
 
 def read_tables(
@@ -276,10 +293,12 @@ def read_tables(
     exclude: Sequence[str] = DEFAULT_EXCLUDE,
     storage_options: dict[str, Any] | None = None,
 ) -> dict[str, dask.dataframe.DataFrame]:
-    """The four tables of the files at ``urlpath`` as ``dask.dataframe.DataFrame`` objects
-    by name (``events``, ``articles``, ``sections``, ``errors``), read in one pass: each
-    partition parses its files once for all four, so computing them together
-    (``dask.compute(*tables.values())``) reads every file once.
+    """The five tables of the files at ``urlpath`` as ``dask.dataframe.DataFrame`` objects
+    by name (``events``, ``articles``, ``sections``, ``topics``, ``errors``), read in one
+    pass: each partition parses its files once for all five, so computing them together
+    (``dask.compute(*tables.values())``) reads every file once.  The ``topics`` table is one
+    partition, made from the small facts (titles, headings, topics) every partition keeps
+    of its files, since a topic names an article of any file.
 
     The columns are those of :func:`newswiki.tabular.schema`, as pandas ``ArrowDtype``
     columns (nested lists and structs stay typed, and ``to_parquet`` writes the same schema
@@ -300,9 +319,11 @@ def read_tables(
     frames: dict[str, dask.dataframe.DataFrame] = {}
     for table in TABLES:
         meta = schema(table).empty_table().to_pandas(types_mapper=pandas.ArrowDtype)
-        frames[table] = dataframe.from_delayed(
-            [part[table] for part in parts], meta=meta, verify_meta=False
-        )
+        if table == "topics":  # one partition, from all: a topic names an article of any file
+            made = [delayed(_topics, pure=True)([part["facts"] for part in parts])]
+        else:
+            made = [part[table] for part in parts]
+        frames[table] = dataframe.from_delayed(made, meta=meta, verify_meta=False)
     return frames
 
 
