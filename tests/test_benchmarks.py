@@ -19,6 +19,9 @@ import pytest
 
 import newswiki
 
+# Each runs a script in a fresh interpreter: seconds apiece, so in the slow run (CI has it).
+pytestmark = pytest.mark.slow
+
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
@@ -175,6 +178,15 @@ def test_bench_parallel_quick() -> None:
     rows = _has_rows(output, names)
     assert all(rows[name][2].endswith("x") for name in names)  # the speed-up of -j 2
     assert "load average at the end" in output
+
+
+@pytest.mark.slow
+def test_bench_index_quick() -> None:
+    output = _run("bench_index.py")
+    rows = _has_rows(output, ["100", "200", "400"])
+    assert all(float(rows[name][2]) > 0 for name in rows if name.isdigit())  # the ratio
+    assert "bytes without topics" in output
+    assert "topic links in" in output
 
 
 def test_bench_diff_quick() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -157,7 +158,7 @@ def test_paths_are_spelled_as_in_every_other_route(
     assert [error.filename for error in corpus.errors] == list(errors["path"])
 
 
-def test_the_four_tables_in_one_pass(
+def test_the_five_tables_in_one_pass(
     archive: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parsed: list[int] = []
@@ -169,11 +170,17 @@ def test_the_four_tables_in_one_pass(
 
     monkeypatch.setattr(newswiki.dask, "loads", counting)
     tables = newswiki.dask.read_tables(tmp_path, files_per_partition=4)
-    assert list(tables) == ["events", "articles", "sections", "errors"]
-    events, articles, sections, errors = dask.compute(*tables.values())
+    assert list(tables) == ["events", "articles", "sections", "topics", "errors"]
+    events, articles, sections, topics, errors = dask.compute(*tables.values())
     assert len(parsed) == 9  # every file once: 7 events, an article, a broken file
     assert (len(events), len(articles), len(sections), len(errors)) == (7, 1, 6, 1)
     assert list(errors["kind"]) == ["parse"]
+    # Nine topics in each event; related items 1, 9 and 10 name the article.
+    assert len(topics) == 7 * 9
+    resolved = topics[topics["status"] == "resolved"]
+    assert list(resolved["related"]) == [1, 9, 10] * 7
+    assert set(resolved["article"]) == {str(tmp_path / "wiki" / "aktobe.txt")}
+    assert list(topics["path"].drop_duplicates()) == list(events["path"])
     with pytest.raises(newswiki.ParseError):
         dask.compute(*newswiki.dask.read_tables(tmp_path, on_error="raise").values())
 
@@ -182,3 +189,28 @@ def test_without_dask_the_error_says_what_to_install(monkeypatch: pytest.MonkeyP
     monkeypatch.setitem(sys.modules, "dask.bag", None)  # an import of it raises ImportError
     with pytest.raises(ImportError, match=r"^newswiki.dask needs dask.bag: pip install 'dask\["):
         newswiki.dask.read(str(Path(__file__).parent / "data" / "*.md"))
+
+
+def test_bad_paths_are_their_files_errors(tmp_path: Path, secret_folders: None) -> None:
+    # As in every other route: the errors table names them, and a named pipe is never opened
+    # (it would wait for a writer forever).
+    (tmp_path / "a.md").write_bytes(EVENT)
+    (tmp_path / "b-loop.md").symlink_to("b-loop.md")
+    (tmp_path / "c-nowhere.md").symlink_to("nowhere")
+    os.mkfifo(tmp_path / "d-pipe.md")
+    (tmp_path / "e" / "secret").mkdir(parents=True)
+    (tmp_path / "e" / "secret" / "f.md").write_bytes(EVENT)
+    errors = newswiki.dask.read_tables(tmp_path)["errors"].compute()
+    expected = [
+        ("b-loop.md", "cannot read the file: Too many levels of symbolic links"),
+        ("c-nowhere.md", "cannot read the file: No such file or directory"),
+        ("d-pipe.md", "cannot read the file: it is a named pipe, not a regular file"),
+        ("secret", "cannot read the folder: Permission denied"),
+    ]
+    globbed = newswiki.dask.read_tables(str(tmp_path / "*.md"))["errors"].compute()
+    for found, count in ((errors, 4), (globbed, 3)):
+        pairs = zip(found["path"], found["message"], strict=True)
+        assert [(Path(path).name, message) for path, message in pairs] == expected[:count]
+        assert list(found["kind"]) == ["read"] * count
+    documents = newswiki.dask.read(tmp_path, on_error="collect").compute()
+    assert documents == [newswiki.loads(EVENT)]

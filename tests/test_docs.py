@@ -58,6 +58,8 @@ INTERNAL_MODULES = {
     "newswiki.reader",
     "newswiki.cli",
     "newswiki.spelling",
+    # Its names are re-exported by newswiki itself.
+    "newswiki.titles",
     # The rooms of newswiki.corpus, which re-exports their public names.
     "newswiki.graph",
     "newswiki.parallel",

@@ -711,3 +711,16 @@ def test_a_date_that_is_no_day_is_told_where_it_is(date_line: str, column: int, 
     )
     assert [(u.line, u.text) for u in document.unparsed] == [(1, date_line)]
     assert newswiki.dumps(document) == text
+
+
+def test_the_link_index_takes_the_topics_of_lenient_first_lines() -> None:
+    # "#Headline" is read leniently: its topic starts right after the "#".
+    almost = newswiki.loads("### [2016-07-18](/p)\n\n#Almaty: Police attacked.\n", strict=False)
+    undated = newswiki.loads("### [2016-02-30](/p)\n\n# Aktobe: Shootings.\n", strict=False)
+    index = CorpusIndex()
+    index.add("news/2016/07/18/a.md", almost)
+    index.add("news/2016/02/30/b.md", undated)
+    assert [(t.source, t.topic, t.line, t.column, t.date) for t in index.topic_links()] == [
+        ("news/2016/07/18/a.md", "Almaty", 3, 2, datetime.date(2016, 7, 18)),
+        ("news/2016/02/30/b.md", "Aktobe", 3, 3, None),
+    ]

@@ -325,7 +325,13 @@ def test_dataset_writer_writes_every_table(tmp_path: Path, fmt: str) -> None:
         else:
             writer.add("a.txt", ARTICLE)
         writer.add_error(FileError("bad.md", "parse", "expected a headline", 3, 1))
-    assert writer.counts == {"events": 1, "articles": 1, "sections": 6, "errors": 1}
+    assert writer.counts == {
+        "events": 1,
+        "articles": 1,
+        "sections": 6,
+        "topics": 9,  # the sample event's (see test_graph.py for what they resolve to)
+        "errors": 1,
+    }
     assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.{fmt}" for t in TABLES)
     if fmt == "parquet":
         errors = pq.read_table(out / "errors.parquet").to_pylist()

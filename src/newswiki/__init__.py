@@ -41,6 +41,7 @@ from newswiki.model import (
 )
 from newswiki.parse import load, loads, parse_article, parse_event
 from newswiki.text import fix_mojibake, slugify, split_topics, unescape_html
+from newswiki.titles import title_key, topic_key
 from newswiki.write import dump, dumps
 
 #: The installed version of newswiki, a `semantic version <https://semver.org>`_ such as
@@ -123,6 +124,8 @@ __all__ = [
     "position",
     "slugify",
     "split_topics",
+    "title_key",
     "to_dict",
+    "topic_key",
     "unescape_html",
 ]

@@ -10,7 +10,10 @@ written, a worker process that died).
 from __future__ import annotations
 
 import argparse
+import collections
+import contextlib
 import functools
+import heapq
 import io
 import itertools
 import json
@@ -28,8 +31,8 @@ from newswiki.convert import to_dict
 from newswiki.diff import unified_diff
 from newswiki.errors import DecodeError
 from newswiki.files import write_file
-from newswiki.graph import CorpusIndex, _index_facts
-from newswiki.model import canonical
+from newswiki.graph import CorpusIndex, Link, TopicLink, _Facts, _facts, _index_facts
+from newswiki.model import Event, canonical
 from newswiki.parallel import (
     DEFAULT_CHUNKSIZE,
     FileError,
@@ -57,6 +60,11 @@ _STDIN_NAME = "<stdin>"
 
 class UsageError(Exception):
     """A problem with the command line itself (exit status 2)."""
+
+
+class _StreamError(Exception):
+    """A standard stream that cannot be read or written: closed, on a full disk, ... (exit
+    status 2, an input/output error)."""
 
 
 # -- progress ---------------------------------------------------------------------------------
@@ -176,25 +184,53 @@ def _for_the_command_line(error: FileError) -> FileError:
 
 
 class _Console:
-    """Standard output and error, with a progress bar on error that output never garbles."""
+    """Standard output and error, with a progress bar on error that output never garbles.
 
-    def __init__(self, out: TextIO, err: TextIO) -> None:
+    Output goes through :meth:`write`, :meth:`print` and :meth:`flush`, which say when
+    standard output is closed or cannot be written (:class:`_StreamError`; a reader that went
+    away is a :class:`BrokenPipeError` still).  Messages to a standard error that is closed
+    or cannot be written are lost: there is nowhere left to say so, and the exit status
+    still tells.
+    """
+
+    def __init__(self, out: TextIO | None, err: TextIO | None) -> None:
+        #: Standard output, ``None`` when it was closed.
         self.out = out
-        self.err = err
-        self.progress = Progress("", None, err, enabled=False)
+        #: Standard error (the null device when it was closed).
+        self.err = err if err is not None else open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+        self.progress = Progress("", None, self.err, enabled=False)
 
     def write(self, text: str) -> None:
         """Write ``text`` as it is to standard output."""
         if text:
             self.progress.clear()
-            self.out.write(text)
+            self._output(lambda out: out.write(text))
 
     def print(self, text: str, *, err: bool = False) -> None:
         self.progress.clear()
-        stream = self.err if err else self.out
-        stream.write(text + "\n")
-        if err:
-            stream.flush()
+        if not err:
+            self._output(lambda out: out.write(text + "\n"))
+            return
+        with contextlib.suppress(OSError):
+            self.err.write(text + "\n")
+            self.err.flush()
+
+    def flush(self) -> None:
+        """Write out what standard output holds (a closed one holds nothing)."""
+        if self.out is not None:
+            self._output(lambda out: out.flush())
+
+    def _output(self, action: Callable[[TextIO], object]) -> None:
+        if self.out is None:
+            raise _StreamError("cannot write to standard output: it is closed")
+        try:
+            action(self.out)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise _StreamError(
+                f"cannot write to standard output: {error.strerror or error}"
+            ) from None
 
 
 def _jobs(text: str) -> int:
@@ -214,6 +250,11 @@ def _patterns(args: argparse.Namespace) -> tuple[Sequence[str], Sequence[str]]:
 
 
 def _paths(args: argparse.Namespace) -> Iterator[str]:
+    if _STDIN in args.paths:  # the commands that read standard input took it before
+        raise UsageError(
+            f"{args.command} does not read standard input ('-'): give it files, folders or"
+            " glob patterns (a file named '-' is './-')"
+        )
     include, exclude = _patterns(args)
     try:
         return walk(*args.paths, include=include, exclude=exclude)
@@ -266,7 +307,7 @@ def _outcomes(
     if _STDIN in args.paths:
         if len(args.paths) > 1:
             raise UsageError("'-' (standard input) cannot be combined with other paths")
-        yield _cli_outcome(apply(func, _STDIN_NAME, sys.stdin.buffer.read()))
+        yield _cli_outcome(apply(func, _STDIN_NAME, _standard_input()))
         return
     paths = _start(args, console, label)
     try:
@@ -275,6 +316,20 @@ def _outcomes(
             yield _cli_outcome(outcome)
     finally:
         console.progress.close()
+
+
+def _standard_input() -> bytes:
+    """All of standard input.
+
+    Raises:
+        _StreamError: it is closed, or cannot be read (a folder, ...).
+    """
+    if sys.stdin is None:
+        raise _StreamError("cannot read standard input: it is closed")
+    try:
+        return sys.stdin.buffer.read()
+    except OSError as error:
+        raise _StreamError(f"cannot read standard input: {error.strerror or error}") from None
 
 
 def _cli_outcome(outcome: Outcome[T]) -> Outcome[T]:
@@ -316,12 +371,12 @@ def _run_parse(args: argparse.Namespace, console: _Console) -> int:
         text = outcome.value or ""
         if not lines and not single:
             text = ("[\n" if not written else ",\n") + text
-        console.out.write(text if not lines and not single else text + "\n")
+        console.write(text if not lines and not single else text + "\n")
         written += 1
     if not lines and not single:
-        console.out.write("\n]\n" if written else "[]\n")
+        console.write("\n]\n" if written else "[]\n")
     elif single and not lines and written:
-        console.out.write("\n")
+        console.write("\n")
     return status
 
 
@@ -414,11 +469,25 @@ def _run_fmt(args: argparse.Namespace, console: _Console) -> int:
 # -- convert ----------------------------------------------------------------------------------
 
 
-def _convert_file(jsonl: bool, strict: bool, path: str, data: bytes) -> dict[str, list[Any]]:
-    found = rows(loads(data, strict=strict), path)
+def _convert_file(
+    jsonl: bool, strict: bool, path: str, data: bytes
+) -> tuple[dict[str, list[Any]], tuple[str, _Facts | None]]:
+    """The rows of a file by table, and what the topics table needs of it (written at the
+    end, from the whole corpus)."""
+    document = loads(data, strict=strict)
+    found = rows(document, path)
+    facts = path, _facts(document)
     if jsonl:  # encode here, in the worker: the parent only writes
-        return {table: [json_line(row) for row in items] for table, items in found.items()}
-    return found
+        return {table: [json_line(row) for row in items] for table, items in found.items()}, facts
+    return found, facts
+
+
+def _with_facts(
+    pack: Callable[[list[dict[str, list[Any]]]], T],
+    values: list[tuple[dict[str, list[Any]], tuple[str, _Facts | None]]],
+) -> tuple[T, list[tuple[str, _Facts | None]]]:
+    """``pack`` the rows of a chunk's files; their facts for the topics table go beside."""
+    return pack([found for found, _ in values]), [facts for _, facts in values]
 
 
 def _merge(values: list[dict[str, list[Any]]]) -> dict[str, list[Any]]:
@@ -457,24 +526,28 @@ def _run_convert(args: argparse.Namespace, console: _Console) -> int:
     start = time.monotonic()
     files = size = 0
     func = functools.partial(_convert_file, jsonl, not args.lenient)
-    pack = _jsonl_blocks if jsonl else _arrow_tables
+    pack = functools.partial(_with_facts, _jsonl_blocks if jsonl else _arrow_tables)
     with writer:
         try:
             for batch in map_batches(
                 func, pack, paths, jobs=args.jobs, chunksize=DEFAULT_CHUNKSIZE
             ):
-                for outcome in batch.outcomes:
+                for outcome in map(_cli_outcome, batch.outcomes):
                     files += 1
                     size += outcome.size
                     console.progress.advance(1, outcome.size)
-                    if outcome.error is not None:
+                    if outcome.error is not None:  # with the command's advice, in both places
                         status = max(status, _status(outcome.error))
                         console.print(str(outcome.error), err=True)
                         writer.add_error(outcome.error)
+                tables, facts = batch.value
                 if jsonl:
-                    writer.add_jsonl(batch.value)
+                    writer.add_jsonl(tables)
                 else:
-                    writer.add_arrow(batch.value)
+                    writer.add_arrow(tables)
+                for path, found in facts:
+                    if found is not None:
+                        writer.index._add_facts(path, found)
         finally:
             console.progress.close()
     elapsed = time.monotonic() - start
@@ -490,32 +563,110 @@ def _run_convert(args: argparse.Namespace, console: _Console) -> int:
 # -- links ------------------------------------------------------------------------------------
 
 
-def _run_links(args: argparse.Namespace, console: _Console) -> int:
+def _index(args: argparse.Namespace, console: _Console, label: str) -> tuple[CorpusIndex, int]:
+    """The index of the files, and the exit status their errors (printed) make."""
     index = CorpusIndex()
     status = OK
     # Only the facts the index needs travel back from the workers, not the documents.
     func = functools.partial(_index_facts, not args.lenient)
-    for outcome in _outcomes(args, console, func, "links"):
+    for outcome in _outcomes(args, console, func, label):
         if outcome.error is not None:
             status = max(status, _status(outcome.error))
             console.print(str(outcome.error), err=True)
             index.add_error(outcome.error)
         elif outcome.value is not None:
             index._add_facts(outcome.path, outcome.value)
+    return index, status
+
+
+def _in_place_order(index: CorpusIndex) -> Iterator[Link | TopicLink]:
+    """The related links and topic links of each event in turn, in the order of their
+    places in the file."""
+    rank = {source: n for n, source in enumerate(index.event_files())}
+
+    def place(found: Link | TopicLink) -> tuple[int, int, int]:
+        return rank[found.source], found.line or 0, found.column or 0
+
+    return heapq.merge(index.links(), index.topic_links(), key=place)
+
+
+def _run_links(args: argparse.Namespace, console: _Console) -> int:
+    index, status = _index(args, console, "links")
     total = dangling = 0
-    for link in index.links():
-        total += 1
-        dangling += link.resolved is None
-        if link.resolved is None or args.all:
-            shown = json.dumps(link.to_json(), ensure_ascii=False)
-            console.print(shown if args.format == "jsonl" else str(link))
+    topics: collections.Counter[str] = collections.Counter()
+    for found in _in_place_order(index):
+        if isinstance(found, Link):
+            total += 1
+            dangling += found.resolved is None
+            shown, kind = found.resolved is None, "related"
+        else:
+            topics[found.status] += 1
+            shown, kind = found.status != "resolved", "topic"
+        if shown or args.all:
+            as_json = json.dumps({"kind": kind, **found.to_json()}, ensure_ascii=False)
+            console.print(as_json if args.format == "jsonl" else str(found))
     console.print(
         f"{_plural(index.events, 'event')}, {_plural(total, 'related link')}:"
-        f" {total - dangling:,} resolved, {dangling:,} dangling.",
+        f" {total - dangling:,} resolved, {dangling:,} dangling;"
+        f" {_plural(sum(topics.values()), 'topic')}: {topics['resolved']:,} resolved,"
+        f" {topics['missing']:,} missing, {topics['no-section']:,} no-section,"
+        f" {topics['ambiguous']:,} ambiguous.",
         err=True,
     )
     if dangling:
         status = max(status, FAILED)
+    return status
+
+
+# -- timeline ---------------------------------------------------------------------------------
+
+
+def _told(
+    index: CorpusIndex, story: list[TopicLink], strict: bool
+) -> Iterator[tuple[TopicLink, str]]:
+    """Each event of a timeline once, with its headline: an event file's own headline, or
+    the title of a related item pointing at it (whose file may be missing)."""
+    events: dict[str, Event] = {}
+    chosen: dict[tuple[str, str], tuple[TopicLink, str]] = {}
+    for found in story:
+        event = events.get(found.source)
+        if event is None:
+            document = newswiki.load(found.source, strict=strict)
+            assert isinstance(document, Event)  # the index took it as one
+            event = events[found.source] = document
+        if found.related is None:
+            key, text = ("file", found.source), event.headline
+        else:
+            item = event.related[found.related - 1]
+            target = index.resolve(item)
+            key = ("file", target) if target is not None else ("link", item.path)
+            text = item.title
+        kept = chosen.get(key)
+        if kept is None or (kept[0].related is not None and found.related is None):
+            chosen[key] = found, text  # the file's own headline before a link's title
+    return iter(chosen.values())
+
+
+def _run_timeline(args: argparse.Namespace, console: _Console) -> int:
+    if _STDIN in args.paths:  # its events are read again to print their headlines
+        raise UsageError("timeline reads an archive's files, not standard input ('-')")
+    index, status = _index(args, console, "timeline")
+    try:
+        article = index._article_file(args.title)
+    except KeyError as error:
+        raise UsageError(f"{error.args[0]} in {' '.join(args.paths)}") from None
+    except ValueError as error:
+        raise UsageError(f"{error}: give the article's file instead") from None
+    shown = 0
+    for found, text in _told(index, index.timeline(article), not args.lenient):
+        shown += 1
+        if args.format == "jsonl":
+            console.print(json.dumps({**found.to_json(), "text": text}, ensure_ascii=False))
+            continue
+        day = "undated   " if found.date is None else found.date.isoformat()
+        where = found.source if found.line is None else f"{found.source}:{found.line}"
+        console.print(f"{day}  {text}  ({where})")
+    console.print(f"{_plural(shown, 'event')} on {article}.", err=True)
     return status
 
 
@@ -562,7 +713,8 @@ def _walk_options(parser: argparse.ArgumentParser, *, progress: bool = True) -> 
 _EXIT_STATUS = (
     "Exit status: 0 all went well, 1 some file failed (it breaks the format or is not UTF-8,"
     " fmt --check or --diff would change it, links found a dangling link), 2 usage error,"
-    " no file matched, or an input/output error (a file that cannot be read or written)."
+    " no file matched, or an input/output error (a file, standard input or standard output that"
+    " cannot be read or written)."
 )
 
 
@@ -601,16 +753,28 @@ def _parser() -> argparse.ArgumentParser:
         "convert": (
             _run_convert,
             "write tables of events, articles and sections",
-            "Write the tables events, articles, sections and errors to OUT (one file each,"
-            " e.g. OUT/events.parquet). Files that fail are listed on standard error and in"
+            "Write the tables events, articles, sections, topics and errors to OUT (one file"
+            " each, e.g. OUT/events.parquet). Files that fail are listed on standard error and in"
             " the errors table; the others are converted.",
         ),
         "links": (
             _run_links,
-            "report related links that point at no event file",
+            "report related links that point at no event file, and topics naming no article",
             "Resolve every related link of every event to an event file of the corpus (the"
             " day in a link need not be zero-padded) and print the dangling ones, saying"
-            " whether there is no such file or the file does not parse.",
+            " whether there is no such file or the file does not parse; resolve every topic"
+            " of every event (of its headline and its related items' titles) to the article"
+            " it names, compared as wiki titles are, and print those that name none, no such"
+            " section, or several articles. Dangling links make the exit status 1; topics"
+            " do not.",
+        ),
+        "timeline": (
+            _run_timeline,
+            "print the events an article is about, in date order",
+            "Print the events whose topics name the article TITLE (its title, compared as"
+            " wiki titles are, or its file), one a line, oldest first: the date, the"
+            " headline (or the related item's title, for an event known by a link only) and"
+            " where it is. Give the archive's files or folders first, then TITLE.",
         ),
     }
     subs = {}
@@ -620,7 +784,7 @@ def _parser() -> argparse.ArgumentParser:
         )
         _walk_options(subs[name], progress=name != "parse")
         subs[name].set_defaults(run=run)
-    parse, check, fmt, convert, links = subs.values()
+    parse, check, fmt, convert, links, timeline = subs.values()
     parse.add_argument("--jsonl", action="store_true", help="one compact JSON object per line")
     parse.add_argument("--with-file", action="store_true", help="add each file's path ('file')")
     check.add_argument("--show-source", action="store_true", help="show the offending line too")
@@ -633,17 +797,28 @@ def _parser() -> argparse.ArgumentParser:
         "--format",
         choices=["text", "jsonl"],
         default="text",
-        help="text: FILE:LINE:COL: related link to PATH: why (the default); jsonl: one JSON"
-        " object a link, for tools",
+        help="text: FILE:LINE:COL: related link to PATH: why, or FILE:LINE:COL: topic 'TOPIC':"
+        " why (the default); jsonl: one JSON object a link, with a kind (related or topic),"
+        " for tools",
     )
-    for lenient in (parse, convert, links):
+    timeline.add_argument(
+        "title", metavar="TITLE", help="the article: its title, or its file (after PATH)"
+    )
+    timeline.add_argument(
+        "--format",
+        choices=["text", "jsonl"],
+        default="text",
+        help="text: DATE  HEADLINE  (FILE:LINE) (the default); jsonl: one JSON object an"
+        " event, its topic link and its text, for tools",
+    )
+    for lenient in (parse, convert, links, timeline):
         lenient.add_argument(
             "--lenient", action="store_true", help="keep lines that break the format"
         )
     return parser
 
 
-def _utf8(stream: TextIO) -> TextIO:
+def _utf8(stream: TextIO | None) -> TextIO | None:
     """Write UTF-8 whatever the locale, and never fail on an undecodable file name."""
     if isinstance(stream, io.TextIOWrapper):
         stream.reconfigure(encoding="utf-8", errors="backslashreplace")
@@ -656,6 +831,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         The exit status (the console script exits with it).
     """
+    _fill_closed_streams()
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -664,7 +840,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = _Console(_utf8(sys.stdout), _utf8(sys.stderr))
     try:
         status: int = args.run(args, console)
+        console.flush()
     except UsageError as error:
+        console.print(f"newswiki {args.command}: error: {error}", err=True)
+        return USAGE
+    except _StreamError as error:
+        _silence_output()
         console.print(f"newswiki {args.command}: error: {error}", err=True)
         return USAGE
     except KeyboardInterrupt:
@@ -672,8 +853,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`newswiki parse ... | head`): stop quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_output()
         return FAILED
-    console.out.flush()
     return status
+
+
+def _fill_closed_streams() -> None:
+    """Put the null device in place of a standard stream closed when newswiki started
+    (``<&-``, ``>&-``), so that no file newswiki opens takes its number: what is written
+    to the stream, here or by a worker process, must never land in a file.  Python has set
+    that stream to ``None`` already, which is how the commands tell it is closed."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+
+
+def _silence_output() -> None:
+    """Point standard output at the null device: what its buffer still holds goes nowhere,
+    and the interpreter's last flush at exit cannot fail again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # closed, or not a file (a test's capture)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)

@@ -10,7 +10,8 @@ millions of them.  This module reads such trees lazily:
 - :class:`Corpus` yields ``(path, document)`` pairs, strict or lenient, raising at the first
   bad file or collecting the errors;
 - :class:`CorpusIndex` resolves the ``### Related:`` links between event files, reports the
-  dangling ones, and finds the events of a day and the articles of a title.
+  dangling ones, finds the events of a day and the articles of a title, names the article
+  each topic of an event is about (:class:`TopicLink`) and gives each article its timeline.
 
 >>> from newswiki.corpus import Corpus
 >>> for path, document in Corpus("examples"):
@@ -26,7 +27,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Generic, Literal, TypeVar, cast, overload
 
-from newswiki.graph import CorpusIndex, Link, LinkStatus, _index_facts
+from newswiki.graph import CorpusIndex, Link, LinkStatus, TopicLink, TopicStatus, _index_facts
 from newswiki.model import Article, Document, Event
 from newswiki.parallel import (
     DEFAULT_CHUNKSIZE,
@@ -42,7 +43,7 @@ from newswiki.parallel import (
     map_files,
 )
 from newswiki.parse import loads
-from newswiki.walk import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, natural_key, walk
+from newswiki.walk import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Unreadable, natural_key, walk
 
 __all__ = [
     "DEFAULT_EXCLUDE",
@@ -57,6 +58,9 @@ __all__ = [
     "LinkStatus",
     "Ok",
     "Outcome",
+    "TopicLink",
+    "TopicStatus",
+    "Unreadable",
     "apply",
     "map_batches",
     "map_files",
@@ -178,7 +182,8 @@ class Corpus(Generic[D]):
                 outcome.error.raise_()
 
     def index(self) -> CorpusIndex:
-        """Read every file once and build the :class:`CorpusIndex` of the corpus.
+        """Read every file once and build the :class:`CorpusIndex` of the corpus: its
+        related links, and its topics with the articles they name.
 
         Only the facts the index needs travel back from the worker processes, not the
         documents.  Files that give no document are handled as ``on_error`` says.

@@ -20,11 +20,21 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from newswiki.errors import ParseError
+from newswiki.graph import CorpusIndex, _Facts, _facts
 from newswiki.model import Document
 from newswiki.parallel import FileError
 from newswiki.parse import loads
-from newswiki.tabular import TABLES, error_row, rows, schema, to_arrow
-from newswiki.walk import _GLOB_MAGIC, DEFAULT_EXCLUDE, DEFAULT_INCLUDE, _matcher, natural_key
+from newswiki.tabular import TABLES, error_row, rows, schema, to_arrow, topic_rows
+from newswiki.walk import (
+    _GLOB_MAGIC,
+    DEFAULT_EXCLUDE,
+    DEFAULT_INCLUDE,
+    Unreadable,
+    _as_file,
+    _matcher,
+    natural_key,
+    walk,
+)
 
 if TYPE_CHECKING:
     import dask.bag
@@ -90,6 +100,7 @@ def _listing(
         os.fspath(p) for p in ([urlpath] if isinstance(urlpath, (str, os.PathLike)) else urlpath)
     ]
     included, excluded = _matcher(include), _matcher(exclude)
+    local = _import("fsspec.implementations.local").LocalFileSystem
     fs: Any = None
     files: list[tuple[str, str]] = []
     for argument in arguments:
@@ -99,18 +110,26 @@ def _listing(
         root = _root(argument)
         stripped_root = fs._strip_protocol(root) if root else ""
         globbed = _GLOB_MAGIC.search(argument) is not None
+        on_disk = isinstance(fs, local)
         for path in sorted(found, key=_sort_key):
             if not fs.isdir(path):
                 if not globbed or not excluded(path.rsplit("/", 1)[-1]):
-                    files.append((path, _as_named(root, stripped_root, path)))
+                    # A local pipe is never opened (it would wait for a writer forever).
+                    status = functools.partial(os.stat, path)
+                    checked = _as_file(path, status) if on_disk else path
+                    if checked is not None:
+                        files.append((checked, _as_named(root, stripped_root, path)))
                 continue
-            inside = [
-                p
-                for p in fs.find(path)
-                if not any(part.startswith(".") for part in p[len(path) :].split("/"))
-                and included(p.rsplit("/", 1)[-1])
-                and not excluded(p.rsplit("/", 1)[-1])
-            ]
+            if on_disk:  # the walk of every other route, bad paths and all
+                inside = list(walk(path, include=include, exclude=exclude))
+            else:
+                inside = [
+                    p
+                    for p in fs.find(path)
+                    if not any(part.startswith(".") for part in p[len(path) :].split("/"))
+                    and included(p.rsplit("/", 1)[-1])
+                    and not excluded(p.rsplit("/", 1)[-1])
+                ]
             files.extend(
                 (p, _as_named(root, stripped_root, p)) for p in sorted(inside, key=_sort_key)
             )
@@ -136,6 +155,11 @@ def list_files(
     for ``news``, ``s3://bucket/news/x.md`` for ``s3://bucket/news``), so the tables of every
     route join on ``path``.
 
+    On a local disk, folders are walked by :func:`newswiki.corpus.walk` itself: what cannot
+    be read as a file there (a folder that cannot be listed, a link that loops or leads
+    nowhere, a named pipe) is listed too, and is that file's ``"read"`` error when read, as
+    in every other route.
+
     Returns:
         ``(fs, paths)``: the ``fsspec`` filesystem and the paths.
 
@@ -153,6 +177,8 @@ def _partitions(files: list[tuple[str, str]], size: int) -> list[list[tuple[str,
 
 
 def _read_one(fs: Any, path: str, named: str, strict: bool) -> Document | FileError:
+    if isinstance(path, Unreadable):
+        return FileError(named, "read", path.message)
     try:
         with fs.open(path, "rb") as file:
             data = file.read()
@@ -221,11 +247,17 @@ def read(
     return documents
 
 
-def _tables(files: list[tuple[str, str]], fs: Any, strict: bool, on_error: OnError) -> Any:
-    """One partition of :func:`read_tables`: the rows of every table from one parse of each
-    file, as pandas frames by table name."""
+def _frame(items: Any, table: str) -> Any:
     pandas = _import("pandas")
+    return to_arrow(list(items), table).to_pandas(types_mapper=pandas.ArrowDtype)
+
+
+def _tables(files: list[tuple[str, str]], fs: Any, strict: bool, on_error: OnError) -> Any:
+    """One partition of :func:`read_tables`: the rows of every table but ``topics`` from one
+    parse of each file, as pandas frames by table name, and under ``"facts"`` what the
+    ``topics`` table needs of each file (it is made from every partition's)."""
     found: dict[str, list[Mapping[str, Any]]] = {table: [] for table in TABLES}
+    facts: list[tuple[str, _Facts]] = []
     for path, named in files:
         document = _read_one(fs, path, named, strict)
         if isinstance(document, FileError):
@@ -235,10 +267,20 @@ def _tables(files: list[tuple[str, str]], fs: Any, strict: bool, on_error: OnErr
             continue
         for table, items in rows(document, named).items():
             found[table].extend(items)
-    return {
-        table: to_arrow(items, table).to_pandas(types_mapper=pandas.ArrowDtype)
-        for table, items in found.items()
-    }
+        made = _facts(document)
+        if made is not None:
+            facts.append((named, made))
+    frames = {table: _frame(items, table) for table, items in found.items() if table != "topics"}
+    return {**frames, "facts": facts}
+
+
+def _topics(partitions: list[list[tuple[str, _Facts]]]) -> Any:
+    """The ``topics`` table of :func:`read_tables`, from every partition's facts."""
+    index = CorpusIndex()
+    for facts in partitions:
+        for path, found in facts:
+            index._add_facts(path, found)
+    return _frame(topic_rows(index), "topics")
 
 
 def read_tables(
@@ -251,10 +293,12 @@ def read_tables(
     exclude: Sequence[str] = DEFAULT_EXCLUDE,
     storage_options: dict[str, Any] | None = None,
 ) -> dict[str, dask.dataframe.DataFrame]:
-    """The four tables of the files at ``urlpath`` as ``dask.dataframe.DataFrame`` objects
-    by name (``events``, ``articles``, ``sections``, ``errors``), read in one pass: each
-    partition parses its files once for all four, so computing them together
-    (``dask.compute(*tables.values())``) reads every file once.
+    """The five tables of the files at ``urlpath`` as ``dask.dataframe.DataFrame`` objects
+    by name (``events``, ``articles``, ``sections``, ``topics``, ``errors``), read in one
+    pass: each partition parses its files once for all five, so computing them together
+    (``dask.compute(*tables.values())``) reads every file once.  The ``topics`` table is one
+    partition, made from the small facts (titles, headings, topics) every partition keeps
+    of its files, since a topic names an article of any file.
 
     The columns are those of :func:`newswiki.tabular.schema`, as pandas ``ArrowDtype``
     columns (nested lists and structs stay typed, and ``to_parquet`` writes the same schema
@@ -275,9 +319,11 @@ def read_tables(
     frames: dict[str, dask.dataframe.DataFrame] = {}
     for table in TABLES:
         meta = schema(table).empty_table().to_pandas(types_mapper=pandas.ArrowDtype)
-        frames[table] = dataframe.from_delayed(
-            [part[table] for part in parts], meta=meta, verify_meta=False
-        )
+        if table == "topics":  # one partition, from all: a topic names an article of any file
+            made = [delayed(_topics, pure=True)([part["facts"] for part in parts])]
+        else:
+            made = [part[table] for part in parts]
+        frames[table] = dataframe.from_delayed(made, meta=meta, verify_meta=False)
     return frames
 
 

@@ -1,7 +1,9 @@
-"""The links of an archive: related events resolved to their files, articles by title.
+"""The links of an archive: related events resolved to their files, topics to articles.
 
 :class:`CorpusIndex` resolves the ``### Related:`` links between event files, reports the
-dangling ones, and finds the events of a day and the articles of a title.
+dangling ones, finds the events of a day and the articles of a title, and joins the two
+formats: every topic of an event (``2016 Aktobe shootings: ...``) to the article it names
+(``= 2016 Aktobe shootings =``), and every article to its timeline of events.
 """
 
 from __future__ import annotations
@@ -9,17 +11,30 @@ from __future__ import annotations
 import datetime
 import os
 import re
-from collections.abc import Iterator
-from typing import Literal
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import Literal, TypeVar, cast
 
 import attrs
 
-from newswiki.layout import position
-from newswiki.model import Article, Document, Event, RelatedEvent, UndatedEvent
+from newswiki.layout import LineLayout, position
+from newswiki.model import (
+    PADDING,
+    Article,
+    Document,
+    Event,
+    RelatedEvent,
+    UndatedEvent,
+    _related_date,
+    as_tuple,
+)
 from newswiki.parallel import FileError
 from newswiki.parse import loads
+from newswiki.text import split_topics
+from newswiki.titles import title_key, topic_key
+from newswiki.walk import _path_key
 
-__all__ = ["CorpusIndex", "Link", "LinkStatus"]
+__all__ = ["CorpusIndex", "Link", "LinkStatus", "TopicLink", "TopicStatus"]
 
 # YYYY/MM/D/NAME at the end of a link or a file path: the day and month are not always padded.
 _DATED_NAME = re.compile(r"(?:^|/)(\d{4})/(\d{1,2})/(\d{1,2})/([^/]+)\Z")
@@ -27,19 +42,85 @@ _DATED_NAME = re.compile(r"(?:^|/)(\d{4})/(\d{1,2})/(\d{1,2})/([^/]+)\Z")
 _Key = tuple[int, int, int, str]
 # Where a related link sits in its file: 1-based line and column, when known.
 _Place = tuple[int, int] | None
-# What the index keeps of a document: ("event", date (None: undated), [(link path, place)]) or
-# ("article", title, ()).
-_Facts = tuple[str, object, tuple[tuple[str, _Place], ...]]
+_Links = tuple[tuple[str, _Place], ...]
+# A topic of an event: the topic as written, the related item it leads (0: the headline),
+# and the 1-based line and column where it starts, when known.
+_Topic = tuple[str, int, int | None, int | None]
+# What the index keeps of a document, small enough to travel from a worker process:
+# ("event", date (None: undated), [(link path, place)], [topic]) or
+# ("article", title, [section title], ()).
+_Facts = tuple[str, object, tuple[object, ...], tuple[_Topic, ...]]
+# The topics of an event as the index keeps them: the parts of every _Topic in one flat
+# tuple (a tuple per topic would cost 48 bytes more each, a third of an event's share).
+_Flat = tuple[str | int | None, ...]
+
+
+def _flat(topics: tuple[_Topic, ...]) -> _Flat:
+    flat: list[str | int | None] = []
+    for topic, related, line, column in topics:
+        # Topics repeat from event to event (a story's name): one string for each.
+        flat += (sys.intern(topic), related, line, column)
+    return tuple(flat)
+
+
+def _unflat(flat: _Flat) -> Iterator[_Topic]:
+    parts = iter(flat)
+    return cast(Iterator[_Topic], zip(parts, parts, parts, parts, strict=True))
 
 
 def _facts(document: Document) -> _Facts | None:
     if isinstance(document, (Event, UndatedEvent)):  # an undated event links all the same
         date = document.date if isinstance(document, Event) else None
         targets = (r.path for r in document.related)
-        return "event", date, tuple(zip(targets, _link_places(document), strict=True))
+        links = tuple(zip(targets, _link_places(document), strict=True))
+        return "event", date, links, _topic_facts(document)
     if isinstance(document, Article):
-        return "article", document.title, ()
+        return "article", document.title, tuple(s.title for _, s in document.walk()), ()
     return None
+
+
+def _value_start(
+    layout: LineLayout | None, opening: str, canonical: int
+) -> tuple[int | None, int | None]:
+    """The line of a headline or related line, and the 1-based column where its value starts:
+    after the line's first ``opening`` (``# `` or ``[``) and the padding there, or at column
+    ``canonical`` of a line written canonically."""
+    if layout is None or layout.line is None:
+        return None, None
+    text = layout.text
+    if text is None:
+        return layout.line, canonical
+    column = text.index(opening) + len(opening)
+    while column < len(text) and text[column] in PADDING:  # a space or two, if any
+        column += 1
+    return layout.line, column + 1
+
+
+def _add_topics(topics: list[_Topic], text: str, related: int, layout: LineLayout | None) -> None:
+    """Add the topics of a headline (``related`` 0) or a related item's title, with where
+    each starts in the file."""
+    found = split_topics(text)[0]
+    if not found:
+        return
+    if related:  # "N. [" before the value on a canonical line, "# " before a headline
+        line, column = _value_start(layout, "[", len(str(related)) + 4)
+    else:
+        line, column = _value_start(layout, "#", 3)  # "#Headline" too, read leniently
+    for topic in found:
+        topics.append((topic, related, line, column))
+        if column is not None:
+            column += len(topic) + 2  # the topic and its ": "
+
+
+def _topic_facts(event: Event | UndatedEvent) -> tuple[_Topic, ...]:
+    """The topics of an event's headline, then of each related item's title, with where each
+    starts in the file."""
+    topics: list[_Topic] = []
+    layout = event.layout
+    _add_topics(topics, event.headline, 0, None if layout is None else layout.headline)
+    for number, item in enumerate(event.related, 1):
+        _add_topics(topics, item.title, number, item.layout)
+    return tuple(topics)
 
 
 def _link_places(event: Event | UndatedEvent) -> list[_Place]:
@@ -130,17 +211,113 @@ class Link:
         }
 
 
+#: What became of a topic: it names an article (and, for ``Title#Section``, a section of
+#: it), no article has its title, the article has no such section, or several articles have
+#: its title.
+TopicStatus = Literal["resolved", "missing", "no-section", "ambiguous"]
+
+
+@attrs.frozen(kw_only=True)
+class TopicLink:
+    """A topic of an event (``2016 Aktobe shootings: ...``) and the article it names.
+
+    A topic names the article whose title has the same :func:`~newswiki.title_key` (the case
+    of the first letter, ``_`` for a space, runs of spaces, entities and Unicode forms do not
+    count), or, when no title has it, the article whose title differs from it in case alone
+    (``Syrian civil war`` for ``Syrian Civil War``, as a wiki's redirect would).
+    ``Title#Section`` names the section of that article, at any level, whose heading
+    compares equal to ``Section`` the same way (the first such in file order).  A topic that
+    is the whole title of an article (``C#``) names it, ``#`` and all.  Two articles whose
+    titles compare equal make the topic ambiguous: both are named, none is chosen.
+
+    ``str(link)`` reads like a compiler message, ``FILE:LINE:COL: topic 'TOPIC': why``.
+    """
+
+    #: The event file holding the topic.
+    source: str
+    #: The topic as written, e.g. ``2016 Aktobe shootings``.
+    topic: str
+    #: The 1-based position, in the ``### Related:`` list, of the related item whose title
+    #: the topic leads; ``None`` for a topic of the headline.
+    related: int | None = None
+    #: The 1-based place of the topic among the topics of its line (``Syrian Civil War:
+    #: Syrian peace process: ...`` has 1 and 2).
+    position: int = 1
+    #: 1-based line of the headline or related line in ``source``, when known.
+    line: int | None = None
+    #: 1-based column where the topic starts on that line, when the line is known.
+    column: int | None = None
+    #: The day of the event the topic is about: the event's own date for a headline topic,
+    #: the date in the related item's path for a related one (``None`` when it has none).
+    date: datetime.date | None = None
+    #: The article file it names; ``None`` when missing or ambiguous.
+    article: str | None = None
+    #: The heading of the section it names, as the article writes it; ``None`` when it
+    #: names none or the article has no such section.
+    section: str | None = None
+    #: The article files whose titles all match, when ambiguous (none is chosen).
+    candidates: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    #: ``"resolved"``, ``"missing"`` (no article has that title), ``"no-section"`` (the
+    #: article exists, the section does not; :attr:`article` is set) or ``"ambiguous"``.
+    status: TopicStatus = "missing"
+
+    @property
+    def why(self) -> str:
+        """What became of the topic, in words."""
+        if self.status == "ambiguous":
+            return f"names {len(self.candidates)} articles: {', '.join(self.candidates)}"
+        if self.status == "missing":
+            return "no article has that title"
+        if self.status == "no-section":
+            return f"{self.article} has no section {self.topic.partition('#')[2]!r}"
+        section = "" if self.section is None else f", section {self.section!r}"
+        return f"resolves to {self.article}{section}"
+
+    def __str__(self) -> str:
+        where = self.source if self.line is None else f"{self.source}:{self.line}:{self.column}"
+        item = "" if self.related is None else f" of related item {self.related}"
+        return f"{where}: topic {self.topic!r}{item}: {self.why}"
+
+    def to_json(self) -> dict[str, object]:
+        """The topic link as a JSON object (``newswiki links --format jsonl`` writes one a
+        line, with ``"kind": "topic"``)."""
+        return {
+            "source": self.source,
+            "line": self.line,
+            "column": self.column,
+            "related": self.related,
+            "position": self.position,
+            "topic": self.topic,
+            "date": None if self.date is None else self.date.isoformat(),
+            "status": self.status,
+            "article": self.article,
+            "section": self.section,
+            "candidates": list(self.candidates),
+        }
+
+
+# What a topic resolves to: its status, article, section and candidates.
+_Resolution = tuple[TopicStatus, str | None, str | None, tuple[str, ...]]
+
+
 class CorpusIndex:
-    """The links between the events of a corpus, the events of each day, articles by title.
+    """The links between the events of a corpus, and between its events and its articles.
 
     A related link ``/news/YYYY/MM/D/NAME`` points at the event file whose path ends in
     ``YYYY/MM/D/NAME``, where day and month compare as numbers (``/06/7/`` and ``/06/07/``
     are the same day), or, for event files kept outside such folders, at the file named
     ``NAME`` whose event has that date.  A link to a file of the corpus that does not parse
-    is dangling too, and says why (:attr:`Link.target_error`).  The index keeps paths and
-    link targets, not documents, so it holds a few hundred bytes per event;
-    :func:`newswiki.load` a path to get its document back.  Beyond memory, join the Parquet
-    tables of ``newswiki convert`` instead (see the docs).
+    is dangling too, and says why (:attr:`Link.target_error`).  The topics of each event
+    (of its headline and of its related items' titles) name articles, as :class:`TopicLink`
+    says; :meth:`timeline` turns that around, from an article to its events.
+
+    Paths come back as they were added (for :meth:`Corpus.index`, as :func:`walk` spells
+    them); a method that takes a file takes any spelling of it: relative or absolute,
+    ``./x``, ``a/../x``, a symbolic link to it.  The index keeps paths, link targets and
+    topics, not documents: about 4.7 KB for an event with ten related links, most of it
+    their paths (its topics take 400 bytes of it); :func:`newswiki.load` a path to get its
+    document back.  Beyond memory, join the Parquet tables of ``newswiki convert`` instead
+    (see the docs).
 
     Build one with :meth:`Corpus.index`, or with :meth:`add` (and :meth:`add_error`) from
     documents at hand.
@@ -150,11 +327,24 @@ class CorpusIndex:
         self._events: dict[_Key, str] = {}
         self._days: dict[datetime.date, list[str]] = {}
         self._articles: dict[str, list[str]] = {}
-        self._links: list[tuple[str, tuple[tuple[str, _Place], ...]]] = []
+        self._titled: dict[str, list[str]] = {}  # by title_key
+        self._folded: dict[str, list[str]] = {}  # by title_key, case-folded
+        self._sections: dict[str, tuple[str, ...]] = {}  # an article's headings, file order
+        # (path, date, related links, topics) of each event, in the order added.
+        self._records: list[tuple[str, datetime.date | None, _Links, _Flat]] = []
         self._failed: dict[_Key, FileError] = {}
-        self._backlinks: dict[str, list[Link]] | None = None
+        self._forget()
         #: Pairs ``(kept, ignored)`` of event files that claim the same link target.
         self.duplicates: list[tuple[str, str]] = []
+
+    def _forget(self) -> None:
+        """Drop what is worked out from the files when asked, as a file comes in."""
+        self._backlinks: dict[str, list[Link]] | None = None
+        self._timelines: dict[str, list[TopicLink]] | None = None
+        self._positions: dict[str, int] | None = None  # an event's place in _records
+        self._spellings: dict[str, str] | None = None  # real path -> path as added
+        # An article's headings by key, and by case-folded key.
+        self._headings: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
 
     def __repr__(self) -> str:
         return f"<CorpusIndex: {self.events} events, {self.articles} articles>"
@@ -162,7 +352,7 @@ class CorpusIndex:
     @property
     def events(self) -> int:
         """How many event files were added."""
-        return sum(len(paths) for paths in self._days.values())
+        return len(self._records)
 
     @property
     def articles(self) -> int:
@@ -184,24 +374,67 @@ class CorpusIndex:
             self._failed.setdefault(key, error)
 
     def _add_facts(self, path: str, facts: _Facts) -> None:
-        self._backlinks = None
-        kind, value, links = facts
+        self._forget()
+        kind, value, items, topics = facts
         if kind == "article":
             assert isinstance(value, str)
             self._articles.setdefault(value, []).append(path)
+            title = title_key(value)
+            self._titled.setdefault(title, []).append(path)
+            self._folded.setdefault(title.casefold(), []).append(path)
+            self._sections[path] = cast(tuple[str, ...], items)
             return
-        self._links.append((path, links))
+        day = value if isinstance(value, datetime.date) else None  # None: an undated event
+        self._records.append((path, day, cast(_Links, items), _flat(topics)))
         name = path.replace(os.sep, "/")
         keys = {_dated_key(name)}
-        if isinstance(value, datetime.date):  # not an undated event: found by its date too
-            self._days.setdefault(value, []).append(path)
-            keys.add((value.year, value.month, value.day, name.rsplit("/", 1)[-1]))
+        if day is not None:  # found by its date too
+            self._days.setdefault(day, []).append(path)
+            keys.add((day.year, day.month, day.day, name.rsplit("/", 1)[-1]))
         for key in keys:
             if key is None:
                 continue
             kept = self._events.setdefault(key, path)
             if kept != path:
                 self.duplicates.append((kept, path))
+
+    # -- files, spelled any way ---------------------------------------------------------------
+
+    def _file(self, path: str | os.PathLike[str]) -> str | None:
+        """The file as it was added, for any spelling of it; ``None`` for no file added."""
+        text = os.fspath(path)
+        if self._positions is None:
+            self._positions = {record[0]: n for n, record in enumerate(self._records)}
+        if text in self._positions or text in self._sections:
+            return text
+        if self._spellings is None:
+            added = [*self._positions, *self._sections]
+            self._spellings = {os.path.realpath(p): p for p in reversed(added)}
+        try:
+            return self._spellings.get(os.path.realpath(text))
+        except ValueError:  # a NUL character: no file
+            return None
+
+    def _event_file(self, path: str | os.PathLike[str]) -> str:
+        found = self._file(path)
+        if found is None or found not in (self._positions or {}):
+            raise KeyError(f"{os.fspath(path)!r} is no event file of the index")
+        return found
+
+    def _article_file(self, article: str | os.PathLike[str]) -> str:
+        found = self._file(article)
+        if found is not None and found in self._sections:
+            return found
+        if not isinstance(article, str):
+            raise KeyError(f"{os.fspath(article)!r} is no article file of the index")
+        titled = self._named(title_key(article))
+        if not titled:
+            raise KeyError(f"no article titled {article!r}, nor an article file of that name")
+        if len(titled) > 1:
+            raise ValueError(f"{len(titled)} articles are titled {article!r}: {', '.join(titled)}")
+        return titled[0]
+
+    # -- related links ------------------------------------------------------------------------
 
     def resolve(self, link: RelatedEvent | str) -> str | None:
         """The file of the event that ``link`` (a :class:`~newswiki.RelatedEvent` or its
@@ -211,7 +444,7 @@ class CorpusIndex:
 
     def links(self) -> Iterator[Link]:
         """Every related link of every event, resolved, in the order the events were added."""
-        for source, targets in self._links:
+        for source, _, targets, _ in self._records:
             for number, (target, place) in enumerate(targets, 1):
                 resolved = self.resolve(target)
                 failed = None
@@ -227,14 +460,125 @@ class CorpusIndex:
 
     def backlinks(self, path: str | os.PathLike[str]) -> list[Link]:
         """The links that resolve to the event file ``path``: which events link to it, in the
-        order the events were added."""
+        order the events were added.
+
+        Raises:
+            KeyError: ``path`` is no event file of the index.
+        """
+        path = self._event_file(path)
         if self._backlinks is None:
-            found: dict[str, list[Link]] = {}
-            for link in self.links():
-                if link.resolved is not None:
-                    found.setdefault(link.resolved, []).append(link)
-            self._backlinks = found
-        return list(self._backlinks.get(os.fspath(path), ()))
+            self._backlinks = _grouped(self.links(), lambda link: link.resolved)
+        return list(self._backlinks.get(path, ()))
+
+    # -- topics -------------------------------------------------------------------------------
+
+    def _heading(self, article: str, key: str) -> str | None:
+        """The first heading of ``article`` whose key is ``key``; failing that, the first
+        whose key differs from it in case alone."""
+        headings = self._headings.get(article)
+        if headings is None:
+            exact: dict[str, str] = {}
+            folded: dict[str, str] = {}
+            for heading in self._sections[article]:
+                exact.setdefault(title_key(heading), heading)
+                folded.setdefault(title_key(heading).casefold(), heading)
+            headings = self._headings[article] = exact, folded
+        return headings[0].get(key) or headings[1].get(key.casefold())
+
+    def _named(self, key: str) -> list[str]:
+        """The articles whose title has the key ``key``; failing that, those whose title's
+        key differs from it in case alone (``Syrian civil war`` for ``Syrian Civil War``)."""
+        return self._titled.get(key) or self._folded.get(key.casefold(), [])
+
+    def _resolve_topic(self, topic: str) -> _Resolution:
+        title, section = topic_key(topic)
+        whole = title_key(topic)
+        if whole != title and whole in self._titled:  # an article whose title holds a "#"
+            found, section = self._titled[whole], None
+        else:
+            found = self._named(title)
+        if not found:
+            return "missing", None, None, ()
+        if len(found) > 1:
+            return "ambiguous", None, None, tuple(found)
+        if section is None:
+            return "resolved", found[0], None, ()
+        heading = self._heading(found[0], section)
+        return ("no-section" if heading is None else "resolved"), found[0], heading, ()
+
+    def _topic_links(self, record: int, resolved: dict[str, _Resolution]) -> list[TopicLink]:
+        """The topic links of the event ``self._records[record]``; ``resolved`` caches
+        resolutions."""
+        source, date, targets, topics = self._records[record]
+        found: list[TopicLink] = []
+        for topic, related, line, column in _unflat(topics):
+            resolution = resolved.get(topic)
+            if resolution is None:
+                resolution = resolved[topic] = self._resolve_topic(topic)
+            status, article, section, candidates = resolution
+            previous = found[-1] if found else None
+            same_line = previous is not None and previous.related == (related or None)
+            found.append(
+                TopicLink(
+                    source=source,
+                    topic=topic,
+                    related=related or None,
+                    position=previous.position + 1 if previous and same_line else 1,
+                    line=line,
+                    column=column,
+                    date=_related_date(targets[related - 1][0]) if related else date,
+                    article=article,
+                    section=section,
+                    candidates=candidates,
+                    status=status,
+                )
+            )
+        return found
+
+    def topics(self, event: str | os.PathLike[str]) -> list[TopicLink]:
+        """The topic links of the event file ``event``: its headline's topics, in order, then
+        those of its related items' titles.
+
+        Raises:
+            KeyError: ``event`` is no event file of the index.
+        """
+        path = self._event_file(event)
+        assert self._positions is not None  # _event_file made them
+        return self._topic_links(self._positions[path], {})
+
+    def topic_links(self) -> Iterator[TopicLink]:
+        """Every topic link of every event, in the order the events were added (for each,
+        as :meth:`topics` gives them)."""
+        resolved: dict[str, _Resolution] = {}
+        for record in range(len(self._records)):
+            yield from self._topic_links(record, resolved)
+
+    def timeline(self, article: str | os.PathLike[str]) -> list[TopicLink]:
+        """The topic links naming ``article`` (an article file, or its title compared as
+        :func:`~newswiki.title_key` does), ordered by their :attr:`~TopicLink.date` (undated
+        ones last), then by event file in :func:`walk` order: the story of the article, in
+        order.
+
+        A link's :attr:`~TopicLink.related` tells a headline's topic (``None``) from a
+        related item's; a link whose section the article lacks (``"no-section"``) names the
+        article all the same, and is part of its timeline.
+
+        Raises:
+            KeyError: no article file of the index, and no article with that title.
+            ValueError: several articles have that title (give a file).
+        """
+        path = self._article_file(article)
+        if self._timelines is None:
+            self._timelines = _grouped(self.topic_links(), lambda link: link.article)
+            for links in self._timelines.values():
+                links.sort(key=_story_order)
+        return list(self._timelines.get(path, ()))
+
+    # -- days and titles ----------------------------------------------------------------------
+
+    def event_files(self) -> list[str]:
+        """The event files, in the order added."""
+        return [record[0] for record in self._records]
 
     def events_on(self, day: datetime.date | str) -> list[str]:
         """The event files of ``day`` (a date or ``"YYYY-MM-DD"``), in the order added."""
@@ -247,5 +591,30 @@ class CorpusIndex:
         return sorted(self._days)
 
     def articles_titled(self, title: str) -> list[str]:
-        """The article files whose title is exactly ``title``, in the order added."""
+        """The article files whose title is exactly ``title``, in the order added (see
+        :meth:`timeline` for titles compared as wiki titles)."""
         return list(self._articles.get(title, ()))
+
+
+_L = TypeVar("_L", Link, TopicLink)
+
+
+def _grouped(links: Iterable[_L], file: Callable[[_L], str | None]) -> dict[str, list[_L]]:
+    """``links`` by the file each leads to, leaving out those that lead to none."""
+    found: dict[str, list[_L]] = {}
+    for link in links:
+        target = file(link)
+        if target is not None:
+            found.setdefault(target, []).append(link)
+    return found
+
+
+def _story_order(link: TopicLink) -> tuple[object, ...]:
+    """Timeline order: by date (undated last), event file, headline before related items."""
+    return (
+        link.date is None,
+        link.date or datetime.date.min,
+        _path_key(link.source),
+        link.related or 0,
+        link.position,
+    )

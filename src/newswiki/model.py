@@ -211,13 +211,7 @@ class RelatedEvent:
     def date(self) -> datetime.date | None:
         """The date in :attr:`path` (``/news/YYYY/MM/D/...``, day not always zero-padded),
         or ``None`` when the path carries no valid date."""
-        match = _RELATED_DATE.match(self.path)
-        if match is None:
-            return None
-        try:
-            return datetime.date(*map(int, match.groups()))
-        except ValueError:
-            return None
+        return _related_date(self.path)
 
 
 @attrs.frozen
@@ -273,6 +267,17 @@ class Unparsed:
 
     #: Why they could not be placed: the first bad line's problem.
     diagnostic: Diagnostic | None = attrs.field(default=None, eq=False)
+
+
+def _related_date(path: str) -> datetime.date | None:
+    """The date in a related event's path (``/news/YYYY/MM/D/...``), or ``None``."""
+    match = _RELATED_DATE.match(path)
+    if match is None:
+        return None
+    try:
+        return datetime.date(*map(int, match.groups()))
+    except ValueError:
+        return None
 
 
 def _default_day_path(event: Event) -> str:

@@ -1,11 +1,13 @@
 """Flat tables of events and articles: rows, Arrow, Parquet and JSON Lines.
 
-Four tables, one stable schema each (:func:`schema`; version :data:`SCHEMA_VERSION`):
+Five tables, one stable schema each (:func:`schema`; version :data:`SCHEMA_VERSION`):
 
 - ``events``: one row per event; sources and related events as nested lists;
 - ``articles``: one row per article, holding everything to rebuild it (the sections as a
   flat list in file order, each with its level);
 - ``sections``: one row per section of every article, for queries over sections;
+- ``topics``: one row per topic of every event, with the article it names (the graph of a
+  :class:`~newswiki.corpus.CorpusIndex`, see :func:`topic_rows`);
 - ``errors``: one row per file that gave no document.
 
 Rows are plain dicts (:func:`event_row`, :func:`article_row`, :func:`section_rows`), typed
@@ -42,6 +44,7 @@ from cattrs.preconf.json import make_converter
 
 from newswiki.convert import structure
 from newswiki.files import Replacement
+from newswiki.graph import CorpusIndex, TopicLink
 from newswiki.model import (
     Article,
     Block,
@@ -81,6 +84,7 @@ __all__ = [
     "SectionRow",
     "SourceRow",
     "TableWriter",
+    "TopicRow",
     "UndatedEventRow",
     "UnparsedRow",
     "article_row",
@@ -94,12 +98,13 @@ __all__ = [
     "section_rows",
     "spark_schema",
     "to_arrow",
+    "topic_rows",
 ]
 
 #: Bumped whenever a column is added, removed or changes type; stored in Parquet metadata.
 SCHEMA_VERSION = "2"
 #: The tables, in the order :class:`DatasetWriter` writes them.
-TABLES = ("events", "articles", "sections", "errors")
+TABLES = ("events", "articles", "sections", "topics", "errors")
 #: The output formats and their file suffixes.
 FORMATS = {"parquet": ".parquet", "jsonl": ".jsonl"}
 
@@ -216,6 +221,23 @@ class SectionRow(TypedDict):
     text: str
 
 
+class TopicRow(TypedDict):
+    """A row of the ``topics`` table: one topic of an event and the article it names (see
+    :func:`topic_rows` and :class:`~newswiki.corpus.TopicLink`)."""
+
+    path: str | None
+    related: int | None
+    position: int
+    topic: str
+    line: int | None
+    column: int | None
+    date: datetime.date | None
+    article: str | None
+    section: str | None
+    candidates: list[str]
+    status: str
+
+
 class ErrorRow(TypedDict):
     """A row of the ``errors`` table: a file that gave no document (see :func:`error_row`)."""
 
@@ -227,7 +249,7 @@ class ErrorRow(TypedDict):
 
 
 #: A row of any of the tables.
-Row = EventRow | UndatedEventRow | ArticleRow | SectionRow | ErrorRow
+Row = EventRow | UndatedEventRow | ArticleRow | SectionRow | TopicRow | ErrorRow
 _Data = dict[str, Any]  # rows on their way back to objects: whatever JSON or Arrow gave
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -353,6 +375,36 @@ def section_rows(article: Article, path: str | os.PathLike[str] | None = None) -
     return result
 
 
+def topic_rows(index: CorpusIndex) -> Iterator[TopicRow]:
+    """The ``topics`` rows of every event of ``index``, in the order of
+    :meth:`~newswiki.corpus.CorpusIndex.topic_links`: the table is made from the whole
+    corpus at once, since a topic names an article of any file.
+
+    >>> import newswiki
+    >>> from newswiki.corpus import Corpus
+    >>> rows = list(topic_rows(Corpus("examples").index()))
+    >>> rows[1]["topic"], rows[1]["related"], rows[1]["article"], rows[1]["status"]
+    ('2016 Aktobe shootings', 1, 'examples/article-aktobe-shootings.txt', 'resolved')
+    """
+    return (_topic_row(link) for link in index.topic_links())
+
+
+def _topic_row(link: TopicLink) -> TopicRow:
+    return {
+        "path": _path_text(link.source),
+        "related": link.related,
+        "position": link.position,
+        "topic": link.topic,
+        "line": link.line,
+        "column": link.column,
+        "date": link.date,
+        "article": _path_text(link.article),
+        "section": link.section,
+        "candidates": [_path_text(path) or "" for path in link.candidates],
+        "status": link.status,
+    }
+
+
 def error_row(error: FileError) -> ErrorRow:
     """The ``errors`` row of a file that gave no document."""
     return {
@@ -365,7 +417,8 @@ def error_row(error: FileError) -> ErrorRow:
 
 
 def rows(document: Document, path: str | os.PathLike[str] | None = None) -> dict[str, list[Row]]:
-    """Every row ``document`` adds, by table name.
+    """Every row ``document`` adds, by table name (the ``topics`` table comes from the whole
+    corpus: see :func:`topic_rows`).
 
     An :class:`~newswiki.UndatedEvent` adds an ``events`` row without ``date`` and
     ``day_path``; an :class:`~newswiki.UnparsedDocument` (lenient parsing of a file in neither
@@ -608,6 +661,19 @@ def schema(table: str) -> pyarrow.Schema:
             ("title", text),
             ("heading_path", strings),
             ("text", text),
+        ],
+        "topics": [
+            ("path", text),
+            ("related", i32),
+            ("position", i32),
+            ("topic", text),
+            ("line", i32),
+            ("column", i32),
+            ("date", date),
+            ("article", text),
+            ("section", text),
+            ("candidates", strings),
+            ("status", text),
         ],
         "errors": [
             ("path", text),
@@ -863,11 +929,14 @@ class TableWriter(_Committing):
 
 
 class DatasetWriter(_Committing):
-    """Write documents to a folder of tables: ``events``, ``articles``, ``sections`` and
-    ``errors``, each one Parquet or JSON Lines file (``OUT/events.parquet`` ...).
+    """Write documents to a folder of tables: ``events``, ``articles``, ``sections``,
+    ``topics`` and ``errors``, each one Parquet or JSON Lines file (``OUT/events.parquet``
+    ...).
 
     Every table is written, empty ones too, so readers always find the full schema.  The
-    files appear only when :meth:`close` succeeds (see :class:`TableWriter`).
+    files appear only when :meth:`close` succeeds (see :class:`TableWriter`).  The
+    ``topics`` table is written by :meth:`close`, from :attr:`index` (a topic names an
+    article of any file, so the whole corpus must be in first).
 
     >>> import newswiki, tempfile
     >>> out = tempfile.mkdtemp()
@@ -875,7 +944,7 @@ class DatasetWriter(_Committing):
     ...     writer.add("examples/event-almaty-2016-07-18.md",
     ...                newswiki.load("examples/event-almaty-2016-07-18.md"))
     >>> writer.counts
-    {'events': 1, 'articles': 0, 'sections': 0, 'errors': 0}
+    {'events': 1, 'articles': 0, 'sections': 0, 'topics': 9, 'errors': 0}
     """
 
     def __init__(
@@ -884,6 +953,9 @@ class DatasetWriter(_Committing):
         os.makedirs(folder, exist_ok=True)
         self.folder = os.fspath(folder)
         self.format = format
+        #: The graph of the documents added, which :meth:`close` writes as the ``topics``
+        #: table (a few KB per event: see :class:`~newswiki.corpus.CorpusIndex`).
+        self.index = CorpusIndex()
         self.writers: dict[str, TableWriter] = {}
         try:
             for table in TABLES:
@@ -904,8 +976,10 @@ class DatasetWriter(_Committing):
         return {table: writer.path for table, writer in self.writers.items()}
 
     def add(self, path: str | os.PathLike[str], document: Document) -> None:
-        """Add the rows of the document read from ``path`` (see :func:`rows`)."""
+        """Add the rows of the document read from ``path`` (see :func:`rows`), and the
+        document to :attr:`index`."""
         self.add_rows(rows(document, path))
+        self.index.add(path, document)
 
     def add_rows(self, table_rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
         """Add rows by table name."""
@@ -929,12 +1003,17 @@ class DatasetWriter(_Committing):
             self.writers[table].write_lines(lines)
 
     def add_error(self, error: FileError) -> None:
-        """Add a file that gave no document to the ``errors`` table."""
+        """Add a file that gave no document to the ``errors`` table (and to :attr:`index`:
+        links to it say why they dangle)."""
         self.writers["errors"].write([error_row(error)])
+        self.index.add_error(error)
 
     def close(self) -> None:
-        """Finish every table and move them into place."""
+        """Write the ``topics`` table, finish every table and move them into place."""
         try:
+            topics = self.writers["topics"]
+            if not topics.rows:  # once, though close() may be called again
+                topics.write(topic_rows(self.index))
             for writer in self.writers.values():
                 writer.close()
         except BaseException:
