@@ -352,6 +352,42 @@ def _run_readme_block(code: str, offset: int, globs: dict[str, Any]) -> int:
     return compared
 
 
+# The modules each extra brings that a README example could import (through newswiki).
+EXTRA_MODULES = {"fix": {"ftfy"}, "parquet": {"pyarrow"}, "dask": {"dask", "pyarrow"}}
+_INSTALL_EXTRA = re.compile(r"pip install '\.\[([\w,]+)\]'")
+_BLOCKER = """
+import importlib.abc, sys
+class Blocker(importlib.abc.MetaPathFinder):
+    blocked = set()
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in self.blocked:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+sys.meta_path.insert(0, Blocker())
+"""
+
+
+def test_readme_examples_need_only_what_was_installed_before_them() -> None:
+    """Each python block of the README runs with the extras its install lines named before
+    it, and no other: in a fresh interpreter where the other extras cannot be imported."""
+    installed: set[str] = set()
+    script = [_BLOCKER]
+    for block in blocks(ROOT / "README.md"):
+        if block.language == "console":
+            for match in _INSTALL_EXTRA.finditer(block.body):
+                installed.update(match[1].split(","))
+        elif block.language == "python":
+            missing = set().union(*(m for e, m in EXTRA_MODULES.items() if e not in installed))
+            allowed = set().union(*(m for e, m in EXTRA_MODULES.items() if e in installed))
+            script.append(f"Blocker.blocked = {sorted(missing - allowed)!r}")
+            script.append(block.body)
+    assert "fix" in installed, "the README installs the fix extra before fix_mojibake"
+    done = subprocess.run(
+        [sys.executable, "-c", "\n".join(script)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+
+
 def _fresh_machine_commands() -> list[str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     start = text.count("\n", 0, text.index("## On a fresh machine"))
