@@ -10,6 +10,9 @@ the repository root, executes with the standard library's :mod:`doctest`
 
 - every ``pycon`` and ``python`` code block of every page in ``docs/`` (``pycon`` output is
   compared; blocks of one page share their names, like a tutorial read top to bottom),
+- every ``console`` block, a shell session, in a temporary copy of ``examples/`` (what each
+  ``$`` command prints is compared; ``pytest -m slow``), and the scripts of the file blocks
+  (``{code-block} python`` with ``:caption: NAME``) that those sessions run,
 - the README's quickstart (each ``print`` is compared with its ``# ...`` comment),
 - the doctests in the docstrings of every module of the *imported* ``newswiki`` package.
 
