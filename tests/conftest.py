@@ -57,3 +57,17 @@ def event_text() -> str:
 def article_text() -> str:
     """The real article sample, exactly as on disk."""
     return (DATA / "article-aktobe-shootings.txt").read_bytes().decode("utf-8")
+
+
+@pytest.fixture
+def secret_folders(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folders named ``secret`` cannot be listed (``PermissionError``), as for a user who may
+    not read them: root may read every folder, so ``chmod 000`` would not do."""
+    scandir = os.scandir
+
+    def refusing(folder: str) -> object:
+        if os.path.basename(folder) == "secret":
+            raise PermissionError(13, "Permission denied", folder)
+        return scandir(folder)
+
+    monkeypatch.setattr(os, "scandir", refusing)

@@ -19,6 +19,9 @@ import pytest
 
 import newswiki
 
+# Each runs a script in a fresh interpreter: seconds apiece, so in the slow run (CI has it).
+pytestmark = pytest.mark.slow
+
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 

@@ -13,7 +13,7 @@ import lark
 import pytest
 
 import newswiki
-from newswiki import files, grammar, reader
+from newswiki import grammar, reader
 from newswiki.build import ArticleBuilder, EventBuilder
 from newswiki.grammar import FORMATS, build_parser, cache_dir, grammar_text, terminal_patterns
 
@@ -120,12 +120,10 @@ def test_an_unwritable_cache_directory_only_means_no_cache(
 
 def test_a_changed_grammar_gets_a_cache_file_of_its_own(cache: Path) -> None:
     text = grammar_text("event")
-    first = grammar._cache_file("event", text)
-    second = grammar._cache_file("event", text + "// a comment\n")
-    assert first is not None
-    assert second is not None
-    assert first != second
-    assert os.path.dirname(first) == str(cache)
+    first = grammar._cache_name("event", text)
+    assert first != grammar._cache_name("event", text + "// a comment\n")
+    build_parser("event", cache=True)
+    assert [path.name for path in cache.iterdir()] == [first]
 
 
 def test_the_cache_directory_is_private(cache: Path) -> None:
@@ -196,12 +194,19 @@ class _Planted:
         return (open, (str(self.marker), "w"))
 
 
+def _planted(file: Path, marker: Path) -> bytes:
+    """The cache file ``file`` with a planted pickle after its first line (the key, which
+    says the file is a cache of this grammar): read, it would create ``marker``."""
+    key = file.read_bytes().split(b"\n", 1)[0]
+    return key + b"\n" + pickle.dumps(_Planted(marker))
+
+
 def _plant(cache: Path, tmp_path: Path) -> tuple[Path, Path]:
     """Build the cache, then put a planted pickle in the event parser's cache file."""
     build_parser("event", cache=True)
     [file] = cache.iterdir()
     marker = tmp_path / "the pickle ran"
-    file.write_bytes(b"0\n" + pickle.dumps(_Planted(marker)))
+    file.write_bytes(_planted(file, marker))
     return file, marker
 
 
@@ -254,12 +259,104 @@ def test_the_cache_file_is_written_atomically(
     renames: list[tuple[str, str]] = []
     replace = os.replace
 
-    def spy(source: str, target: str) -> None:
+    def spy(source: str, target: str, **folders: int) -> None:
         renames.append((source, target))
         assert file.read_bytes() == b"stale"  # untouched until the rename
-        replace(source, target)
+        replace(source, target, **folders)
 
-    monkeypatch.setattr(files.os, "replace", spy)
+    monkeypatch.setattr(grammar.os, "replace", spy)
     assert build_parser("event", cache=True).parse(event_text)
-    assert [target for _, target in renames] == [str(file)]
+    assert [os.path.basename(target) for _, target in renames] == [file.name]
     assert file.read_bytes() != b"stale"
+    assert [path.name for path in cache.iterdir()] == [file.name]  # no temporary file left
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="permission bits are POSIX")
+@pytest.mark.parametrize("where", ["NEWSWIKI_CACHE_DIR", "~/.cache"])
+def test_every_folder_newswiki_creates_is_private_whatever_the_umask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    if where == "NEWSWIKI_CACHE_DIR":
+        created = [tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "cache"]
+        monkeypatch.setenv("NEWSWIKI_CACHE_DIR", str(created[-1]))
+    else:
+        monkeypatch.delenv("NEWSWIKI_CACHE_DIR")
+        monkeypatch.setattr(grammar.sys, "platform", "linux")
+        created = [home / ".cache", home / ".cache" / "newswiki"]
+    previous = os.umask(0)
+    try:
+        build_parser("event", cache=True)
+    finally:
+        os.umask(previous)
+    assert [oct(path.stat().st_mode & 0o777) for path in created] == ["0o700"] * len(created)
+    assert home.stat().st_mode & 0o777 == 0o777 & ~previous  # not newswiki's: left alone
+    [file] = created[-1].iterdir()
+    assert file.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="owners and permission bits are POSIX")
+def test_a_link_in_place_of_the_cache_file_is_not_followed(
+    cache: Path, tmp_path: Path, event_text: str
+) -> None:
+    # The planted pickle is this user's and private: only the link gives it away.
+    build_parser("event", cache=True)
+    [file] = cache.iterdir()
+    marker = tmp_path / "the pickle ran"
+    elsewhere = tmp_path / "planted"
+    planted = _planted(file, marker)
+    elsewhere.write_bytes(planted)
+    elsewhere.chmod(0o600)
+    file.unlink()
+    file.symlink_to(elsewhere)
+    assert build_parser("event", cache=True).parse(event_text)
+    assert not marker.exists()
+    # Rebuilt in place of the link, which is gone; what it led to is left as it was.
+    assert not file.is_symlink()
+    assert elsewhere.read_bytes() == planted
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="owners and permission bits are POSIX")
+def test_a_folder_swapped_after_its_check_is_not_read(
+    cache: Path, tmp_path: Path, event_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Whoever may write to the cache folder's parent can put another folder in its place
+    # between the check of the folder and the open of the file: simulated here, right after
+    # the folder's status is taken, with a folder whose planted pickle passes every check.
+    build_parser("event", cache=True)
+    [file] = cache.iterdir()
+    marker = tmp_path / "the pickle ran"
+    swapped = tmp_path / "swapped"
+    swapped.mkdir(mode=0o700)
+    (swapped / file.name).write_bytes(_planted(file, marker))
+    (swapped / file.name).chmod(0o600)
+    checked = cache.stat()
+    real_stat, real_fstat = os.stat, os.fstat
+
+    def swap(status: os.stat_result) -> os.stat_result:
+        if (status.st_dev, status.st_ino) == (checked.st_dev, checked.st_ino) and swapped.exists():
+            cache.rename(tmp_path / "checked")
+            swapped.rename(cache)
+        return status
+
+    monkeypatch.setattr(os, "stat", lambda *a, **k: swap(real_stat(*a, **k)))
+    monkeypatch.setattr(os, "fstat", lambda fd: swap(real_fstat(fd)))
+    assert build_parser("event", cache=True).parse(event_text)
+    monkeypatch.undo()
+    assert not swapped.exists()  # the swap took place
+    assert not marker.exists()  # and the planted pickle was never read
+
+
+def test_without_folder_descriptors_the_cache_works_by_name(
+    cache: Path, event_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Windows can open no folder: there, files are opened by their full names.
+    monkeypatch.setattr(grammar, "_FOLDER_FD", False)
+    build_parser("event", cache=True)
+    [file] = cache.iterdir()
+    monkeypatch.setattr(grammar._UncheckedLark, "_build_parser", _no_build)
+    assert build_parser("event", cache=True).parse(event_text)
+    assert [path.name for path in cache.iterdir()] == [file.name]

@@ -206,6 +206,34 @@ def test_exit_status_is_the_same_in_every_command(
     assert "Exit status: 0 all went well, 1 some file failed" in " ".join(help_text.split())
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["check"], ["fmt", "--check"], ["parse", "--jsonl"], ["links"], ["convert", "-j", "2"]],
+)
+def test_a_link_loop_in_a_folder_is_that_files_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str]
+) -> None:
+    # cp ok.md d/; ln -s x.md d/x.md: one bad path among good ones, not the end of the run.
+    folder = tmp_path / "d"
+    write(folder, "ok.md", event_bytes("2016-06-06", "Clean"))
+    (folder / "x.md").symlink_to("x.md")
+    out = tmp_path / "out"
+    status, stdout, err = run(capsys, *command_line(args[0], *args[1:], folder, out=out))
+    error = f"{folder / 'x.md'}: cannot read the file: Too many levels of symbolic links"
+    assert status == 2
+    assert error in (stdout + err).splitlines() or f"{error} (left unchanged)" in err
+    assert "Traceback" not in stdout + err
+    if args[0] == "check":
+        assert err == "Checked 2 files: 1 error.\n"
+    elif args[0] == "parse":  # the good file is still there
+        assert [json.loads(line)["headline"] for line in stdout.splitlines()] == ["Clean"]
+    elif args[0] == "convert":
+        assert [row["headline"] for row in read_jsonl(out / "events.jsonl")] == ["Clean"]
+        assert [row["message"] for row in read_jsonl(out / "errors.jsonl")] == [
+            error.split(": ", 1)[1]
+        ]
+
+
 @pytest.mark.parametrize("command", ["check", "fmt", "parse"])
 def test_dash_reads_standard_input(command: str) -> None:
     broken = "### [2016-06-05](/x)\n\nHello\n"
@@ -322,8 +350,63 @@ def test_parse_into_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
     assert json.loads(process.stdout.readline())["kind"] == "event"
     process.stdout.close()  # as `| head -1` does
     assert process.wait(timeout=120) == 1
-    assert b"Traceback" not in process.stderr.read()
+    assert process.stderr.read() == b""  # quietly: no traceback, no message
     process.stderr.close()
+
+
+def shell_run(redirections: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    """``python -m newswiki ARGS REDIRECTIONS`` run by the shell, as a user types it (the
+    shell's redirections win over the pipes that capture the output)."""
+    return subprocess.run(
+        [
+            "sh",
+            "-c",
+            f'"$@" {redirections}',
+            "sh",
+            sys.executable,
+            "-m",
+            "newswiki",
+            *map(str, args),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["check", "parse", "fmt", "links"])
+def test_a_closed_standard_input_is_an_input_output_error(command: str) -> None:
+    done = shell_run("<&-", command, "-")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"newswiki {command}: error: cannot read standard input: it is closed\n"
+
+
+@pytest.mark.slow
+def test_a_closed_or_full_standard_output_is_an_input_output_error(tmp_path: Path) -> None:
+    done = shell_run(">&-", "parse", SAMPLE)
+    assert done.returncode == 2
+    assert done.stderr == "newswiki parse: error: cannot write to standard output: it is closed\n"
+    # With nothing to write, a closed standard output is no error.
+    done = shell_run(">&-", "check", SAMPLE)
+    assert (done.returncode, done.stderr) == (0, "Checked 1 file: all valid.\n")
+    if os.path.exists("/dev/full"):
+        done = shell_run("> /dev/full", "parse", SAMPLE)
+        assert done.returncode == 2
+        assert done.stderr == (
+            "newswiki parse: error: cannot write to standard output: No space left on device\n"
+        )
+
+
+@pytest.mark.slow
+def test_a_closed_standard_error_loses_only_the_messages(tmp_path: Path) -> None:
+    broken = write(tmp_path, "broken.md", BAD_DATE)
+    assert shell_run("2>&-", "check", SAMPLE).returncode == 0
+    done = shell_run("2>&-", "check", SAMPLE, broken)
+    assert done.returncode == 1
+    assert done.stdout.startswith(f"{broken}:1:6: expected a real calendar date")
 
 
 # -- check ------------------------------------------------------------------------------------
@@ -712,6 +795,33 @@ def test_convert_lenient_and_bad_outputs(
     status, _, err = run(capsys, "convert", tree["day5"], "--to", "jsonl", "-o", tree["day7"])
     assert status == 2
     assert "is a file: give a folder for the tables" in err
+
+
+def test_convert_says_it_does_not_read_standard_input(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    status, out, err = run(capsys, "convert", "-", "--to", "jsonl", "-o", tmp_path / "out")
+    assert (status, out) == (2, "")
+    assert err == (
+        "newswiki convert: error: convert does not read standard input ('-'): give it files,"
+        " folders or glob patterns (a file named '-' is './-')\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_convert_gives_the_commands_advice_on_the_terminal_and_in_the_table(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    utf16 = write(tmp_path, "utf16.md", "### [2016-06-05](/x)\n".encode("utf-16"))
+    status, _, err = run(capsys, "convert", utf16, "--to", "jsonl", "-o", tmp_path / "out")
+    assert status == 1
+    advice = (
+        "expected UTF-8 text, found UTF-16 (convert it, e.g. iconv -f UTF-16 -t UTF-8 FILE"
+        " > NEW_FILE)"
+    )
+    assert err.startswith(f"{utf16}:1:1: {advice}\n")
+    [row] = read_jsonl(tmp_path / "out" / "errors.jsonl")
+    assert row == {"path": str(utf16), "kind": "decode", "line": 1, "column": 1, "message": advice}
 
 
 # -- links ------------------------------------------------------------------------------------

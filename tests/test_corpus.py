@@ -154,6 +154,71 @@ def test_walk_globs_and_missing_paths(tree: dict[str, Path], tmp_path: Path) -> 
         walk(str(tmp_path / "*.nothing"))
 
 
+def bad_paths(root: Path) -> dict[str, Path]:
+    """A folder of good files among the bad paths a stranger's folder can hold: a link to
+    itself, a link to nothing, a named pipe, a link to a folder (not followed, as ever)."""
+    good = write(root, "a.md", EVENT)
+    (root / "b-loop.md").symlink_to("b-loop.md")
+    (root / "c-nowhere.md").symlink_to("nowhere")
+    os.mkfifo(root / "d-pipe.md")
+    (root / "e-folder.md").symlink_to(root / "sub")
+    last = write(root, "sub/f.md", EVENT)
+    bad = {"loop": "b-loop.md", "nowhere": "c-nowhere.md", "pipe": "d-pipe.md"}
+    return {"good": good, **{key: root / name for key, name in bad.items()}, "last": last}
+
+
+LOOP = "cannot read the file: Too many levels of symbolic links"
+NOWHERE = "cannot read the file: No such file or directory"
+PIPE = "cannot read the file: it is a named pipe, not a regular file"
+
+
+def test_walk_gives_bad_paths_as_unreadable_and_goes_on(tmp_path: Path, no_hang: None) -> None:
+    paths = bad_paths(tmp_path)
+    found = list(walk(tmp_path))
+    assert found == [str(paths[n]) for n in ("good", "loop", "nowhere", "pipe", "last")]
+    assert [type(p).__name__ for p in found] == ["str", *["Unreadable"] * 3, "str"]
+    assert [getattr(p, "message", None) for p in found] == [None, LOOP, NOWHERE, PIPE, None]
+    # A glob meets them too; named on its own, a looping link is read (and says why).
+    globbed = list(walk(str(tmp_path / "*.md")))
+    assert globbed == found[:4]
+    assert [getattr(p, "message", None) for p in globbed] == [None, LOOP, NOWHERE, PIPE]
+    assert list(walk(paths["loop"])) == [str(paths["loop"])]
+
+
+def test_a_folder_that_cannot_be_listed_is_its_own_error(
+    tmp_path: Path, secret_folders: None
+) -> None:
+    first = write(tmp_path, "1/a.md", EVENT)
+    write(tmp_path, "2/secret/b.md", EVENT)
+    last = write(tmp_path, "3/c.md", EVENT)
+    found = list(walk(tmp_path))
+    assert found == [str(first), str(tmp_path / "2" / "secret"), str(last)]
+    assert getattr(found[1], "message", None) == "cannot read the folder: Permission denied"
+    # The folder given itself is one path that cannot be read, not a crash.
+    assert [p.message for p in walk(tmp_path / "2" / "secret")] == [  # type: ignore[attr-defined]
+        "cannot read the folder: Permission denied"
+    ]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_bad_paths_are_their_files_errors(tmp_path: Path, jobs: int, no_hang: None) -> None:
+    paths = bad_paths(tmp_path)
+    outcomes = list(map_files(_size_or_die_never, walk(tmp_path), jobs=jobs, chunksize=2))
+    assert [(o.path, o.value) for o in outcomes if o.ok] == [
+        (str(paths["good"]), len(EVENT)),
+        (str(paths["last"]), len(EVENT)),
+    ]
+    assert [o.error for o in outcomes if not o.ok] == [
+        FileError(str(paths["loop"]), "read", LOOP),
+        FileError(str(paths["nowhere"]), "read", NOWHERE),
+        FileError(str(paths["pipe"]), "read", PIPE),
+    ]
+    assert all(type(o.path) is str for o in outcomes)
+    corpus = Corpus(tmp_path, jobs=jobs, on_error="collect")
+    assert len(list(corpus)) == 2
+    assert [e.message for e in corpus.errors] == [LOOP, NOWHERE, PIPE]
+
+
 # -- Corpus -----------------------------------------------------------------------------------
 
 

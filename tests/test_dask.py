@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -182,3 +183,28 @@ def test_without_dask_the_error_says_what_to_install(monkeypatch: pytest.MonkeyP
     monkeypatch.setitem(sys.modules, "dask.bag", None)  # an import of it raises ImportError
     with pytest.raises(ImportError, match=r"^newswiki.dask needs dask.bag: pip install 'dask\["):
         newswiki.dask.read(str(Path(__file__).parent / "data" / "*.md"))
+
+
+def test_bad_paths_are_their_files_errors(tmp_path: Path, secret_folders: None) -> None:
+    # As in every other route: the errors table names them, and a named pipe is never opened
+    # (it would wait for a writer forever).
+    (tmp_path / "a.md").write_bytes(EVENT)
+    (tmp_path / "b-loop.md").symlink_to("b-loop.md")
+    (tmp_path / "c-nowhere.md").symlink_to("nowhere")
+    os.mkfifo(tmp_path / "d-pipe.md")
+    (tmp_path / "e" / "secret").mkdir(parents=True)
+    (tmp_path / "e" / "secret" / "f.md").write_bytes(EVENT)
+    errors = newswiki.dask.read_tables(tmp_path)["errors"].compute()
+    expected = [
+        ("b-loop.md", "cannot read the file: Too many levels of symbolic links"),
+        ("c-nowhere.md", "cannot read the file: No such file or directory"),
+        ("d-pipe.md", "cannot read the file: it is a named pipe, not a regular file"),
+        ("secret", "cannot read the folder: Permission denied"),
+    ]
+    globbed = newswiki.dask.read_tables(str(tmp_path / "*.md"))["errors"].compute()
+    for found, count in ((errors, 4), (globbed, 3)):
+        pairs = zip(found["path"], found["message"], strict=True)
+        assert [(Path(path).name, message) for path, message in pairs] == expected[:count]
+        assert list(found["kind"]) == ["read"] * count
+    documents = newswiki.dask.read(tmp_path, on_error="collect").compute()
+    assert documents == [newswiki.loads(EVENT)]

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -183,6 +184,7 @@ def test_parsed_objects_pass_the_validators(text: str) -> None:
     assert rebuilt(obj) == obj
 
 
+@pytest.mark.slow
 @given(st.lists(nws.texts_of(objects), min_size=2, max_size=6))
 def test_threads_share_the_parsers(pairs: list[tuple[Any, str]]) -> None:
     # One parser (and one builder) per format serves every thread: whatever a parse keeps must

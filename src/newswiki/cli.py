@@ -10,6 +10,7 @@ written, a worker process that died).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import io
 import itertools
@@ -57,6 +58,11 @@ _STDIN_NAME = "<stdin>"
 
 class UsageError(Exception):
     """A problem with the command line itself (exit status 2)."""
+
+
+class _StreamError(Exception):
+    """A standard stream that cannot be read or written: closed, on a full disk, ... (exit
+    status 2, an input/output error)."""
 
 
 # -- progress ---------------------------------------------------------------------------------
@@ -176,25 +182,53 @@ def _for_the_command_line(error: FileError) -> FileError:
 
 
 class _Console:
-    """Standard output and error, with a progress bar on error that output never garbles."""
+    """Standard output and error, with a progress bar on error that output never garbles.
 
-    def __init__(self, out: TextIO, err: TextIO) -> None:
+    Output goes through :meth:`write`, :meth:`print` and :meth:`flush`, which say when
+    standard output is closed or cannot be written (:class:`_StreamError`; a reader that went
+    away is a :class:`BrokenPipeError` still).  Messages to a standard error that is closed
+    or cannot be written are lost: there is nowhere left to say so, and the exit status
+    still tells.
+    """
+
+    def __init__(self, out: TextIO | None, err: TextIO | None) -> None:
+        #: Standard output, ``None`` when it was closed.
         self.out = out
-        self.err = err
-        self.progress = Progress("", None, err, enabled=False)
+        #: Standard error (the null device when it was closed).
+        self.err = err if err is not None else open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+        self.progress = Progress("", None, self.err, enabled=False)
 
     def write(self, text: str) -> None:
         """Write ``text`` as it is to standard output."""
         if text:
             self.progress.clear()
-            self.out.write(text)
+            self._output(lambda out: out.write(text))
 
     def print(self, text: str, *, err: bool = False) -> None:
         self.progress.clear()
-        stream = self.err if err else self.out
-        stream.write(text + "\n")
-        if err:
-            stream.flush()
+        if not err:
+            self._output(lambda out: out.write(text + "\n"))
+            return
+        with contextlib.suppress(OSError):
+            self.err.write(text + "\n")
+            self.err.flush()
+
+    def flush(self) -> None:
+        """Write out what standard output holds (a closed one holds nothing)."""
+        if self.out is not None:
+            self._output(lambda out: out.flush())
+
+    def _output(self, action: Callable[[TextIO], object]) -> None:
+        if self.out is None:
+            raise _StreamError("cannot write to standard output: it is closed")
+        try:
+            action(self.out)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise _StreamError(
+                f"cannot write to standard output: {error.strerror or error}"
+            ) from None
 
 
 def _jobs(text: str) -> int:
@@ -214,6 +248,11 @@ def _patterns(args: argparse.Namespace) -> tuple[Sequence[str], Sequence[str]]:
 
 
 def _paths(args: argparse.Namespace) -> Iterator[str]:
+    if _STDIN in args.paths:  # the commands that read standard input took it before
+        raise UsageError(
+            f"{args.command} does not read standard input ('-'): give it files, folders or"
+            " glob patterns (a file named '-' is './-')"
+        )
     include, exclude = _patterns(args)
     try:
         return walk(*args.paths, include=include, exclude=exclude)
@@ -266,7 +305,7 @@ def _outcomes(
     if _STDIN in args.paths:
         if len(args.paths) > 1:
             raise UsageError("'-' (standard input) cannot be combined with other paths")
-        yield _cli_outcome(apply(func, _STDIN_NAME, sys.stdin.buffer.read()))
+        yield _cli_outcome(apply(func, _STDIN_NAME, _standard_input()))
         return
     paths = _start(args, console, label)
     try:
@@ -275,6 +314,20 @@ def _outcomes(
             yield _cli_outcome(outcome)
     finally:
         console.progress.close()
+
+
+def _standard_input() -> bytes:
+    """All of standard input.
+
+    Raises:
+        _StreamError: it is closed, or cannot be read (a folder, ...).
+    """
+    if sys.stdin is None:
+        raise _StreamError("cannot read standard input: it is closed")
+    try:
+        return sys.stdin.buffer.read()
+    except OSError as error:
+        raise _StreamError(f"cannot read standard input: {error.strerror or error}") from None
 
 
 def _cli_outcome(outcome: Outcome[T]) -> Outcome[T]:
@@ -316,12 +369,12 @@ def _run_parse(args: argparse.Namespace, console: _Console) -> int:
         text = outcome.value or ""
         if not lines and not single:
             text = ("[\n" if not written else ",\n") + text
-        console.out.write(text if not lines and not single else text + "\n")
+        console.write(text if not lines and not single else text + "\n")
         written += 1
     if not lines and not single:
-        console.out.write("\n]\n" if written else "[]\n")
+        console.write("\n]\n" if written else "[]\n")
     elif single and not lines and written:
-        console.out.write("\n")
+        console.write("\n")
     return status
 
 
@@ -463,11 +516,11 @@ def _run_convert(args: argparse.Namespace, console: _Console) -> int:
             for batch in map_batches(
                 func, pack, paths, jobs=args.jobs, chunksize=DEFAULT_CHUNKSIZE
             ):
-                for outcome in batch.outcomes:
+                for outcome in map(_cli_outcome, batch.outcomes):
                     files += 1
                     size += outcome.size
                     console.progress.advance(1, outcome.size)
-                    if outcome.error is not None:
+                    if outcome.error is not None:  # with the command's advice, in both places
                         status = max(status, _status(outcome.error))
                         console.print(str(outcome.error), err=True)
                         writer.add_error(outcome.error)
@@ -562,7 +615,8 @@ def _walk_options(parser: argparse.ArgumentParser, *, progress: bool = True) -> 
 _EXIT_STATUS = (
     "Exit status: 0 all went well, 1 some file failed (it breaks the format or is not UTF-8,"
     " fmt --check or --diff would change it, links found a dangling link), 2 usage error,"
-    " no file matched, or an input/output error (a file that cannot be read or written)."
+    " no file matched, or an input/output error (a file, standard input or standard output that"
+    " cannot be read or written)."
 )
 
 
@@ -643,7 +697,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _utf8(stream: TextIO) -> TextIO:
+def _utf8(stream: TextIO | None) -> TextIO | None:
     """Write UTF-8 whatever the locale, and never fail on an undecodable file name."""
     if isinstance(stream, io.TextIOWrapper):
         stream.reconfigure(encoding="utf-8", errors="backslashreplace")
@@ -656,6 +710,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         The exit status (the console script exits with it).
     """
+    _fill_closed_streams()
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -664,7 +719,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = _Console(_utf8(sys.stdout), _utf8(sys.stderr))
     try:
         status: int = args.run(args, console)
+        console.flush()
     except UsageError as error:
+        console.print(f"newswiki {args.command}: error: {error}", err=True)
+        return USAGE
+    except _StreamError as error:
+        _silence_output()
         console.print(f"newswiki {args.command}: error: {error}", err=True)
         return USAGE
     except KeyboardInterrupt:
@@ -672,8 +732,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`newswiki parse ... | head`): stop quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_output()
         return FAILED
-    console.out.flush()
     return status
+
+
+def _fill_closed_streams() -> None:
+    """Put the null device in place of a standard stream closed when newswiki started
+    (``<&-``, ``>&-``), so that no file newswiki opens takes its number: what is written
+    to the stream, here or by a worker process, must never land in a file.  Python has set
+    that stream to ``None`` already, which is how the commands tell it is closed."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+
+
+def _silence_output() -> None:
+    """Point standard output at the null device: what its buffer still holds goes nowhere,
+    and the interpreter's last flush at exit cannot fail again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # closed, or not a file (a test's capture)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)

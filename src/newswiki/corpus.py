@@ -42,7 +42,7 @@ from newswiki.parallel import (
     map_files,
 )
 from newswiki.parse import loads
-from newswiki.walk import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, natural_key, walk
+from newswiki.walk import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Unreadable, natural_key, walk
 
 __all__ = [
     "DEFAULT_EXCLUDE",
@@ -57,6 +57,7 @@ __all__ = [
     "LinkStatus",
     "Ok",
     "Outcome",
+    "Unreadable",
     "apply",
     "map_batches",
     "map_files",

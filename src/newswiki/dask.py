@@ -24,7 +24,16 @@ from newswiki.model import Document
 from newswiki.parallel import FileError
 from newswiki.parse import loads
 from newswiki.tabular import TABLES, error_row, rows, schema, to_arrow
-from newswiki.walk import _GLOB_MAGIC, DEFAULT_EXCLUDE, DEFAULT_INCLUDE, _matcher, natural_key
+from newswiki.walk import (
+    _GLOB_MAGIC,
+    DEFAULT_EXCLUDE,
+    DEFAULT_INCLUDE,
+    Unreadable,
+    _as_file,
+    _matcher,
+    natural_key,
+    walk,
+)
 
 if TYPE_CHECKING:
     import dask.bag
@@ -90,6 +99,7 @@ def _listing(
         os.fspath(p) for p in ([urlpath] if isinstance(urlpath, (str, os.PathLike)) else urlpath)
     ]
     included, excluded = _matcher(include), _matcher(exclude)
+    local = _import("fsspec.implementations.local").LocalFileSystem
     fs: Any = None
     files: list[tuple[str, str]] = []
     for argument in arguments:
@@ -99,18 +109,26 @@ def _listing(
         root = _root(argument)
         stripped_root = fs._strip_protocol(root) if root else ""
         globbed = _GLOB_MAGIC.search(argument) is not None
+        on_disk = isinstance(fs, local)
         for path in sorted(found, key=_sort_key):
             if not fs.isdir(path):
                 if not globbed or not excluded(path.rsplit("/", 1)[-1]):
-                    files.append((path, _as_named(root, stripped_root, path)))
+                    # A local pipe is never opened (it would wait for a writer forever).
+                    status = functools.partial(os.stat, path)
+                    checked = _as_file(path, status) if on_disk else path
+                    if checked is not None:
+                        files.append((checked, _as_named(root, stripped_root, path)))
                 continue
-            inside = [
-                p
-                for p in fs.find(path)
-                if not any(part.startswith(".") for part in p[len(path) :].split("/"))
-                and included(p.rsplit("/", 1)[-1])
-                and not excluded(p.rsplit("/", 1)[-1])
-            ]
+            if on_disk:  # the walk of every other route, bad paths and all
+                inside = list(walk(path, include=include, exclude=exclude))
+            else:
+                inside = [
+                    p
+                    for p in fs.find(path)
+                    if not any(part.startswith(".") for part in p[len(path) :].split("/"))
+                    and included(p.rsplit("/", 1)[-1])
+                    and not excluded(p.rsplit("/", 1)[-1])
+                ]
             files.extend(
                 (p, _as_named(root, stripped_root, p)) for p in sorted(inside, key=_sort_key)
             )
@@ -136,6 +154,11 @@ def list_files(
     for ``news``, ``s3://bucket/news/x.md`` for ``s3://bucket/news``), so the tables of every
     route join on ``path``.
 
+    On a local disk, folders are walked by :func:`newswiki.corpus.walk` itself: what cannot
+    be read as a file there (a folder that cannot be listed, a link that loops or leads
+    nowhere, a named pipe) is listed too, and is that file's ``"read"`` error when read, as
+    in every other route.
+
     Returns:
         ``(fs, paths)``: the ``fsspec`` filesystem and the paths.
 
@@ -153,6 +176,8 @@ def _partitions(files: list[tuple[str, str]], size: int) -> list[list[tuple[str,
 
 
 def _read_one(fs: Any, path: str, named: str, strict: bool) -> Document | FileError:
+    if isinstance(path, Unreadable):
+        return FileError(named, "read", path.message)
     try:
         with fs.open(path, "rb") as file:
             data = file.read()

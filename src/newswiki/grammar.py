@@ -6,14 +6,11 @@ import contextlib
 import hashlib
 import os
 import re
-import shutil
 import stat
 import sys
-from typing import IO, Any
+from typing import Any
 
 import lark
-
-from newswiki.files import Replacement
 
 __all__ = [
     "FORMATS",
@@ -95,6 +92,9 @@ class _UncheckedLark(lark.Lark):
     need not repeat them.
     """
 
+    # A saved parser keeps its grammar too (Lark's cache_grammar), for terminal_patterns.
+    __serialize_fields__ = [*lark.Lark.__serialize_fields__, "grammar"]  # noqa: RUF012 - as Lark
+
     def _build_parser(self) -> Any:
         self.lexer_conf.skip_validation = True
         return super()._build_parser()
@@ -145,29 +145,116 @@ def cache_dir() -> str | None:
     return os.path.join(base, "newswiki")
 
 
-def _cache_file(name: str, text: str) -> str | None:
-    """The cache file for this grammar text, under this Python and this Lark, if any.
+# The options of every parser newswiki builds without ``strict``; part of the cache's key.
+_OPTIONS: dict[str, Any] = {"parser": "lalr"}
+# Options a saved parser leaves out, as Lark's cache does: they are given anew at every load
+# (the transformer) or may hold objects that do not pickle.
+_NOT_SAVED = frozenset({"transformer", "postlex", "lexer_callbacks", "edit_terminals"})
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+# POSIX opens the cache folder once and its files relative to it; Windows, which cannot open
+# a folder, keeps per-user folders and no permission bits to check, and opens them by name.
+# (os.replace takes folders wherever os.rename does, but only os.rename is listed.)
+_FOLDER_FD = hasattr(os, "O_DIRECTORY") and {os.open, os.rename, os.unlink} <= os.supports_dir_fd
 
-    Lark checks a hash of the grammar inside the file too; naming the file by it as well lets
-    two installations with different grammars share the directory without overwriting each
-    other's parsers at every start.
+
+def _cache_name(name: str, text: str) -> str:
+    """The cache file's name for this grammar text, under this Python and this Lark.
+
+    The file holds a longer key of the same (:func:`_cache_key`); naming the file by it as
+    well lets two installations with different grammars share the folder without overwriting
+    each other's parsers at every start.  (Older newswiki versions wrote ``.lark-cache``
+    files, in Lark's own layout: a name of its own keeps the two from rebuilding each
+    other's files when both are installed.)
     """
-    directory = cache_dir()
-    if directory is None:
-        return None
-    try:
-        os.makedirs(directory, mode=0o700, exist_ok=True)
-        status = os.stat(directory)
-    except OSError:  # read-only home, a file in the way: parse without a cache
-        return None
-    # Lark's cache is a pickle, and unpickling runs code: use only a directory that no one
-    # but this user can write to (as ssh treats its keys), never a shared one such as /tmp.
-    getuid = getattr(os, "getuid", None)  # POSIX only; Windows keeps per-user directories
-    if getuid is not None and (status.st_uid != getuid() or status.st_mode & 0o022):
-        return None
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     python = "".join(map(str, sys.version_info[:2]))
-    return os.path.join(directory, f"{name}-{digest}-py{python}-lark{lark.__version__}.lark-cache")
+    return f"{name}-{digest}-py{python}-lark{lark.__version__}.parser-cache"
+
+
+def _cache_key(text: str) -> bytes:
+    """The first line of a cache file: the grammar, the options, Lark's and Python's
+    versions, hashed; a file with any other first line is not unpickled but rebuilt."""
+    versions = f"{_OPTIONS!r} lark {lark.__version__} python {sys.version_info[:2]}"
+    return hashlib.sha256(f"{text}\0{versions}".encode()).hexdigest().encode("ascii")
+
+
+def _trusted(status: os.stat_result, kind: int) -> bool:
+    """Whether an open file of type ``kind`` (``stat.S_IFREG``, ``stat.S_IFDIR``) is this
+    user's and no one else may write to it, as ssh treats its keys: a cache file is a
+    pickle, and unpickling runs code."""
+    if stat.S_IFMT(status.st_mode) != kind:
+        return False
+    getuid = getattr(os, "getuid", None)  # POSIX only; Windows keeps per-user folders
+    return getuid is None or (status.st_uid == getuid() and not status.st_mode & 0o022)
+
+
+def _make_private_folders(path: str) -> None:
+    """Create the folder ``path`` and every missing parent, each ``0o700``: private to this
+    user whatever the umask (``os.makedirs`` gives the parents ``0o777`` less the umask)."""
+    parent, child = os.path.split(path)
+    if parent and child and not os.path.isdir(parent):
+        _make_private_folders(parent)
+    with contextlib.suppress(FileExistsError):  # made meanwhile by another process
+        os.mkdir(path, 0o700)
+
+
+class _CacheFolder:
+    """The cache folder, checked once and used as checked.
+
+    On POSIX the folder is opened once, without following a link in its last step, its open
+    descriptor is checked, and every file is opened, renamed and removed relative to that
+    descriptor: whoever may write to the folder's parent can swap the folder for another
+    after the check, and newswiki still reads the folder it checked.
+    """
+
+    def __init__(self, path: str, fd: int | None) -> None:
+        self.path = path
+        self.fd = fd
+
+    @classmethod
+    def open(cls, path: str) -> _CacheFolder | None:
+        """The folder ``path``, made (private) when missing; ``None`` when it cannot be made
+        or opened, or is not trusted: then there is no cache."""
+        try:
+            _make_private_folders(path)
+            if not _FOLDER_FD:
+                return cls(path, None) if _trusted(os.stat(path), stat.S_IFDIR) else None
+            fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW | _CLOEXEC)
+        except OSError:  # read-only home, a file or a link in the way: parse without a cache
+            return None
+        folder = cls(path, fd)
+        if not _trusted(os.fstat(fd), stat.S_IFDIR):
+            folder.close()
+            return None
+        return folder
+
+    def open_file(self, name: str, flags: int) -> int:
+        """``name`` in this folder, opened with ``flags`` (new files private), never through
+        a link."""
+        if self.fd is None:
+            return os.open(os.path.join(self.path, name), flags | _NOFOLLOW | _CLOEXEC, 0o600)
+        return os.open(name, flags | _NOFOLLOW | _CLOEXEC, 0o600, dir_fd=self.fd)
+
+    def replace(self, source: str, target: str) -> None:
+        """Rename ``source`` over ``target`` in this folder, in one step."""
+        if self.fd is None:
+            os.replace(os.path.join(self.path, source), os.path.join(self.path, target))
+        else:
+            os.replace(source, target, src_dir_fd=self.fd, dst_dir_fd=self.fd)
+
+    def remove(self, name: str) -> None:
+        """Remove ``name`` from this folder, if it is there."""
+        with contextlib.suppress(FileNotFoundError):
+            if self.fd is None:
+                os.unlink(os.path.join(self.path, name))
+            else:
+                os.unlink(name, dir_fd=self.fd)
+
+    def close(self) -> None:
+        """Close the folder."""
+        if self.fd is not None:
+            os.close(self.fd)
 
 
 def build_parser(
@@ -182,78 +269,80 @@ def build_parser(
     ``strict=True`` makes Lark check the grammar for terminal collisions (it needs
     ``lark[interegular]``); the default skips the checks, which the tests run.
 
-    ``cache=True`` (not with ``strict``) keeps the analysed grammar in :func:`cache_dir`, with
-    Lark's own cache, and reads it back on later starts, which is some 40 times faster than
-    building it.  A cache file that is missing, stale or unreadable is rebuilt; a directory
-    that cannot be written only means no cache.
+    ``cache=True`` (not with ``strict``) keeps the analysed grammar in :func:`cache_dir`, in
+    the form of Lark's own cache, and reads it back on later starts, which is some 40 times
+    faster than building it.  A cache file that is missing, stale or unreadable is rebuilt; a
+    folder that cannot be written only means no cache.
 
     The cache file is a pickle, and reading a pickle runs code, so only a file this user owns
-    and no one else may write to is read (any other is rebuilt over), and a file is written
-    private (``0o600``, whatever the umask) and atomically: to a temporary file renamed into
-    place, so no reader ever meets half a file.
+    and no one else may write to, in such a folder, is read (any other is rebuilt over).  The
+    folders newswiki creates are private (``0o700``, whatever the umask) and so are the files
+    (``0o600``), written whole to a temporary file and renamed into place, so no reader ever
+    meets half a file.  The file is opened once, without following links, in the folder as it
+    was checked, checked as opened, and unpickled from that open file: no one can swap it, or
+    the folder, between the check and the read.
     """
     text = grammar_text(name)
     if strict:
         return lark.Lark(text, parser="lalr", transformer=transformer, strict=True)
-    path = _cache_file(name, text) if cache else None
-    return _lexer_without_groups(_unchecked(text, transformer, path))
-
-
-def _unchecked(
-    text: str, transformer: lark.Transformer[Any, Any] | None, path: str | None
-) -> lark.Lark:
-    """The parser without Lark's terminal checks, read from or kept in the cache file
-    ``path`` when there is one."""
-    if path is None:
-        return _UncheckedLark(text, parser="lalr", transformer=transformer)
+    directory = cache_dir() if cache else None
+    folder = None if directory is None else _CacheFolder.open(directory)
+    if folder is None:
+        return _lexer_without_groups(_UncheckedLark(text, transformer=transformer, **_OPTIONS))
     try:
-        replacement = Replacement(path, mode=0o600)
-    except OSError:  # a cache directory that takes no new file: no cache
-        return _UncheckedLark(text, parser="lalr", transformer=transformer)
-    try:
-        return _cached(text, transformer, path, replacement)
+        parser = _cached(folder, _cache_name(name, text), text, transformer)
     finally:
-        replacement.discard()
+        folder.close()
+    return _lexer_without_groups(parser)
 
 
 def _cached(
-    text: str, transformer: lark.Transformer[Any, Any] | None, path: str, replacement: Replacement
+    folder: _CacheFolder, name: str, text: str, transformer: lark.Transformer[Any, Any] | None
 ) -> lark.Lark:
-    """The parser, read from (or written to) a private copy of the cache file ``path`` in
-    ``replacement``, which replaces ``path`` when Lark had to build the parser."""
-    temporary = replacement.temporary
-    if temporary is None:
-        return _UncheckedLark(text, parser="lalr", transformer=transformer)
-    copied = _copy_trusted(path, replacement.file)
-    replacement.file.flush()
-    before = os.fstat(replacement.file.fileno())
-    # Lark reads the copy, and writes the parser it builds over it when the copy is missing,
-    # stale or broken.  cache_grammar keeps the grammar itself too, for terminal_patterns.
-    parser = _UncheckedLark(
-        text, parser="lalr", transformer=transformer, cache=temporary, cache_grammar=True
-    )
-    after = os.fstat(replacement.file.fileno())
-    if not copied or (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
+    """The parser read from the cache file ``name`` in ``folder``, or built and written
+    there when that file is missing, stale, broken or not trusted."""
+    key = _cache_key(text)
+    parser = _load(folder, name, key, transformer)
+    if parser is None:
+        parser = _UncheckedLark(text, transformer=transformer, **_OPTIONS)
         with contextlib.suppress(OSError):  # a cache that cannot be written costs only time
-            replacement.commit()
+            _save(folder, name, key, parser)
     return parser
 
 
-def _copy_trusted(path: str, into: IO[bytes]) -> bool:
-    """Copy the cache file ``path`` into ``into`` if this user owns it and no one else may
-    write to it; ``False`` (nothing copied) for any other file, or none."""
+def _load(
+    folder: _CacheFolder, name: str, key: bytes, transformer: lark.Transformer[Any, Any] | None
+) -> lark.Lark | None:
+    """The parser in the cache file ``name``, if this user owns it, no one else may write
+    to it, and it holds a parser of this grammar; else ``None``."""
     try:
-        with open(path, "rb") as file:
-            status = os.fstat(file.fileno())  # of the file opened, not of a name swapped since
-            getuid = getattr(os, "getuid", None)  # POSIX; Windows keeps per-user directories
-            if not stat.S_ISREG(status.st_mode) or (
-                getuid is not None and (status.st_uid != getuid() or status.st_mode & 0o022)
-            ):
-                return False
-            shutil.copyfileobj(file, into)
-    except OSError:
-        return False
-    return True
+        fd = folder.open_file(name, os.O_RDONLY)
+    except OSError:  # missing, a link planted in its place, ...
+        return None
+    with os.fdopen(fd, "rb") as file:
+        if not _trusted(os.fstat(fd), stat.S_IFREG) or file.readline() != key + b"\n":
+            return None
+        parser = _UncheckedLark.__new__(_UncheckedLark)
+        try:
+            # What Lark(cache=...) does with a file it trusts, here from the file opened.
+            return parser._load(file, transformer=transformer)
+        except Exception:  # half written, or from another world: rebuild it
+            return None
+
+
+def _save(folder: _CacheFolder, name: str, key: bytes, parser: lark.Lark) -> None:
+    """Write ``parser`` to the cache file ``name``: to a private temporary file of this
+    process first, renamed over ``name`` when whole."""
+    temporary = f".{name}.{os.urandom(4).hex()}.tmp"
+    fd = folder.open_file(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(key + b"\n")
+            parser.save(file, _NOT_SAVED)
+        folder.replace(temporary, name)
+    except BaseException:
+        folder.remove(temporary)
+        raise
 
 
 def terminal_patterns(parser: lark.Lark) -> dict[str, re.Pattern[str]]:

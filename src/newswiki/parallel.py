@@ -23,6 +23,7 @@ from typing import Any, ClassVar, Generic, Literal, NoReturn, TypeAlias, TypeVar
 import attrs
 
 from newswiki.errors import DecodeError, ParseError
+from newswiki.walk import Unreadable
 
 __all__ = [
     "DEFAULT_CHUNKSIZE",
@@ -170,6 +171,9 @@ def _available_cpus() -> int:
 
 def _run_one(func: Callable[[str, bytes], T], path: str) -> Outcome[T]:
     """Read ``path`` and apply ``func``; every exception becomes a :class:`FileError`."""
+    if isinstance(path, Unreadable):  # the walk already knows why: never open it
+        plain = str(path)
+        return Failed(plain, FileError(plain, "read", path.message))
     try:
         with open(path, "rb") as file:
             data = file.read()

@@ -7,12 +7,14 @@ run over the same tree always sees the files in the same order.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import glob
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator, Sequence
 
-__all__ = ["DEFAULT_EXCLUDE", "DEFAULT_INCLUDE", "natural_key", "walk"]
+__all__ = ["DEFAULT_EXCLUDE", "DEFAULT_INCLUDE", "Unreadable", "natural_key", "walk"]
 
 #: File names :func:`walk` reads inside folders (shell patterns on the base name).
 DEFAULT_INCLUDE: tuple[str, ...] = ("*.md", "*.txt")
@@ -22,6 +24,30 @@ DEFAULT_EXCLUDE: tuple[str, ...] = ("index.md",)
 
 _DIGITS = re.compile(r"(\d+)")
 _GLOB_MAGIC = re.compile(r"[*?[]")
+
+
+class Unreadable(str):
+    """A path :func:`walk` met but cannot give as a file to read: the path, and why not.
+
+    It is the path itself (a ``str``, spelled as the other paths are), with :attr:`message`
+    saying what is wrong with it: a folder that cannot be listed, a symbolic link that loops
+    or leads nowhere, a named pipe, socket or device named like a file.  One such path in a
+    stranger's folder is that path's error, not the end of the walk:
+    :func:`~newswiki.corpus.map_files` gives it as that file's ``"read"`` error without
+    opening it (a named pipe would wait for a writer forever).
+    """
+
+    #: Why the path cannot be read, e.g. ``"cannot read the folder: Permission denied"``.
+    message: str
+
+    def __new__(cls, path: str, message: str) -> Unreadable:
+        self = super().__new__(cls, path)
+        self.message = message
+        return self
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # The walk's paths travel to worker processes: keep the message on the way.
+        return (type(self), (str(self), self.message))
 
 
 def natural_key(name: str) -> tuple[tuple[object, ...], str]:
@@ -65,7 +91,12 @@ def walk(
     :func:`natural_key`), so a run over the same tree always sees the files in the same
     order.
 
-    Every argument is checked before anything is yielded.
+    Every argument is checked before anything is yielded.  What a folder holds is a
+    stranger's to choose: a path found inside a folder or by a glob that cannot be read as a
+    file (a link that loops or leads nowhere, a named pipe; inside a folder, a folder that
+    cannot be listed too) is yielded as an :class:`Unreadable` path saying why, and the walk
+    goes on.  (A glob passes over the folders it cannot list without a word, as Python's
+    ``glob`` does.)
 
     Raises:
         FileNotFoundError: an argument that is no file or folder, or a glob matching nothing.
@@ -74,7 +105,7 @@ def walk(
     for arg in dict.fromkeys(os.fspath(p) for p in paths):
         if os.path.isdir(arg):
             roots.append(("dir", arg))
-        elif os.path.exists(arg):
+        elif os.path.lexists(arg):  # a link that loops or leads nowhere: read, and say why
             roots.append(("file", arg))
         elif _GLOB_MAGIC.search(arg) and glob.glob(arg, recursive=True):
             roots.append(("glob", arg))
@@ -92,12 +123,12 @@ def _walk(
         if kind == "file":
             yield root
         elif kind == "glob":
-            found = (
-                p
+            matched = (
+                _as_file(p, functools.partial(os.stat, p))
                 for p in glob.iglob(root, recursive=True)
-                if not excluded(os.path.basename(p)) and os.path.isfile(p)
+                if not excluded(os.path.basename(p))
             )
-            yield from sorted(found, key=_path_key)
+            yield from sorted((p for p in matched if p is not None), key=_path_key)
         else:
             yield from _walk_dir(root, included, excluded)
 
@@ -106,21 +137,69 @@ def _walk_dir(
     root: str, included: Callable[[str], object], excluded: Callable[[str], object]
 ) -> Iterator[str]:
     # Depth first with an explicit stack: one folder's listing in memory at a time.
-    stack: list[Iterator[os.DirEntry[str]]] = [_listing(root)]
+    stack: list[Iterator[os.DirEntry[str] | Unreadable]] = [_listing(root)]
     while stack:
         entry = next(stack[-1], None)
         if entry is None:
             stack.pop()
+        elif isinstance(entry, Unreadable):
+            yield entry
         elif entry.name.startswith("."):
             continue
-        elif entry.is_dir(follow_symlinks=False):
+        elif _is_itself(entry.is_dir):
             stack.append(_listing(entry.path))
-        elif included(entry.name) and not excluded(entry.name) and entry.is_file():
-            # Only regular files (or links to them): a pipe named like a file would block.
-            yield entry.path
+        elif included(entry.name) and not excluded(entry.name):
+            # A plain file costs no system call (the listing says what it is); links and
+            # the rest get a look at what they lead to.
+            plain = _is_itself(entry.is_file)
+            found = entry.path if plain else _as_file(entry.path, entry.stat)
+            if found is not None:
+                yield found
 
 
-def _listing(folder: str) -> Iterator[os.DirEntry[str]]:
-    with os.scandir(folder) as entries:
-        listed = sorted(entries, key=lambda e: natural_key(e.name))
+def _listing(folder: str) -> Iterator[os.DirEntry[str] | Unreadable]:
+    """The entries of ``folder`` in natural order, or the folder as an :class:`Unreadable`
+    path when it cannot be listed (no permission, swapped for a file since)."""
+    try:
+        with os.scandir(folder) as entries:
+            listed = sorted(entries, key=lambda e: natural_key(e.name))
+    except OSError as error:
+        return iter([Unreadable(folder, f"cannot read the folder: {_reason(error)}")])
     return iter(listed)
+
+
+def _is_itself(test: Callable[..., bool]) -> bool:
+    """``entry.is_dir`` or ``entry.is_file`` of the entry itself, not of what a link leads
+    to; ``False`` when it cannot be told (it went away since the listing: :func:`_as_file`
+    says so)."""
+    try:
+        return test(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _as_file(path: str, status: Callable[[], os.stat_result]) -> str | None:
+    """``path`` when it is a regular file or a link to one, ``None`` for a folder or a link
+    to one, else an :class:`Unreadable` path saying why it cannot be read.
+
+    ``status()`` is the status of the path, links followed.  Only regular files are given
+    to read: opening a pipe named like a file would wait for a writer forever.
+    """
+    try:
+        mode = status().st_mode
+    except OSError as error:  # a link that loops or leads nowhere, or a file gone since
+        return Unreadable(path, f"cannot read the file: {_reason(error)}")
+    if stat.S_ISREG(mode):
+        return path
+    if stat.S_ISDIR(mode):
+        return None
+    kind = "a device"
+    if stat.S_ISFIFO(mode):
+        kind = "a named pipe"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    return Unreadable(path, f"cannot read the file: it is {kind}, not a regular file")
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
