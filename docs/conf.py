@@ -88,7 +88,8 @@ def _google_sections(
 def _alias_comment(
     app: Any, what: str, name: str, obj: Any, options: Any, lines: list[str]
 ) -> None:
-    own = (type(obj).__doc__ or "").strip()
+    own = type(obj).__doc__  # a slot, not a str, on some types (a named tuple's fields)
+    own = own.strip() if isinstance(own, str) else ""
     if what != "data" or not own or "\n".join(lines).strip() != inspect.cleandoc(own):
         return
     short = name.rpartition(".")[2]

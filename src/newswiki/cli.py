@@ -39,7 +39,7 @@ from newswiki.parallel import (
     map_files,
 )
 from newswiki.parse import loads
-from newswiki.tabular import FORMATS, DatasetWriter, json_line, rows, to_arrow
+from newswiki.tabular import FORMATS, DatasetWriter, Table, _by_table, json_line, rows, to_arrow
 from newswiki.walk import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, walk
 from newswiki.write import dumps
 
@@ -414,30 +414,30 @@ def _run_fmt(args: argparse.Namespace, console: _Console) -> int:
 # -- convert ----------------------------------------------------------------------------------
 
 
-def _convert_file(jsonl: bool, strict: bool, path: str, data: bytes) -> dict[str, list[Any]]:
-    found = rows(loads(data, strict=strict), path)
+def _convert_file(jsonl: bool, strict: bool, path: str, data: bytes) -> dict[Table, list[Any]]:
+    found = _by_table(rows(loads(data, strict=strict), path))
     if jsonl:  # encode here, in the worker: the parent only writes
-        return {table: [json_line(row) for row in items] for table, items in found.items()}
-    return found
+        return {table: [json_line(row) for row in items] for table, items in found}
+    return dict(found)
 
 
-def _merge(values: list[dict[str, list[Any]]]) -> dict[str, list[Any]]:
+def _merge(values: list[dict[Table, list[Any]]]) -> dict[Table, list[Any]]:
     """The rows (or lines) of a chunk's files, by table."""
-    merged: dict[str, list[Any]] = {}
+    merged: dict[Table, list[Any]] = {}
     for value in values:
         for table, items in value.items():
             merged.setdefault(table, []).extend(items)
     return merged
 
 
-def _jsonl_blocks(values: list[dict[str, list[Any]]]) -> dict[str, bytes]:
+def _jsonl_blocks(values: list[dict[Table, list[Any]]]) -> dict[Table, bytes]:
     """A chunk's lines, encoded in the worker: bytes cross back without another pass."""
     return {
         table: ("\n".join(lines) + "\n").encode("utf-8") for table, lines in _merge(values).items()
     }
 
 
-def _arrow_tables(values: list[dict[str, list[Any]]]) -> dict[str, Any]:
+def _arrow_tables(values: list[dict[Table, list[Any]]]) -> dict[Table, Any]:
     """A chunk's rows as Arrow tables, made in the worker: Arrow crosses back as buffers."""
     return {table: to_arrow(items, table) for table, items in _merge(values).items()}
 
