@@ -13,8 +13,8 @@ import inspect
 import re
 import types
 import typing
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -70,31 +70,59 @@ def _got(value: object) -> str:
 
 
 def _kinds(wanted: Any) -> str:
-    """``Source`` for a class (or its name, written before it exists), ``str or BulletList``
-    for a union."""
-    if isinstance(wanted, str):
-        return wanted
+    """``Source`` for a class, ``str or BulletList`` for a union."""
     return " or ".join(kind.__name__ for kind in typing.get_args(wanted)) or wanted.__name__
+
+
+_I = TypeVar("_I")
+
+
+def _as_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(items)
+
+
+class _TupleOf(Generic[_I]):
+    """The converter of a sequence field: ``converter=_TupleOf[Source]``.
+
+    mypy's attrs plugin reads it as a converter that takes ``Iterable[Source]``, so the
+    constructor's argument is typed by the field's items (``sources=["RT"]`` is a type error);
+    at run time ``_TupleOf[Source]`` is a function that makes a tuple (a Python function:
+    attrs reads its signature when it makes the class, cheaply, where ``tuple``'s it would
+    parse from text).
+    """
+
+    def __init__(self, items: Iterable[_I]) -> None:  # what mypy reads; never called
+        raise NotImplementedError
+
+    def __class_getitem__(cls, item: object) -> Callable[[Iterable[Any]], tuple[Any, ...]]:
+        return _as_tuple
+
+
+@functools.cache
+def _sequence_fields(cls: type) -> tuple[tuple[int, str, Any], ...]:
+    """``(position, name, item type)`` of each sequence field of ``cls``, in ``__init__``."""
+    hints = typing.get_type_hints(cls)
+    init = [a for a in attrs.fields(cls) if a.init]
+    return tuple(
+        (position, a.name, typing.get_args(hints[a.name])[0])
+        for position, a in enumerate(init)
+        if a.converter is _as_tuple
+    )
 
 
 def _no_bare_str(self: Any, *args: Any, **kwargs: Any) -> None:
     """Refuse a ``str`` given where a sequence of values is wanted, naming the field."""
-    # Run before the converters: every sequence field converts with ``tuple[ITEM, ...]``
-    # (which types the constructor's argument as ``Iterable[ITEM]`` for mypy), and a ``str``
-    # is an iterable of characters.  Given where a sequence is wanted (context="Kazakhstan",
-    # body="One paragraph") it is always a mistake that would be stored one character per
-    # item; Python's types cannot say "a sequence of str that is not a str".
-    fields = [a for a in attrs.fields(type(self)) if a.init]
-    # attrs passes every argument: the positional fields' by position, the others by name.
-    given = {**{a.name: value for a, value in zip(fields, args, strict=False)}, **kwargs}
-    for attribute in fields:
-        value = given.get(attribute.name)
-        if isinstance(value, str) and isinstance(attribute.converter, types.GenericAlias):
-            item = attribute.converter.__args__[0]
+    # Run before the converters, which would take a str, an iterable of characters: given
+    # where a sequence is wanted (context="Kazakhstan", body="One paragraph") it is always a
+    # mistake that would be stored one character per item.  Python's types cannot say "a
+    # sequence of str that is not a str", so mypy lets it through.  attrs passes every
+    # argument: the positional fields' by position, the others by name.
+    for position, name, item in _sequence_fields(self.__class__):
+        value = args[position] if position < len(args) else kwargs.get(name)
+        if isinstance(value, str):
             advice = f": to give one, write [{_shown(value)}]" if item is str else ""
             raise TypeError(
-                f"{attribute.name} takes a sequence of {_kinds(item)}, not the str"
-                f" {_shown(value)}{advice}"
+                f"{name} takes a sequence of {_kinds(item)}, not the str {_shown(value)}{advice}"
             )
 
 
@@ -127,8 +155,10 @@ def _is_str(_: Any, attribute: attrs.Attribute[Any], value: object) -> None:
 
 def _text(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     """A ``str`` that UTF-8 can hold."""
-    _is_str(_, attribute, value)
-    _encodable(attribute.name, value)
+    if not isinstance(value, str):
+        _is_str(_, attribute, value)  # raises, naming the field
+    if not value.isascii():
+        _encodable(attribute.name, value)
 
 
 def _line(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
@@ -273,7 +303,7 @@ class RelatedEvent:
     title: str = attrs.field(validator=_line)
     path: str = attrs.field(validator=_target)
     context: tuple[str, ...] = attrs.field(
-        default=(), converter=tuple[str, ...], validator=_check_tags
+        default=(), converter=_TupleOf[str], validator=_check_tags
     )
     layout: LineLayout | None = attrs.field(default=None, eq=False, repr=False)
 
@@ -398,18 +428,18 @@ class Event:
     )
     headline: str = attrs.field(validator=_line)
     body: tuple[str, ...] = attrs.field(
-        default=(), converter=tuple[str, ...], validator=_event_paragraphs
+        default=(), converter=_TupleOf[str], validator=_event_paragraphs
     )
     sources: tuple[Source, ...] = attrs.field(
-        default=(), converter=tuple[Source, ...], validator=functools.partial(_items_are, Source)
+        default=(), converter=_TupleOf[Source], validator=functools.partial(_items_are, Source)
     )
     related: tuple[RelatedEvent, ...] = attrs.field(
         default=(),
-        converter=tuple[RelatedEvent, ...],
+        converter=_TupleOf[RelatedEvent],
         validator=functools.partial(_items_are, RelatedEvent),
     )
     unparsed: tuple[Unparsed, ...] = attrs.field(
-        default=(), converter=tuple[Unparsed, ...], validator=_check_unparsed
+        default=(), converter=_TupleOf[Unparsed], validator=_check_unparsed
     )
     layout: EventLayout | None = attrs.field(default=None, eq=False, repr=False)
 
@@ -471,7 +501,7 @@ class Infobox(Mapping[str, str]):
 
     fields: tuple[InfoboxField, ...] = attrs.field(
         default=(),
-        converter=tuple[InfoboxField, ...],
+        converter=_TupleOf[InfoboxField],
         validator=functools.partial(_items_are, InfoboxField),
     )
     layout: InfoboxLayout | None = attrs.field(default=None, eq=False, repr=False)
@@ -512,7 +542,7 @@ class BulletList:
 
     __attrs_pre_init__ = _no_bare_str
 
-    items: tuple[str, ...] = attrs.field(converter=tuple[str, ...], validator=_check_items)
+    items: tuple[str, ...] = attrs.field(converter=_TupleOf[str], validator=_check_items)
     layout: ListLayout | None = attrs.field(default=None, eq=False, repr=False)
 
 
@@ -551,10 +581,10 @@ class Section:
     title: str = attrs.field(validator=_check_heading)
     level: int = attrs.field(default=2, validator=_heading_level)
     blocks: tuple[Block, ...] = attrs.field(
-        default=(), converter=tuple[Block, ...], validator=_article_blocks
+        default=(), converter=_TupleOf[Block], validator=_article_blocks
     )
     # The class is not defined yet: its name, which mypy reads as the class.
-    subsections: tuple[Section, ...] = attrs.field(default=(), converter=tuple["Section", ...])
+    subsections: tuple[Section, ...] = attrs.field(default=(), converter=_TupleOf["Section"])
     layout: SectionLayout | None = attrs.field(default=None, eq=False, repr=False)
 
     @subsections.validator
@@ -604,11 +634,11 @@ class Article:
     title: str = attrs.field(validator=_line)
     infobox: Infobox | None = attrs.field(default=None, validator=_optional_infobox)
     lead: tuple[Block, ...] = attrs.field(
-        default=(), converter=tuple[Block, ...], validator=_article_blocks
+        default=(), converter=_TupleOf[Block], validator=_article_blocks
     )
-    sections: tuple[Section, ...] = attrs.field(default=(), converter=tuple[Section, ...])
+    sections: tuple[Section, ...] = attrs.field(default=(), converter=_TupleOf[Section])
     unparsed: tuple[Unparsed, ...] = attrs.field(
-        default=(), converter=tuple[Unparsed, ...], validator=_check_unparsed
+        default=(), converter=_TupleOf[Unparsed], validator=_check_unparsed
     )
     layout: ArticleLayout | None = attrs.field(default=None, eq=False, repr=False)
 
@@ -684,7 +714,7 @@ class UnparsedDocument:
     text: str = attrs.field(validator=_is_str)
     diagnostics: tuple[Diagnostic, ...] = attrs.field(
         default=(),
-        converter=tuple[Diagnostic, ...],
+        converter=_TupleOf[Diagnostic],
         validator=functools.partial(_items_are, Diagnostic),
         eq=False,
     )
@@ -762,7 +792,7 @@ def _readable_signature(cls: type) -> None:
         if not field.init:
             continue
         annotation = hints[field.name]
-        if isinstance(field.converter, types.GenericAlias):
+        if field.converter is _as_tuple:  # a sequence field (see _TupleOf)
             annotation = types.GenericAlias(Iterable, typing.get_args(annotation)[:1])
         default: object = field.default
         if default is attrs.NOTHING:
