@@ -51,6 +51,20 @@ def synchronous() -> object:
         yield
 
 
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One item for each text newswiki.dask parses, from here on."""
+    parsed: list[int] = []
+    loads = newswiki.dask.loads
+
+    def counting(data: bytes, **options: bool) -> object:
+        parsed.append(1)
+        return loads(data, **options)
+
+    monkeypatch.setattr(newswiki.dask, "loads", counting)
+    return parsed
+
+
 @pytest.fixture(scope="module")
 def client() -> Iterator[object]:
     """A LocalCluster of two worker processes, started once for the slow tests."""
@@ -190,16 +204,8 @@ def test_dataframe_of_rows(archive: list[Path], tmp_path: Path) -> None:
 
 
 def test_read_with_errors_reads_each_file_once(
-    archive: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    archive: list[Path], tmp_path: Path, parsed: list[int]
 ) -> None:
-    parsed: list[int] = []
-    loads = newswiki.dask.loads
-
-    def counting(data: bytes, **options: bool) -> object:
-        parsed.append(1)
-        return loads(data, **options)
-
-    monkeypatch.setattr(newswiki.dask, "loads", counting)
     read = newswiki.dask.read_with_errors(tmp_path / "wiki", include_path=True)
     documents, errors = dask.compute(read.documents, read.errors)
     assert len(parsed) == 2  # the article and the broken file, each once for both bags
@@ -293,16 +299,8 @@ def test_paths_are_spelled_as_in_every_other_route(
 
 
 def test_the_four_tables_in_one_pass(
-    archive: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    archive: list[Path], tmp_path: Path, parsed: list[int]
 ) -> None:
-    parsed: list[int] = []
-    loads = newswiki.dask.loads
-
-    def counting(data: bytes, **options: bool) -> object:
-        parsed.append(1)
-        return loads(data, **options)
-
-    monkeypatch.setattr(newswiki.dask, "loads", counting)
     tables = newswiki.dask.read_tables(tmp_path, files_per_partition=4)
     assert list(tables) == ["events", "articles", "sections", "errors"]
     events, articles, sections, errors = dask.compute(*tables.values())
