@@ -81,13 +81,13 @@ DAY = datetime.date(2016, 7, 18)
         pytest.param(
             lambda: RelatedEvent(title="t", path="/a", context=["Catalonia, 2015"]),
             ValueError,
-            "context must hold non-empty tags without ', ' or '](': 'Catalonia, 2015'",
+            "context must hold tags that are non-empty and hold no ', ' or '](': 'Catalonia, 2015'",
             id="tag with comma",
         ),
         pytest.param(
             lambda: RelatedEvent(title="t", path="/a", context=[""]),
             ValueError,
-            "context must hold non-empty tags without ', ' or '](': ''",
+            "context must hold tags that are non-empty and hold no ', ' or '](': ''",
             id="empty tag",
         ),
         pytest.param(

@@ -90,12 +90,12 @@ INVALID: list[Any] = [
     (
         lambda: RelatedEvent(title="T", path="/p", context=["Catalonia, 2015"]),
         ValueError,
-        "context must hold non-empty tags without ', ' or '](': 'Catalonia, 2015'",
+        "context must hold tags that are non-empty and hold no ', ' or '](': 'Catalonia, 2015'",
     ),
     (
         lambda: RelatedEvent(title="T", path="/p", context=[""]),
         ValueError,
-        "context must hold non-empty",
+        "context must hold tags that are non-empty",
     ),
     (lambda: RelatedEvent(title="T", path="/p", context=["a](b"]), ValueError, "or '](': 'a](b'"),
     (lambda: RelatedEvent(title="T", path="/p", context=[" tag"]), ValueError, "context must not"),

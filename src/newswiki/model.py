@@ -194,7 +194,8 @@ def _check_tags(inst: Any, attribute: attrs.Attribute[Any], value: tuple[str, ..
         _line(inst, attribute, tag)
         if not tag or ", " in tag or "](" in tag:
             raise ValueError(
-                f"{attribute.name} must hold non-empty tags without ', ' or '](': {tag!r}"
+                f"{attribute.name} must hold tags that are non-empty and hold no ', ' or '](':"
+                f" {tag!r}"
             )
     if sum(tag.count("]") for tag in value) > MAX_BRACKETS:
         raise ValueError(
