@@ -64,9 +64,9 @@ def _got(value: object) -> str:
     kind, shown = type(value).__name__, repr(value)
     if len(shown) > 40:
         return kind
-    return (
-        shown if shown.startswith(kind) else f"{kind} {shown}"
-    )  # Source(...), not Source Source(...)
+    if shown.startswith(kind):  # Source(name=...), not Source Source(name=...)
+        return shown
+    return f"{kind} {shown}"
 
 
 def _kinds(wanted: Any) -> str:
@@ -86,9 +86,9 @@ class _TupleOf(Generic[_I]):
 
     mypy's attrs plugin reads it as a converter that takes ``Iterable[Source]``, so the
     constructor's argument is typed by the field's items (``sources=["RT"]`` is a type error);
-    at run time ``_TupleOf[Source]`` is a function that makes a tuple (a Python function:
-    attrs reads its signature when it makes the class, cheaply, where ``tuple``'s it would
-    parse from text).
+    at run time ``_TupleOf[Source]`` is ``_as_tuple``, a plain function (attrs reads a
+    converter's signature when it makes a class: a Python function's is cheap to read, where
+    ``tuple``'s would be parsed from text at every import).
     """
 
     def __init__(self, items: Iterable[_I]) -> None:  # what mypy reads; never called
@@ -812,17 +812,5 @@ def _readable_signature(cls: type) -> None:
     init.__signature__ = inspect.Signature(parameters, return_annotation=None)
 
 
-for _cls in (
-    Source,
-    RelatedEvent,
-    Diagnostic,
-    Unparsed,
-    Event,
-    InfoboxField,
-    Infobox,
-    BulletList,
-    Section,
-    Article,
-    UnparsedDocument,
-):
+for _cls in [c for c in list(globals().values()) if attrs.has(c) and c.__module__ == __name__]:
     _readable_signature(_cls)
