@@ -90,7 +90,10 @@ def _alias_comment(
 ) -> None:
     own = type(obj).__doc__  # a slot, not a str, on some types (a named tuple's fields)
     own = own.strip() if isinstance(own, str) else ""
-    if what != "data" or not own or "\n".join(lines).strip() != inspect.cleandoc(own):
+    shown = "\n".join(lines).strip()
+    # Nothing found, or the alias' type's docstring: a Literal re-exported by another module
+    # (newswiki.corpus.ErrorKind) has no docstring of its own to show.
+    if what != "data" or (shown and shown != inspect.cleandoc(own)):
         return
     short = name.rpartition(".")[2]
     for module_name in sorted(sys.modules):
