@@ -102,8 +102,12 @@ def _google_sections(
 def _alias_comment(
     app: Any, what: str, name: str, obj: Any, options: Any, lines: list[str]
 ) -> None:
-    own = (type(obj).__doc__ or "").strip()
-    if what != "data" or not own or "\n".join(lines).strip() != inspect.cleandoc(own):
+    own = type(obj).__doc__  # a slot, not a str, on some types (a named tuple's fields)
+    own = own.strip() if isinstance(own, str) else ""
+    shown = "\n".join(lines).strip()
+    # Nothing found, or the alias' type's docstring: a Literal re-exported by another module
+    # (newswiki.corpus.ErrorKind) has no docstring of its own to show.
+    if what != "data" or (shown and shown != inspect.cleandoc(own)):
         return
     short = name.rpartition(".")[2]
     for module_name in sorted(sys.modules):

@@ -16,8 +16,9 @@
 - The README's quickstart runs, and each ``print(...)  # OUTPUT`` prints what its comment says.
 - The doctests in the docstrings of every module of the imported ``newswiki`` package run
   (the installed copy, so a non-editable install never imports a second one from ``src/``).
-- Every public name has a docstring (attrs fields and data: a ``#:`` comment) and an entry in
-  the API reference, ``docs/api.md``.
+- Every public name has a docstring (data: a ``#:`` comment; attrs fields: the ``Attributes:``
+  section of their class docstring, or a ``#:`` comment) and an entry in the API reference,
+  ``docs/api.md``.
 
 Examples run from the repository root, where ``examples/`` holds the sample files.
 """
@@ -519,13 +520,53 @@ def test_public_names_have_docstrings() -> None:
     assert not undocumented, f"write docstrings (or #: comments) for: {undocumented}"
 
 
-def test_attrs_fields_have_doc_comments() -> None:
-    undocumented = []
+def _attributes_section(cls: type) -> list[str]:
+    """The names the ``Attributes:`` section of ``cls``'s own docstring describes, in order."""
+    doc = inspect.cleandoc(cls.__dict__.get("__doc__") or "")
+    section = re.search(r"^Attributes:\n((?:(?:    .*)?\n?)*)", doc, re.MULTILINE)
+    return re.findall(r"^    (\w+):", section.group(1), re.MULTILINE) if section else []
+
+
+def test_the_attributes_section_reader_has_teeth() -> None:
+    @attrs.frozen
+    class Point:
+        """A point.
+
+        Attributes:
+            x: Across,
+                over two lines.
+            y: Up.
+
+        After the section.
+        """
+
+        x: int
+        y: int
+
+    assert _attributes_section(Point) == ["x", "y"]
+    assert _attributes_section(int) == []
+
+
+def test_attrs_fields_are_documented_once() -> None:
+    """Each field of a public attrs class is described once: in the ``Attributes:`` section of
+    its class docstring, which ``help()`` and the API page both show (napoleon makes each an
+    attribute entry), or by a ``#:`` comment above it, which only Sphinx reads.  The model's
+    classes, which users build and ``help()``, use the docstring."""
+    problems = []
     for _, _, cls in _public_names():
         if not (inspect.isclass(cls) and attrs.has(cls)):
             continue
+        described = _attributes_section(cls)
         lines = inspect.getsource(cls).split("\n")
-        for field in attrs.fields(cls):
-            if not _has_doc_comment(lines, re.compile(rf"^\s+{field.name}\s*:")):
-                undocumented.append(f"{cls.__name__}.{field.name}")
-    assert not undocumented, f"write a #: comment above these fields: {undocumented}"
+        names = [field.name for field in attrs.fields(cls)]
+        for name in names:
+            commented = _has_doc_comment(lines, re.compile(rf"^\s+{name}\s*:"))
+            places = described.count(name) + commented
+            if places != 1:
+                problems.append(f"{cls.__name__}.{name} is described {places} times")
+            elif commented and cls.__module__ == "newswiki.model":
+                problems.append(f"{cls.__name__}.{name}: describe it in the docstring")
+        problems += [
+            f"{cls.__name__} has no field {name}" for name in described if name not in names
+        ]
+    assert not problems, problems
