@@ -104,41 +104,46 @@ class Shape:
 
 
 SHAPES: tuple[Shape, ...] = (
-    # Event terminals, each on its worst line.
+    # Each kind of line of the event format (a terminal of its grammar), on its worst line.
     Shape(
-        "RELATED_ITEM: many `](x) _Context:` tails",
+        "related line: many `](x) _Context:` tails",
         lambda n: _repeat(RELATED + "1. [T", "](x) _Context: a", "](/p) _Context: b_\n", n),
     ),
     Shape(
-        "RELATED_ITEM: no valid tail (error)",
+        "related line: no valid tail (error)",
         lambda n: _repeat(RELATED + "1. [T", "](x) _Context: a", "\n", n),
     ),
     Shape(
-        "SOURCE_ITEM: many `](` in the name",
+        "source line: many `](` in the name",
         lambda n: _repeat(SOURCES + "1. [", "](a", "](u)\n", n),
     ),
     Shape(
-        "LINK_TAIL: a target of `)` and `]` runs",
+        "link target: runs of `)` and `]`",
         lambda n: _repeat(SOURCES + "1. [a](", ")]x", ")\n", n),
     ),
     Shape(
-        "DATE_LINE: a path of `)` and `\\r`",
+        "date line: a path of `)` and `\\r`",
         lambda n: _repeat("### [2016-07-18](", ")\r", ")\n\n# H\n", n),
     ),
     Shape(
-        "HEADLINE: one long line", lambda n: _repeat("### [2016-07-18](/p)\n\n# ", "x ", "\n", n)
+        "headline: one long line", lambda n: _repeat("### [2016-07-18](/p)\n\n# ", "x ", "\n", n)
     ),
-    Shape("BODY_LINE: one long line", lambda n: _repeat(DATE, "#x ", "\n", n)),
-    Shape("PARAGRAPHS: a paragraph of short lines", lambda n: _repeat(DATE, "p\n", "", n)),
-    Shape("GAP: blank lines of spaces, tabs, \\r", lambda n: _repeat(DATE, " \t\r\n", "p\n", n)),
-    Shape("END_GAP: blank lines at the end", lambda n: _repeat(DATE + "p\n", " \t\r\n", "", n)),
-    # Article terminals.
-    Shape("TITLE_LINE: many `= `", lambda n: _repeat("= ", "= ", "x =\n", n)),
-    Shape("HEADING: many `==` inside", lambda n: _repeat(TITLE + "==", "a==", "a==\n", n)),
-    Shape("HEADING: unclosed (error)", lambda n: _repeat(TITLE + "==", "a= ", "\n", n)),
-    Shape("FIELD: many `:` in the key", lambda n: _repeat(TITLE + "Infobox\n- ", ":x", ": v\n", n)),
-    Shape("TEXT_LINE: a paragraph of short lines", lambda n: _repeat(TITLE, "p\n", "", n)),
-    Shape("LIST_LINE: a list of short items", lambda n: _repeat(TITLE, "- i\n", "", n)),
+    Shape("event body: one long line", lambda n: _repeat(DATE, "#x ", "\n", n)),
+    Shape("event body: a paragraph of one-character lines", lambda n: _repeat(DATE, "p\n", "", n)),
+    Shape("blank lines of spaces, tabs and `\\r`", lambda n: _repeat(DATE, " \t\r\n", "p\n", n)),
+    Shape("blank lines at the end of the file", lambda n: _repeat(DATE + "p\n", " \t\r\n", "", n)),
+    # The article format's kinds of line.
+    Shape("article title: many `= `", lambda n: _repeat("= ", "= ", "x =\n", n)),
+    Shape("heading: many `==` inside", lambda n: _repeat(TITLE + "==", "a==", "a==\n", n)),
+    Shape("heading: unclosed (error)", lambda n: _repeat(TITLE + "==", "a= ", "\n", n)),
+    Shape(
+        "infobox field: many `:` in the key",
+        lambda n: _repeat(TITLE + "Infobox\n- ", ":x", ": v\n", n),
+    ),
+    Shape(
+        "article body: a paragraph of one-character lines", lambda n: _repeat(TITLE, "p\n", "", n)
+    ),
+    Shape("article list: one-character items", lambda n: _repeat(TITLE, "- i\n", "", n)),
     # Long lists of realistic lines, and of the shortest line a list can hold.
     Shape("realistic sources", _list_of(SOURCES, _source_line)),
     Shape("realistic related events", _list_of(RELATED, lambda g, n: g.related_line(n))),

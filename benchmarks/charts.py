@@ -8,6 +8,7 @@ disturbs far less than absolute figures.  Needs matplotlib (the ``bench`` extra)
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
@@ -43,7 +44,10 @@ def _pyplot() -> ModuleType:
 
 
 def _save(figure: Figure, path: Path, caption: str) -> None:
-    figure.text(0.01, 0.01, caption, fontsize=8, color="#555555")
+    # Wrapped to the figure's width (about 14 characters an inch at this size): the run's
+    # machine line is long, and a browser shows nothing past the edge of an SVG.
+    wrapped = textwrap.fill(caption, width=int(figure.get_figwidth() * 14))
+    figure.text(0.01, 0.01, wrapped, fontsize=8, color="#555555")
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, format="svg", metadata={"Date": None})
 
@@ -52,7 +56,7 @@ def bars(path: Path, title: str, rows: Sequence[tuple[str, float, str]], caption
     """A pair of bars per ``(label, ratio, peer)``: newswiki's speed as a multiple of the
     peer's (``ratio``), beside the peer's own (1 by construction)."""
     plt = _pyplot()
-    figure, axes = plt.subplots(figsize=(7.0, 0.8 * len(rows) + 1.4))
+    figure, axes = plt.subplots(figsize=(9.0, 0.8 * len(rows) + 1.4))
     height = 0.38
     positions = list(range(len(rows)))
     ratios = [ratio for _, ratio, _ in rows]
@@ -66,7 +70,7 @@ def bars(path: Path, title: str, rows: Sequence[tuple[str, float, str]], caption
     axes.set_xlabel("speed as a multiple of the peer's, on the same inputs (higher is faster)")
     axes.set_xlim(0, max(ratios) * 1.35)
     axes.set_title(title, loc="left", fontsize=11)
-    figure.tight_layout(rect=(0, 0.05, 1, 1))
+    figure.tight_layout(rect=(0, 0.1, 1, 1))
     _save(figure, path, caption)
     plt.close(figure)
 
@@ -83,7 +87,7 @@ def lines(
     """One line per ``(name, values)`` over the steps ``labels``, each value a cost per MB as a
     multiple of the ``base`` step's; ``None`` leaves a gap.  A dashed line marks ``limit``."""
     plt = _pyplot()
-    figure, axes = plt.subplots(figsize=(7.0, 4.2))
+    figure, axes = plt.subplots(figsize=(9.0, 4.2))
     steps = list(range(len(labels)))
     for index, (name, values) in enumerate(series):
         shown = [(s, v) for s, v in zip(steps, values, strict=True) if v is not None]
@@ -95,15 +99,15 @@ def lines(
             color=plt.get_cmap("tab10")(index),
             label=name,
         )
-    axes.axhline(limit, color=LIMIT, linestyle="--", linewidth=1)
-    axes.text(steps[0], limit, f" limit {limit:g}", color=LIMIT, va="bottom", fontsize=8)
+    axes.axhline(limit, color=LIMIT, linestyle="--", linewidth=1, label=f"limit ({limit:g})")
     axes.axhline(1.0, color="#cccccc", linewidth=1, zorder=0)
     axes.set_xticks(steps, labels)
     axes.set_xlabel("document size")
     axes.set_ylabel(f"cost per MB, as a multiple of the {base} step's")
     axes.set_ylim(0, max(limit * 1.25, *(v for _, vs in series for v in vs if v is not None)))
     axes.set_title(title, loc="left", fontsize=11)
-    axes.legend(fontsize=8, frameon=False, loc="upper right")
-    figure.tight_layout(rect=(0, 0.05, 1, 1))
+    # Beside the axes, not on them: the lines cross the whole width and any corner.
+    axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    figure.tight_layout(rect=(0, 0.1, 1, 1))
     _save(figure, path, caption)
     plt.close(figure)

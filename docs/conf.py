@@ -10,6 +10,9 @@ the repository root, executes with the standard library's :mod:`doctest`
 
 - every ``pycon`` and ``python`` code block of every page in ``docs/`` (``pycon`` output is
   compared; blocks of one page share their names, like a tutorial read top to bottom),
+- every ``console`` block, a shell session, in a temporary copy of ``examples/`` (what each
+  ``$`` command prints is compared; ``pytest -m slow``), and the scripts of the file blocks
+  (``{code-block} python`` with ``:caption: NAME``) that those sessions run,
 - the README's quickstart (each ``print`` is compared with its ``# ...`` comment),
 - the doctests in the docstrings of every module of the *imported* ``newswiki`` package.
 
@@ -44,6 +47,7 @@ version = ".".join(release.split(".")[:2])
 extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
+    "sphinx_copybutton",
 ]
 
 root_doc = "index"
@@ -60,8 +64,18 @@ autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
 autodoc_typehints_format = "short"
 
+# -- Copy buttons -----------------------------------------------------------------------------
+# A block with prompts (``>>> ``, ``... ``, ``$ ``) copies the lines after the prompts only, so
+# the output of a session is left out; a block without prompts (a script, commands in an
+# ``sh`` block) is copied whole.
+copybutton_prompt_text = r">>> |\.\.\. |\$ "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = True
+
 # -- HTML -------------------------------------------------------------------------------------
 html_theme = "furo"
+html_static_path = ["_static"]
+html_css_files = ["newswiki.css"]  # long lines in code blocks wrap
 html_title = f"newswiki {release}"
 pygments_style = "sphinx"
 pygments_dark_style = "monokai"
@@ -88,8 +102,12 @@ def _google_sections(
 def _alias_comment(
     app: Any, what: str, name: str, obj: Any, options: Any, lines: list[str]
 ) -> None:
-    own = (type(obj).__doc__ or "").strip()
-    if what != "data" or not own or "\n".join(lines).strip() != inspect.cleandoc(own):
+    own = type(obj).__doc__  # a slot, not a str, on some types (a named tuple's fields)
+    own = own.strip() if isinstance(own, str) else ""
+    shown = "\n".join(lines).strip()
+    # Nothing found, or the alias' type's docstring: a Literal re-exported by another module
+    # (newswiki.corpus.ErrorKind) has no docstring of its own to show.
+    if what != "data" or (shown and shown != inspect.cleandoc(own)):
         return
     short = name.rpartition(".")[2]
     for module_name in sorted(sys.modules):

@@ -59,4 +59,5 @@ def main(folder: str, jobs: int = 2) -> int:
 
 
 if __name__ == "__main__":
-    print(f"{main(sys.argv[1])} files changed")
+    changed = main(sys.argv[1])
+    print(f"{changed} file changed" if changed == 1 else f"{changed} files changed")

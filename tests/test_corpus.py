@@ -235,14 +235,14 @@ def test_corpus_yields_documents_in_order(tree: dict[str, Path], tmp_path: Path)
 
 def test_corpus_raises_the_first_error_with_its_file(tree: dict[str, Path], tmp_path: Path) -> None:
     with pytest.raises(newswiki.ParseError) as raised:
-        list(Corpus(tmp_path))
+        list(Corpus(tmp_path, on_error="raise"))
     error = raised.value
     assert (error.filename, error.line, error.column) == (str(tree["bad"]), 1, 6)
     assert str(error).startswith(f"{tree['bad']}:1:6: expected a real calendar date")
 
 
 def test_corpus_collects_errors(tree: dict[str, Path], tmp_path: Path) -> None:
-    corpus = Corpus(tmp_path, on_error="collect")
+    corpus = Corpus(tmp_path)  # collecting is the default
     assert len(list(corpus)) == 4
     bad, latin1 = corpus.errors
     assert (bad.filename, bad.kind, bad.line, bad.column) == (str(tree["bad"]), "parse", 1, 6)
@@ -449,7 +449,7 @@ def test_index_of_flat_folders_uses_the_event_date(tmp_path: Path) -> None:
 
 def test_index_raises_on_errors_unless_collecting(tree: dict[str, Path], tmp_path: Path) -> None:
     with pytest.raises(newswiki.ParseError):
-        Corpus(tmp_path).index()
+        Corpus(tmp_path, on_error="raise").index()
 
 
 # -- errors that cross processes --------------------------------------------------------------

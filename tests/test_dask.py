@@ -1,9 +1,16 @@
-"""newswiki.dask: bags of documents and dataframes of rows, on the local process scheduler."""
+"""newswiki.dask: bags of documents and dataframes of rows.
+
+Most tests compute in this process (dask's synchronous scheduler), where a test can count what
+is read; the ``slow`` ones run on a ``dask.distributed`` LocalCluster of worker processes, as a
+user's cluster would, documents and errors crossing back by pickle.
+"""
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import dask
@@ -13,8 +20,9 @@ import pytest
 
 import newswiki
 import newswiki.dask
-from newswiki.corpus import Corpus, walk
-from newswiki.tabular import from_row, schema
+from newswiki import cli
+from newswiki.corpus import Corpus, FileError, walk
+from newswiki.tabular import TABLES, from_row, schema
 
 DATA = Path(__file__).parent / "data"
 EVENT = (DATA / "event-almaty-2016-07-18.md").read_bytes()
@@ -44,19 +52,97 @@ def synchronous() -> object:
         yield
 
 
-def test_on_the_local_multiprocessing_scheduler(archive: list[Path], tmp_path: Path) -> None:
-    bag = newswiki.dask.read(tmp_path, include_path=True, on_error="collect", files_per_partition=2)
-    frame = newswiki.dask.read_dataframe(tmp_path, "sections", on_error="collect")
-    errors = newswiki.dask.read_dataframe(tmp_path, "errors")
-    on_processes = {"scheduler": "processes", "num_workers": 2}
-    pairs = bag.compute(**on_processes)
-    sections, failed = dask.compute(frame, errors, **on_processes)  # one pool for both
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One item for each text newswiki.dask parses, from here on."""
+    parsed: list[int] = []
+    loads = newswiki.dask.loads
+
+    def counting(data: bytes, **options: bool) -> object:
+        parsed.append(1)
+        return loads(data, **options)
+
+    monkeypatch.setattr(newswiki.dask, "loads", counting)
+    return parsed
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[object]:
+    """A LocalCluster of two worker processes, started once for the slow tests."""
+    distributed = pytest.importorskip("dask.distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as connected,
+    ):
+        yield connected
+
+
+@pytest.mark.slow
+def test_on_a_local_cluster(archive: list[Path], tmp_path: Path, client: object) -> None:
+    with dask.config.set(scheduler=client):
+        bag = newswiki.dask.read(tmp_path, include_path=True, files_per_partition=2)
+        frame = newswiki.dask.read_dataframe(tmp_path, "sections")
+        errors = newswiki.dask.read_dataframe(tmp_path, "errors")
+        pairs = bag.compute()
+        sections, failed = dask.compute(frame, errors)
     assert [Path(p).name for p, _ in pairs] == ["event.md"] * 7 + ["aktobe.txt"]
     assert [doc for _, doc in pairs] == [newswiki.load(p) for p in archive] + [
         newswiki.loads(ARTICLE)
     ]
     assert len(sections) == 6
     assert [Path(p).name for p in failed["path"]] == ["broken.md"]
+
+
+@pytest.mark.slow
+def test_documents_and_errors_in_one_pass_on_a_local_cluster(
+    archive: list[Path], tmp_path: Path, client: object
+) -> None:
+    with dask.config.set(scheduler=client):
+        read = newswiki.dask.read_with_errors(tmp_path, files_per_partition=3)
+        documents, errors = dask.compute(*read)
+    assert documents == [newswiki.load(p) for p in archive] + [newswiki.loads(ARTICLE)]
+    # The error crossed back from a worker process whole: kind, place, message, exception.
+    (error,) = errors
+    assert isinstance(error, FileError)
+    assert (error.filename, error.kind, error.line, error.column) == (
+        str(tmp_path / "wiki" / "broken.md"),
+        "parse",
+        1,
+        6,
+    )
+    assert error.message == "expected a real calendar date YYYY-MM-DD, found '2016-02-30'"
+    assert isinstance(error.exception, newswiki.ParseError)
+
+
+@pytest.mark.slow
+def test_tables_written_on_a_local_cluster_carry_the_schema_and_its_metadata(
+    archive: list[Path], tmp_path: Path, client: object
+) -> None:
+    out = tmp_path / "tables"
+    with dask.config.set(scheduler=client):
+        newswiki.dask.write_tables(newswiki.dask.read_tables(tmp_path, files_per_partition=4), out)
+    _check_written_tables(out, archive, tmp_path)
+
+
+def _check_written_tables(out: Path, archive: list[Path], tmp_path: Path) -> None:
+    """The four folders of write_tables hold the schema of ``newswiki convert``, its metadata
+    (read from the files: as another reader sees them) and rows that make the documents."""
+    assert sorted(p.name for p in out.iterdir()) == sorted(TABLES)
+    for table in TABLES:
+        read = pq.read_table(out / table)
+        assert read.schema.equals(schema(table)), table
+        assert read.schema.metadata[b"newswiki.table"] == table.encode()
+        assert read.schema.metadata[b"newswiki.schema"] == b"2"
+        part = sorted((out / table).iterdir())[0]
+        footer = pq.read_metadata(part)
+        assert footer.metadata[b"newswiki.table"] == table.encode()
+        assert footer.row_group(0).column(0).compression == "ZSTD"
+    events = sorted(pq.read_table(out / "events").to_pylist(), key=lambda row: row["date"])
+    assert [from_row(row) for row in events] == [newswiki.load(p) for p in archive]
+    (error,) = pq.read_table(out / "errors").to_pylist()
+    assert (error["path"], error["kind"]) == (str(tmp_path / "wiki" / "broken.md"), "parse")
 
 
 def test_bag_of_documents_in_order(archive: list[Path], tmp_path: Path) -> None:
@@ -71,7 +157,9 @@ def test_bag_of_documents_in_order(archive: list[Path], tmp_path: Path) -> None:
         newswiki.dask.read(str(tmp_path / "news" / "*" / "*" / "*" / "*.md")).count().compute() == 7
     )
     with pytest.raises(newswiki.ParseError, match=r"index\.md:1:1: expected"):
-        newswiki.dask.read(str(tmp_path / "news" / "**" / "*.md"), exclude=()).compute()
+        newswiki.dask.read(
+            str(tmp_path / "news" / "**" / "*.md"), exclude=(), on_error="raise"
+        ).compute()
 
 
 def test_bag_with_paths_and_aggregations(archive: list[Path], tmp_path: Path) -> None:
@@ -85,12 +173,12 @@ def test_bag_with_paths_and_aggregations(archive: list[Path], tmp_path: Path) ->
     assert sorted(kinds) == [("Article", 1), ("Event", 7)]
 
 
-def test_bad_files_raise_or_are_skipped(archive: list[Path], tmp_path: Path) -> None:
+def test_bad_files_are_skipped_or_raise(archive: list[Path], tmp_path: Path) -> None:
     with pytest.raises(newswiki.ParseError) as raised:
-        newswiki.dask.read(tmp_path / "wiki").compute()
+        newswiki.dask.read(tmp_path / "wiki", on_error="raise").compute()
     assert raised.value.filename.endswith("broken.md")
     assert raised.value.line == 1
-    assert newswiki.dask.read(tmp_path / "wiki", on_error="collect").count().compute() == 1
+    assert newswiki.dask.read(tmp_path / "wiki").count().compute() == 1
     lenient = newswiki.dask.read(tmp_path / "wiki", strict=False).compute()
     # Its date line is set aside: the rest is read, an event without a date.
     assert isinstance(lenient[1], newswiki.UndatedEvent)
@@ -116,6 +204,59 @@ def test_dataframe_of_rows(archive: list[Path], tmp_path: Path) -> None:
     errors = newswiki.dask.read_dataframe(tmp_path, "errors").compute()
     assert [Path(p).name for p in errors["path"]] == ["broken.md"]
     assert list(errors["kind"]) == ["parse"]
+
+
+def test_read_with_errors_reads_each_file_once(
+    archive: list[Path], tmp_path: Path, parsed: list[int]
+) -> None:
+    read = newswiki.dask.read_with_errors(tmp_path / "wiki", include_path=True)
+    documents, errors = dask.compute(read.documents, read.errors)
+    assert len(parsed) == 2  # the article and the broken file, each once for both bags
+    assert documents == [(str(tmp_path / "wiki" / "aktobe.txt"), newswiki.loads(ARTICLE))]
+    assert [(e.filename, e.kind, e.line) for e in errors] == [
+        (str(tmp_path / "wiki" / "broken.md"), "parse", 1)
+    ]
+    # Lenient: the broken date line is kept unparsed, and there is no error left to give.
+    lenient, none = dask.compute(*newswiki.dask.read_with_errors(tmp_path / "wiki", strict=False))
+    assert (len(lenient), none) == (2, [])
+
+
+def test_every_reader_of_a_corpus_collects_by_default(
+    archive: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readers = [
+        Corpus.__init__,
+        newswiki.dask.read,
+        newswiki.dask.read_tables,
+        newswiki.dask.read_dataframe,
+    ]
+    defaults = {
+        f.__qualname__: inspect.signature(f).parameters["on_error"].default for f in readers
+    }
+    assert set(defaults.values()) == {"collect"}, defaults
+    # What each gives for an archive with one broken file among nine: the eight documents,
+    # and the error kept where that reader keeps errors.
+    corpus = Corpus(tmp_path)
+    assert len(list(corpus)) == 8
+    assert [Path(e.filename).name for e in corpus.errors] == ["broken.md"]
+    assert newswiki.dask.read(tmp_path).count().compute() == 8
+    events = newswiki.dask.read_dataframe(tmp_path).compute()  # the default table: events
+    assert len(events) == 7
+    # The command goes on past the broken file too, and says so in its exit status.
+    assert cli.main(["check", "--no-progress", str(tmp_path)]) == 1
+    assert "broken.md:1:6: expected a real calendar date" in capsys.readouterr().out
+
+
+def test_write_tables_carries_the_schema_and_its_metadata(
+    archive: list[Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "tables"
+    newswiki.dask.write_tables(newswiki.dask.read_tables(tmp_path, files_per_partition=4), out)
+    _check_written_tables(out, archive, tmp_path)
+    # Some of the tables only: the folder holds those.
+    events = newswiki.dask.read_dataframe(tmp_path / "news")
+    newswiki.dask.write_tables({"events": events}, tmp_path / "more")
+    assert [p.name for p in (tmp_path / "more").iterdir()] == ["events"]
 
 
 def test_dataframe_to_parquet_keeps_the_schema(archive: list[Path], tmp_path: Path) -> None:
@@ -161,16 +302,8 @@ def test_paths_are_spelled_as_in_every_other_route(
 
 
 def test_the_five_tables_in_one_pass(
-    archive: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    archive: list[Path], tmp_path: Path, parsed: list[int]
 ) -> None:
-    parsed: list[int] = []
-    loads = newswiki.dask.loads
-
-    def counting(data: bytes, **options: bool) -> object:
-        parsed.append(1)
-        return loads(data, **options)
-
-    monkeypatch.setattr(newswiki.dask, "loads", counting)
     tables = newswiki.dask.read_tables(tmp_path, files_per_partition=4)
     assert list(tables) == ["events", "articles", "sections", "topics", "errors"]
     events, articles, sections, topics, errors = dask.compute(*tables.values())

@@ -369,6 +369,6 @@ def test_every_column_is_documented() -> None:
 
 def test_without_pyarrow_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "pyarrow", None)  # an import of it raises ImportError
-    newswiki.tabular.schema.cache_clear()  # schemas made by earlier tests would be returned
+    newswiki.tabular._schema.cache_clear()  # schemas made by earlier tests would be returned
     with pytest.raises(ImportError, match=r"^Arrow and Parquet output need pyarrow: pip install"):
         newswiki.tabular.schema("events")

@@ -2,7 +2,9 @@
 
 CI checks this module with ``mypy --strict`` (and ``--python-version 3.10``) against the
 installed package: each ``assert_type`` states the type a public entry point gives, so a change
-that loosens one (to ``Any``, to a wider union) fails CI.  ``tests/test_typing.py`` also runs
+that loosens one (to ``Any``, to a wider union) fails CI; each ``# type: ignore[CODE]`` marks a
+mistake a user could make, which mypy must catch (``--strict`` warns of an ignore that is not
+needed, so a change that lets the mistake through fails CI too).  ``tests/test_typing.py`` also runs
 it, so the types stated here are the types the calls really return.
 """
 
@@ -14,8 +16,9 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+import attrs
 import pyarrow
 from hypothesis.strategies import SearchStrategy
 
@@ -44,6 +47,7 @@ from newswiki.corpus import (
     Batch,
     Corpus,
     CorpusIndex,
+    ErrorKind,
     Failed,
     FileError,
     Link,
@@ -60,7 +64,9 @@ from newswiki.tabular import (
     ErrorRow,
     EventRow,
     Row,
+    Rows,
     SectionRow,
+    Table,
     TableWriter,
     article_row,
     error_row,
@@ -223,7 +229,14 @@ def tables(event: Event, article: Article) -> None:
     assert_type(section_rows(article)[0], SectionRow)
     error = FileError("x.md", "parse", "expected a headline")
     assert_type(error_row(error), ErrorRow)
-    assert_type(rows(event), dict[str, list[Row]])
+    assert_type(error_row(error)["kind"], ErrorKind)
+    assert_type(error.kind, ErrorKind)
+    found = assert_type(rows(event), Rows)
+    assert_type(found["events"][0]["headline"], str)
+    assert_type(rows(article).get("sections", [])[0]["heading_path"], list[str])
+    assert_type(rows(article).get("articles"), list[ArticleRow] | None)
+    mixed: list[Row] = [*found["events"], *rows(article).get("sections", [])]  # any table's
+    assert len(mixed) == 7
     assert_type(from_row(row), Event)
     assert_type(from_row(article_row(article)), Article)
     assert_type(from_row({"headline": "Hi"} | dict(row)), Event | UndatedEvent | Article)
@@ -234,7 +247,7 @@ def tables(event: Event, article: Article) -> None:
     with tempfile.TemporaryDirectory() as folder:
         with DatasetWriter(folder, "jsonl") as writer:
             writer.add(EVENT, event)
-        assert_type(writer.counts, dict[str, int])
+        assert_type(writer.counts, dict[Table, int])
         assert_type(next(read_jsonl(writer.paths["events"])), dict[str, Any])
         with TableWriter(Path(folder) / "errors.jsonl", "errors", "jsonl") as table:
             table.write([error_row(error)])
@@ -254,6 +267,48 @@ def scale_out() -> None:
     assert_type(paths, list[str])
     assert_type(newswiki.dask.read(str(EVENT)), dask.bag.Bag)
     assert_type(newswiki.dask.read_dataframe(str(EVENT)), dask.dataframe.DataFrame)
+    assert_type(newswiki.dask.read_dataframe(str(EVENT), "errors"), dask.dataframe.DataFrame)
+    read = assert_type(newswiki.dask.read_with_errors(str(EXAMPLES)), newswiki.dask.Read)
+    assert_type(read.documents, dask.bag.Bag)
+    assert_type(read.errors, dask.bag.Bag)
+    tables = assert_type(
+        newswiki.dask.read_tables(str(EVENT)), dict[Table, dask.dataframe.DataFrame]
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        assert_type(newswiki.dask.write_tables(tables, folder), None)
+
+
+def _refused(mistake: Any) -> None:
+    """``mistake()`` fails at run time too, with the one-sentence error of newswiki."""
+    try:
+        mistake()
+    except (TypeError, ValueError, KeyError):
+        return
+    raise AssertionError("not refused")
+
+
+def mistakes(event: Event) -> None:
+    """Mistakes mypy catches before they run: each ``type: ignore`` must be needed."""
+    source = Source("RT", "https://rt.com/")
+    # A list field takes its items, not others (an iterable of what the field holds).
+    _refused(lambda: attrs.evolve(event, related=[source]))  # type: ignore[list-item]
+    _refused(lambda: Event(date=event.date, headline="H", sources=["RT"]))  # type: ignore[list-item]
+    _refused(lambda: Section(title="A", subsections=["B"]))  # type: ignore[list-item]
+    _refused(lambda: RelatedEvent(title="T", path="/p", context=[1]))  # type: ignore[list-item]
+    # A table is named by a Table: a misspelled one is caught.
+    _refused(lambda: schema("evnets"))  # type: ignore[arg-type]
+    _refused(lambda: to_arrow([], "evnets"))  # type: ignore[arg-type]
+    _refused(lambda: spark_schema("sectoins"))  # type: ignore[arg-type]
+    _refused(lambda: TableWriter("t.jsonl", "error", "jsonl"))  # type: ignore[arg-type]
+    _refused(lambda: newswiki.dask.read_dataframe(str(EVENT), "evnets"))  # type: ignore[arg-type]
+    _refused(lambda: newswiki.dask.read(str(EVENT), on_error="colect"))  # type: ignore[arg-type]
+    # The rows of a table are typed by its name; an error's kind by ErrorKind.
+    FileError("x.md", "pasre", "m")  # type: ignore[arg-type]  # (checked by mypy only)
+    _refused(lambda: rows(event)["evnets"])  # type: ignore[typeddict-item]
+    misspelled: Rows = {"evnets": []}  # type: ignore[typeddict-unknown-key]
+    assert "evnets" in misspelled
+    kind: Literal["parse"] = error_row(FileError("x.md", "parse", "m"))["kind"]  # type: ignore[assignment]
+    assert kind == "parse"
 
 
 def hypothesis_strategies() -> None:
@@ -287,5 +342,6 @@ def main() -> None:
     corpora()
     tables(event, article)
     scale_out()
+    mistakes(event)
     hypothesis_strategies()
     json_parts(event)

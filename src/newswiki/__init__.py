@@ -45,8 +45,8 @@ from newswiki.titles import title_key, topic_key
 from newswiki.write import dump, dumps
 
 #: The installed version of newswiki, a `semantic version <https://semver.org>`_ such as
-#: ``"0.1.0"``.
-__version__ = "0.1.0"
+#: ``"0.2.0"``.
+__version__ = "0.2.0"
 
 # cattrs costs a third of the import time: the two functions below import it (through
 # newswiki.convert) on their first call, so ``import newswiki`` stays quick.

@@ -42,7 +42,7 @@ from newswiki.parallel import (
     map_files,
 )
 from newswiki.parse import loads
-from newswiki.tabular import FORMATS, DatasetWriter, json_line, rows, to_arrow
+from newswiki.tabular import FORMATS, DatasetWriter, Table, _by_table, json_line, rows, to_arrow
 from newswiki.walk import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, walk
 from newswiki.write import dumps
 
@@ -471,42 +471,42 @@ def _run_fmt(args: argparse.Namespace, console: _Console) -> int:
 
 def _convert_file(
     jsonl: bool, strict: bool, path: str, data: bytes
-) -> tuple[dict[str, list[Any]], tuple[str, _Facts | None]]:
+) -> tuple[dict[Table, list[Any]], tuple[str, _Facts | None]]:
     """The rows of a file by table, and what the topics table needs of it (written at the
     end, from the whole corpus)."""
     document = loads(data, strict=strict)
-    found = rows(document, path)
+    found = _by_table(rows(document, path))
     facts = path, _facts(document)
     if jsonl:  # encode here, in the worker: the parent only writes
-        return {table: [json_line(row) for row in items] for table, items in found.items()}, facts
-    return found, facts
+        return {table: [json_line(row) for row in items] for table, items in found}, facts
+    return dict(found), facts
 
 
 def _with_facts(
-    pack: Callable[[list[dict[str, list[Any]]]], T],
-    values: list[tuple[dict[str, list[Any]], tuple[str, _Facts | None]]],
+    pack: Callable[[list[dict[Table, list[Any]]]], T],
+    values: list[tuple[dict[Table, list[Any]], tuple[str, _Facts | None]]],
 ) -> tuple[T, list[tuple[str, _Facts | None]]]:
     """``pack`` the rows of a chunk's files; their facts for the topics table go beside."""
     return pack([found for found, _ in values]), [facts for _, facts in values]
 
 
-def _merge(values: list[dict[str, list[Any]]]) -> dict[str, list[Any]]:
+def _merge(values: list[dict[Table, list[Any]]]) -> dict[Table, list[Any]]:
     """The rows (or lines) of a chunk's files, by table."""
-    merged: dict[str, list[Any]] = {}
+    merged: dict[Table, list[Any]] = {}
     for value in values:
         for table, items in value.items():
             merged.setdefault(table, []).extend(items)
     return merged
 
 
-def _jsonl_blocks(values: list[dict[str, list[Any]]]) -> dict[str, bytes]:
+def _jsonl_blocks(values: list[dict[Table, list[Any]]]) -> dict[Table, bytes]:
     """A chunk's lines, encoded in the worker: bytes cross back without another pass."""
     return {
         table: ("\n".join(lines) + "\n").encode("utf-8") for table, lines in _merge(values).items()
     }
 
 
-def _arrow_tables(values: list[dict[str, list[Any]]]) -> dict[str, Any]:
+def _arrow_tables(values: list[dict[Table, list[Any]]]) -> dict[Table, Any]:
     """A chunk's rows as Arrow tables, made in the worker: Arrow crosses back as buffers."""
     return {table: to_arrow(items, table) for table, items in _merge(values).items()}
 

@@ -7,8 +7,8 @@ millions of them.  This module reads such trees lazily:
 - :func:`map_files` runs a function over every file's bytes, in ``jobs`` worker processes,
   chunked, in order, and reports a failing file (even one whose worker process died) as a
   :class:`FileError` naming it instead of stopping or hanging;
-- :class:`Corpus` yields ``(path, document)`` pairs, strict or lenient, raising at the first
-  bad file or collecting the errors;
+- :class:`Corpus` yields ``(path, document)`` pairs, strict or lenient, collecting the errors
+  of bad files (or raising at the first);
 - :class:`CorpusIndex` resolves the ``### Related:`` links between event files, reports the
   dangling ones, finds the events of a day and the articles of a title, names the article
   each topic of an event is about (:class:`TopicLink`) and gives each article its timeline.
@@ -33,6 +33,7 @@ from newswiki.parallel import (
     DEFAULT_CHUNKSIZE,
     Batch,
     CorpusError,
+    ErrorKind,
     Failed,
     FileError,
     Ok,
@@ -52,6 +53,7 @@ __all__ = [
     "Corpus",
     "CorpusError",
     "CorpusIndex",
+    "ErrorKind",
     "Failed",
     "FileError",
     "Link",
@@ -85,10 +87,11 @@ class Corpus(Generic[D]):
     text that breaks the format is kept as :class:`~newswiki.Unparsed` lines, and a file in
     neither format comes as an :class:`~newswiki.UnparsedDocument`.
 
-    With ``on_error="raise"`` (the default) the first bad file stops the iteration: its
-    :class:`~newswiki.ParseError` (naming the file) is raised, or a :class:`CorpusError`
-    for a file that could not be read or whose worker died.  With ``on_error="collect"``
-    bad files are skipped and their :class:`FileError` objects gathered in :attr:`errors`.
+    With ``on_error="collect"`` (the default, as everywhere a corpus is read: see
+    :ref:`bad-files`) bad files are skipped and their :class:`FileError` objects gathered in
+    :attr:`errors`.  With ``on_error="raise"`` the first bad file stops the iteration: its
+    :class:`~newswiki.ParseError` (naming the file) is raised, or a :class:`CorpusError` for
+    a file that could not be read or whose worker died.
 
     Args:
         paths: files, folders and glob patterns (see :func:`walk`).
@@ -106,7 +109,7 @@ class Corpus(Generic[D]):
         FileNotFoundError: a path that does not exist.
         ValueError: an unknown ``on_error``, ``jobs`` below 0, ``chunksize`` below 1.
 
-    >>> corpus = Corpus("examples", "README.md", on_error="collect")
+    >>> corpus = Corpus("examples", "README.md")
     >>> len(list(corpus)), [str(e) for e in corpus.errors]  # doctest: +ELLIPSIS
     (2, ["README.md:1:1: expected a date line ... found '# newswiki'"])
     """
@@ -118,7 +121,7 @@ class Corpus(Generic[D]):
         *paths: str | os.PathLike[str],
         strict: Literal[True] = True,
         jobs: int | None = 1,
-        on_error: Literal["raise", "collect"] = "raise",
+        on_error: Literal["raise", "collect"] = "collect",
         include: Sequence[str] = DEFAULT_INCLUDE,
         exclude: Sequence[str] = DEFAULT_EXCLUDE,
         chunksize: int = DEFAULT_CHUNKSIZE,
@@ -129,7 +132,7 @@ class Corpus(Generic[D]):
         *paths: str | os.PathLike[str],
         strict: bool,
         jobs: int | None = 1,
-        on_error: Literal["raise", "collect"] = "raise",
+        on_error: Literal["raise", "collect"] = "collect",
         include: Sequence[str] = DEFAULT_INCLUDE,
         exclude: Sequence[str] = DEFAULT_EXCLUDE,
         chunksize: int = DEFAULT_CHUNKSIZE,
@@ -139,7 +142,7 @@ class Corpus(Generic[D]):
         *paths: str | os.PathLike[str],
         strict: bool = True,
         jobs: int | None = 1,
-        on_error: Literal["raise", "collect"] = "raise",
+        on_error: Literal["raise", "collect"] = "collect",
         include: Sequence[str] = DEFAULT_INCLUDE,
         exclude: Sequence[str] = DEFAULT_EXCLUDE,
         chunksize: int = DEFAULT_CHUNKSIZE,

@@ -9,6 +9,10 @@ filesystem `fsspec <https://filesystem-spec.readthedocs.io>`_ knows (``s3://``, 
 >>> bag = newswiki.dask.read("examples/*.md")
 >>> [event.date.isoformat() for event in bag.compute()]
 ['2016-07-18']
+
+A file that gives no document does not stop the computation: it is left out of the documents
+and kept as an error (``on_error="collect"``, the default of every function that reads a
+corpus), which :func:`read_with_errors` and the ``errors`` table give back.
 """
 
 from __future__ import annotations
@@ -16,15 +20,24 @@ from __future__ import annotations
 import functools
 import importlib
 import os
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from newswiki.errors import ParseError
 from newswiki.graph import CorpusIndex, _Facts, _facts
 from newswiki.model import Document
 from newswiki.parallel import FileError
 from newswiki.parse import loads
-from newswiki.tabular import TABLES, error_row, rows, schema, to_arrow, topic_rows
+from newswiki.tabular import (
+    TABLES,
+    Table,
+    _by_table,
+    error_row,
+    rows,
+    schema,
+    to_arrow,
+    topic_rows,
+)
 from newswiki.walk import (
     _GLOB_MAGIC,
     DEFAULT_EXCLUDE,
@@ -40,7 +53,16 @@ if TYPE_CHECKING:
     import dask.bag
     import dask.dataframe
 
-__all__ = ["DEFAULT_FILES_PER_PARTITION", "list_files", "read", "read_dataframe", "read_tables"]
+__all__ = [
+    "DEFAULT_FILES_PER_PARTITION",
+    "Read",
+    "list_files",
+    "read",
+    "read_dataframe",
+    "read_tables",
+    "read_with_errors",
+    "write_tables",
+]
 
 #: Files per partition: a few MB of text, a fraction of a second of parsing.
 DEFAULT_FILES_PER_PARTITION = 512
@@ -190,12 +212,14 @@ def _read_one(fs: Any, path: str, named: str, strict: bool) -> Document | FileEr
         return FileError.from_parse_error(named, error)
 
 
-def _documents(
-    files: list[tuple[str, str]], fs: Any, strict: bool, on_error: OnError, include_path: bool
-) -> list[Any]:
+def _outcomes(files: list[tuple[str, str]], fs: Any, strict: bool) -> list[Any]:
+    """One partition: ``(path, document or FileError)`` for each of its files, read once."""
+    return [(named, _read_one(fs, path, named, strict)) for path, named in files]
+
+
+def _documents(outcomes: Iterable[Any], on_error: OnError, include_path: bool) -> list[Any]:
     result: list[Any] = []
-    for path, named in files:
-        document = _read_one(fs, path, named, strict)
+    for named, document in outcomes:
         if isinstance(document, FileError):
             if on_error == "raise":
                 document.raise_()
@@ -204,11 +228,33 @@ def _documents(
     return result
 
 
+def _errors(outcomes: Iterable[Any]) -> list[FileError]:
+    return [document for _, document in outcomes if isinstance(document, FileError)]
+
+
+def _outcome_bag(
+    urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    strict: bool,
+    files_per_partition: int,
+    include: Sequence[str],
+    exclude: Sequence[str],
+    storage_options: dict[str, Any] | None,
+) -> Any:
+    """A bag of ``(path, document or FileError)``, what :func:`read` and
+    :func:`read_with_errors` make their bags from."""
+    bag = _import("dask.bag")
+    fs, files = _listing(urlpath, include, exclude, storage_options)
+    parts = _partitions(files, files_per_partition)
+    # One partition per group of files: each reads and parses its files where it runs.
+    groups = bag.from_sequence(parts, npartitions=len(parts))
+    return groups.map(functools.partial(_outcomes, fs=fs, strict=strict)).flatten()
+
+
 def read(
     urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     *,
     strict: bool = True,
-    on_error: OnError = "raise",
+    on_error: OnError = "collect",
     include_path: bool = False,
     files_per_partition: int = DEFAULT_FILES_PER_PARTITION,
     include: Sequence[str] = DEFAULT_INCLUDE,
@@ -220,34 +266,74 @@ def read(
     Args:
         urlpath: a glob (``"s3://bucket/news/*/*/*/*.md"``), a folder, a file, or a list.
         strict: strict or lenient parsing (see :func:`newswiki.loads`).
-        on_error: ``"raise"`` fails the computation at the first bad file (its
-            :class:`~newswiki.ParseError` names it), as :class:`~newswiki.corpus.Corpus`
-            does; ``"collect"`` leaves bad files out of the bag and keeps them in the
-            ``errors`` table (:func:`read_tables`).
+        on_error: ``"collect"`` (the default) leaves a file that gives no document out of the
+            bag; :func:`read_with_errors` gives its :class:`~newswiki.corpus.FileError` in the
+            same pass.  ``"raise"`` fails the computation at the first bad file, with its
+            :class:`~newswiki.ParseError` (which names it).
         include_path: make the elements ``(path, document)`` pairs.
         files_per_partition: whole files per partition.
         include: file name patterns read inside folders.
         exclude: file name patterns skipped inside folders and in what globs match.
         storage_options: passed to ``fsspec`` (credentials, endpoints).
 
+    Returns:
+        A bag of :class:`~newswiki.Event` and :class:`~newswiki.Article` objects (with
+        ``strict=False`` also :class:`~newswiki.UnparsedDocument` objects: a
+        :data:`~newswiki.Document` each), or of ``(path, document)`` pairs with
+        ``include_path=True``, ``path`` a ``str`` spelled as :func:`list_files` spells it.
+        (``dask.bag.Bag`` takes no type parameter that could say so to a type checker.)
+
     Raises:
         ValueError: an unknown ``on_error``, or ``files_per_partition`` below 1.
         FileNotFoundError: nothing matches ``urlpath``.
     """
     _check_on_error(on_error)
-    bag = _import("dask.bag")
-    fs, files = _listing(urlpath, include, exclude, storage_options)
-    parts = _partitions(files, files_per_partition)
-    # One partition per group of files: each reads and parses its files where it runs.
-    groups = bag.from_sequence(parts, npartitions=len(parts))
-    read_group = functools.partial(
-        _documents, fs=fs, strict=strict, on_error=on_error, include_path=include_path
+    outcomes = _outcome_bag(urlpath, strict, files_per_partition, include, exclude, storage_options)
+    documents: dask.bag.Bag = outcomes.map_partitions(
+        _documents, on_error=on_error, include_path=include_path
     )
-    documents: dask.bag.Bag = groups.map(read_group).flatten()
     return documents
 
 
-def _frame(items: Any, table: str) -> Any:
+class Read(NamedTuple):
+    """The two bags of :func:`read_with_errors`, made from one reading of the files: compute
+    them together (``dask.compute(*read)``) and each file is read and parsed once."""
+
+    #: The documents, as :func:`read` gives them.
+    documents: dask.bag.Bag
+    #: A :class:`~newswiki.corpus.FileError` for each file that gave no document, in order.
+    errors: dask.bag.Bag
+
+
+def read_with_errors(
+    urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
+    strict: bool = True,
+    include_path: bool = False,
+    files_per_partition: int = DEFAULT_FILES_PER_PARTITION,
+    include: Sequence[str] = DEFAULT_INCLUDE,
+    exclude: Sequence[str] = DEFAULT_EXCLUDE,
+    storage_options: dict[str, Any] | None = None,
+) -> Read:
+    """The documents of the files at ``urlpath`` and the errors of the files that gave none:
+    two bags from one pass over the files (those of :func:`read` with ``on_error="collect"``,
+    and what it leaves out).
+
+    >>> import dask
+    >>> documents, errors = dask.compute(*read_with_errors(["examples", "README.md"]))
+    >>> [type(document).__name__ for document in documents]
+    ['Article', 'Event']
+    >>> [(error.filename, error.kind, error.line) for error in errors]
+    [('README.md', 'parse', 1)]
+
+    Arguments as for :func:`read`.
+    """
+    outcomes = _outcome_bag(urlpath, strict, files_per_partition, include, exclude, storage_options)
+    documents = outcomes.map_partitions(_documents, on_error="collect", include_path=include_path)
+    return Read(documents, outcomes.map_partitions(_errors))
+
+
+def _frame(items: Any, table: Table) -> Any:
     pandas = _import("pandas")
     return to_arrow(list(items), table).to_pandas(types_mapper=pandas.ArrowDtype)
 
@@ -256,16 +342,15 @@ def _tables(files: list[tuple[str, str]], fs: Any, strict: bool, on_error: OnErr
     """One partition of :func:`read_tables`: the rows of every table but ``topics`` from one
     parse of each file, as pandas frames by table name, and under ``"facts"`` what the
     ``topics`` table needs of each file (it is made from every partition's)."""
-    found: dict[str, list[Mapping[str, Any]]] = {table: [] for table in TABLES}
+    found: dict[Table, list[Mapping[str, Any]]] = {table: [] for table in TABLES}
     facts: list[tuple[str, _Facts]] = []
-    for path, named in files:
-        document = _read_one(fs, path, named, strict)
+    for named, document in _outcomes(files, fs, strict):
         if isinstance(document, FileError):
             if on_error == "raise":
                 document.raise_()
             found["errors"].append(error_row(document))
             continue
-        for table, items in rows(document, named).items():
+        for table, items in _by_table(rows(document, named)):
             found[table].extend(items)
         made = _facts(document)
         if made is not None:
@@ -292,20 +377,20 @@ def read_tables(
     include: Sequence[str] = DEFAULT_INCLUDE,
     exclude: Sequence[str] = DEFAULT_EXCLUDE,
     storage_options: dict[str, Any] | None = None,
-) -> dict[str, dask.dataframe.DataFrame]:
+) -> dict[Table, dask.dataframe.DataFrame]:
     """The five tables of the files at ``urlpath`` as ``dask.dataframe.DataFrame`` objects
     by name (``events``, ``articles``, ``sections``, ``topics``, ``errors``), read in one
     pass: each partition parses its files once for all five, so computing them together
-    (``dask.compute(*tables.values())``) reads every file once.  The ``topics`` table is one
-    partition, made from the small facts (titles, headings, topics) every partition keeps
-    of its files, since a topic names an article of any file.
+    (``dask.compute(*tables.values())``, or :func:`write_tables`) reads every file once.
+    The ``topics`` table is one partition, made from the small facts (titles, headings,
+    topics) every partition keeps of its files, since a topic names an article of any file.
 
     The columns are those of :func:`newswiki.tabular.schema`, as pandas ``ArrowDtype``
-    columns (nested lists and structs stay typed, and ``to_parquet`` writes the same schema
-    as ``newswiki convert``); ``path`` is spelled as the arguments spell it (see
-    :func:`list_files`).  With ``on_error="collect"`` (the default here, as a table of errors
-    is what it collects into) a file that gives no document is a row of ``errors``; with
-    ``"raise"`` it fails the computation.  Other arguments as for :func:`read`.
+    columns (nested lists and structs stay typed; :func:`write_tables` writes Parquet with
+    the schema and metadata of ``newswiki convert``); ``path`` is spelled as the arguments
+    spell it (see :func:`list_files`).  With ``on_error="collect"`` (the default) a file that
+    gives no document is a row of ``errors``; with ``"raise"`` it fails the computation.
+    Other arguments as for :func:`read`.
     """
     _check_on_error(on_error)
     pandas = _import("pandas")
@@ -316,7 +401,7 @@ def read_tables(
         delayed(_tables, pure=True)(part, fs, strict, on_error)
         for part in _partitions(files, files_per_partition)
     ]
-    frames: dict[str, dask.dataframe.DataFrame] = {}
+    frames: dict[Table, dask.dataframe.DataFrame] = {}
     for table in TABLES:
         meta = schema(table).empty_table().to_pandas(types_mapper=pandas.ArrowDtype)
         if table == "topics":  # one partition, from all: a topic names an article of any file
@@ -329,10 +414,10 @@ def read_tables(
 
 def read_dataframe(
     urlpath: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
-    table: str = "events",
+    table: Table = "events",
     *,
     strict: bool = True,
-    on_error: OnError = "raise",
+    on_error: OnError = "collect",
     files_per_partition: int = DEFAULT_FILES_PER_PARTITION,
     include: Sequence[str] = DEFAULT_INCLUDE,
     exclude: Sequence[str] = DEFAULT_EXCLUDE,
@@ -358,3 +443,40 @@ def read_dataframe(
         exclude=exclude,
         storage_options=storage_options,
     )[table]
+
+
+def write_tables(
+    tables: Mapping[Table, dask.dataframe.DataFrame],
+    urlpath: str | os.PathLike[str],
+    *,
+    storage_options: dict[str, Any] | None = None,
+) -> None:
+    """Write each table of :func:`read_tables` as Parquet to the folder ``URLPATH/NAME/``,
+    one file per partition, all in one computation (every file of the corpus read once).
+
+    The files have the schema of :func:`newswiki.tabular.schema` and its metadata (the table's
+    name in ``newswiki.table``, the schema's version in ``newswiki.schema``), as the files of
+    ``newswiki convert`` do; compressed with zstd, as theirs are.
+
+    Args:
+        tables: dataframes by table name, all of :func:`read_tables` or some of them.
+        urlpath: the folder to write into, local or any filesystem ``fsspec`` knows.
+        storage_options: passed to ``fsspec`` (credentials, endpoints).
+    """
+    dask, dataframe = _import("dask"), _import("dask.dataframe")
+    writes = []
+    for table, frame in tables.items():
+        arrow = schema(table)
+        writes.append(
+            dataframe.to_parquet(
+                frame,
+                f"{os.fspath(urlpath).rstrip('/')}/{table}",
+                write_index=False,
+                compression="zstd",
+                schema=arrow,
+                custom_metadata=dict(arrow.metadata),
+                storage_options=storage_options,
+                compute=False,
+            )
+        )
+    dask.compute(*writes)

@@ -26,7 +26,7 @@ from newswiki.model import (
     RelatedEvent,
     UndatedEvent,
     _related_date,
-    as_tuple,
+    _TupleOf,
 )
 from newswiki.parallel import FileError
 from newswiki.parse import loads
@@ -256,7 +256,7 @@ class TopicLink:
     #: names none or the article has no such section.
     section: str | None = None
     #: The article files whose titles all match, when ambiguous (none is chosen).
-    candidates: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    candidates: tuple[str, ...] = attrs.field(default=(), converter=_TupleOf[str])
     #: ``"resolved"``, ``"missing"`` (no article has that title), ``"no-section"`` (the
     #: article exists, the section does not; :attr:`article` is set) or ``"ambiguous"``.
     status: TopicStatus = "missing"

@@ -63,6 +63,11 @@ def _check_line(_: Any, attribute: attrs.Attribute[Any], value: str | None) -> N
         raise ValueError(f"{attribute.name} must be a single line: {value!r}")
 
 
+def _check_newline(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    if value not in _NEWLINES:
+        raise ValueError(f"{attribute.name} must be '\\n' or '\\r\\n', not {value!r}")
+
+
 def _check_gaps(_: Any, attribute: attrs.Attribute[Any], value: tuple[str, ...] | None) -> None:
     for gap in value or ():
         _check_gap(_, attribute, gap)
@@ -168,7 +173,7 @@ class DocumentLayout:
     #: The file started with a UTF-8 byte order mark (U+FEFF).
     bom: bool = False
     #: The line end used throughout: ``"\n"`` or ``"\r\n"``.
-    newline: str = attrs.field(default="\n", validator=attrs.validators.in_(_NEWLINES))
+    newline: str = attrs.field(default="\n", validator=_check_newline)
     #: The last line ended with a newline.
     final_newline: bool = True
     #: Blank lines after the last line.

@@ -8,9 +8,13 @@ padding spaces); how the file spelled them is kept in a ``layout`` field that ta
 from __future__ import annotations
 
 import datetime
+import functools
+import inspect
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+import types
+import typing
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -54,21 +58,83 @@ def _shown(value: str) -> str:
     return repr(value if len(value) <= 40 else value[:37] + "...")
 
 
-def as_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
-    """Store any iterable as a tuple (validators check the items; ``Any`` keeps mypy's attrs
-    plugin from leaking a type variable into ``__init__``).
+def _got(value: object) -> str:
+    """What a check was given, for its message: the type, and the value if it is short."""
+    if value is None:
+        return "None"
+    kind, shown = type(value).__name__, repr(value)
+    if len(shown) > 40:
+        return kind
+    if shown.startswith(kind):  # Source(name=...), not Source Source(name=...)
+        return shown
+    return f"{kind} {shown}"
 
-    A ``str`` is refused: it is an iterable of characters, and a value where a sequence of
-    values is wanted (``context="Kazakhstan"``, ``body="One paragraph"``) is always a mistake
-    that would otherwise be stored one character per item.  (Python's types cannot say "a
-    sequence of ``str`` that is not a ``str``", so the check is made here.)
-    """
-    if isinstance(items, str):
-        raise TypeError(
-            f"a sequence of values is wanted here, not the str {_shown(items)}:"
-            f" to give one value, write [{_shown(items)}]"
-        )
+
+def _kinds(wanted: Any) -> str:
+    """``Source`` for a class, ``str or BulletList`` for a union."""
+    return " or ".join(kind.__name__ for kind in typing.get_args(wanted)) or wanted.__name__
+
+
+_I = TypeVar("_I")
+
+
+def _as_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(items)
+
+
+class _TupleOf(Generic[_I]):
+    """The converter of a sequence field: ``converter=_TupleOf[Source]``.
+
+    mypy's attrs plugin reads it as a converter that takes ``Iterable[Source]``, so the
+    constructor's argument is typed by the field's items (``sources=["RT"]`` is a type error);
+    at run time ``_TupleOf[Source]`` is ``_as_tuple``, a plain function (attrs reads a
+    converter's signature when it makes a class: a Python function's is cheap to read, where
+    ``tuple``'s would be parsed from text at every import).
+    """
+
+    def __init__(self, items: Iterable[_I]) -> None:  # what mypy reads; never called
+        raise NotImplementedError
+
+    def __class_getitem__(cls, item: object) -> Callable[[Iterable[Any]], tuple[Any, ...]]:
+        return _as_tuple
+
+
+@functools.cache
+def _sequence_fields(cls: type) -> tuple[tuple[int, str, Any], ...]:
+    """``(position, name, item type)`` of each sequence field of ``cls``, in ``__init__``."""
+    hints = typing.get_type_hints(cls)
+    init = [a for a in attrs.fields(cls) if a.init]
+    return tuple(
+        (position, a.name, typing.get_args(hints[a.name])[0])
+        for position, a in enumerate(init)
+        if a.converter is _as_tuple
+    )
+
+
+def _no_bare_str(self: Any, *args: Any, **kwargs: Any) -> None:
+    """Refuse a ``str`` given where a sequence of values is wanted, naming the field."""
+    # Run before the converters, which would take a str, an iterable of characters: given
+    # where a sequence is wanted (context="Kazakhstan", body="One paragraph") it is always a
+    # mistake that would be stored one character per item.  Python's types cannot say "a
+    # sequence of str that is not a str", so mypy lets it through.  attrs passes every
+    # argument: the positional fields' by position, the others by name.
+    for position, name, item in _sequence_fields(self.__class__):
+        value = args[position] if position < len(args) else kwargs.get(name)
+        if isinstance(value, str):
+            advice = f": to give one, write [{_shown(value)}]" if item is str else ""
+            raise TypeError(
+                f"{name} takes a sequence of {_kinds(item)}, not the str {_shown(value)}{advice}"
+            )
+
+
+def _items_are(wanted: type, _: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Every item of the sequence is a ``wanted`` (a validator, with ``wanted`` bound)."""
+    for index, item in enumerate(value):
+        if not isinstance(item, wanted):
+            raise TypeError(
+                f"{attribute.name} must hold {wanted.__name__} objects, not {_got(item)}"
+                f" (item {index})"
+            )
 
 
 def _encodable(name: str, value: str) -> None:
@@ -83,11 +149,22 @@ def _encodable(name: str, value: str) -> None:
             ) from None
 
 
+def _is_str(_: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{attribute.name} must be a str, not {_got(value)}")
+
+
+def _text(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    """A ``str`` that UTF-8 can hold."""
+    if not isinstance(value, str):
+        _is_str(_, attribute, value)  # raises, naming the field
+    if not value.isascii():
+        _encodable(attribute.name, value)
+
+
 def _line(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     """A single-line value without padding spaces."""
-    if not isinstance(value, str):
-        raise TypeError(f"{attribute.name} must be a str, not {type(value).__name__}")
-    _encodable(attribute.name, value)
+    _text(_, attribute, value)
     if "\n" in value:
         raise ValueError(f"{attribute.name} must be a single line: {value!r}")
     if value != value.strip(PADDING):
@@ -98,9 +175,7 @@ def _line(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
 
 def _target(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     """A link target: no spaces, tabs or newlines, and no ``](`` (it ends the link text)."""
-    if not isinstance(value, str):
-        raise TypeError(f"{attribute.name} must be a str, not {type(value).__name__}")
-    _encodable(attribute.name, value)
+    _text(_, attribute, value)
     if any(c in value for c in " \t\n") or "](" in value:
         raise ValueError(f"{attribute.name} must hold no spaces, tabs, newlines or '](': {value!r}")
     if value.count("]") > MAX_BRACKETS:
@@ -110,9 +185,7 @@ def _target(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
 def _day_path(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     """The date line's path: no spaces, tabs or newlines.  It may hold ``](``: the date before
     it has a fixed width, so the path is read from there to the line's last ``)``."""
-    if not isinstance(value, str):
-        raise TypeError(f"{attribute.name} must be a str, not {type(value).__name__}")
-    _encodable(attribute.name, value)
+    _text(_, attribute, value)
     if any(c in value for c in " \t\n"):
         raise ValueError(f"{attribute.name} must hold no spaces, tabs or newlines: {value!r}")
 
@@ -121,55 +194,72 @@ def _check_tags(inst: Any, attribute: attrs.Attribute[Any], value: tuple[str, ..
     for tag in value:
         _line(inst, attribute, tag)
         if not tag or ", " in tag or "](" in tag:
-            raise ValueError(f"a tag must be non-empty and hold no ', ' or '](': {tag!r}")
+            raise ValueError(
+                f"{attribute.name} must hold tags that are non-empty and hold no ', ' or '](':"
+                f" {tag!r}"
+            )
     if sum(tag.count("]") for tag in value) > MAX_BRACKETS:
-        raise ValueError(f"the tags must hold at most {MAX_BRACKETS} ']' in all: {value!r}")
+        raise ValueError(
+            f"{attribute.name} must hold at most {MAX_BRACKETS} ']' in all its tags: {value!r}"
+        )
 
 
-def _lines_of(value: object, name: str) -> list[str]:
+def _paragraph_lines(
+    attribute: attrs.Attribute[Any], index: int, value: object, kinds: str
+) -> list[str]:
+    """The lines of ``value``, item ``index`` of a field of ``kinds``, none of them blank."""
     if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
-    _encodable(name, value)
+        raise TypeError(f"{attribute.name} must hold {kinds}, not {_got(value)} (item {index})")
+    _encodable(attribute.name, value)
     lines = value.split("\n")
     for line in lines:
         if not line.strip(PADDING):
-            raise ValueError(f"{name} must not hold blank lines: {value!r}")
+            raise ValueError(
+                f"{attribute.name} must hold paragraphs without blank lines, not {value!r}"
+                f" (item {index})"
+            )
     return lines
 
 
 def _event_paragraphs(_: Any, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
-    for paragraph in value:
-        for line in _lines_of(paragraph, "a paragraph"):
+    for index, paragraph in enumerate(value):
+        for line in _paragraph_lines(attribute, index, paragraph, "str paragraphs"):
             if line.startswith(("# ", "### ")):
-                raise ValueError(f"a body line must not start with '# ' or '### ': {line!r}")
-
-
-def _article_blocks(_: Any, attribute: attrs.Attribute[Any], value: tuple[Block, ...]) -> None:
-    for block in value:
-        if isinstance(block, BulletList):
-            continue
-        for line in _lines_of(block, "a paragraph"):
-            if line.startswith(("==", "- ", "* ")):
                 raise ValueError(
-                    f"a paragraph line must not start with '==', '- ' or '* ': {line!r}"
+                    f"{attribute.name} must hold no line that starts with '# ' or '### ':"
+                    f" {line!r} (item {index})"
                 )
 
 
-def _check_levels(parent_level: int, sections: tuple[Section, ...]) -> None:
+def _article_blocks(_: Any, attribute: attrs.Attribute[Any], value: tuple[Block, ...]) -> None:
+    for index, block in enumerate(value):
+        if isinstance(block, BulletList):
+            continue
+        for line in _paragraph_lines(attribute, index, block, "str or BulletList blocks"):
+            if line.startswith(("==", "- ", "* ")):
+                raise ValueError(
+                    f"{attribute.name} must hold no paragraph line that starts with '==', '- '"
+                    f" or '* ': {line!r} (item {index})"
+                )
+
+
+def _check_levels(
+    parent_level: int, attribute: attrs.Attribute[Any], sections: tuple[Section, ...]
+) -> None:
     """Sibling sections must read back as siblings: each deeper than the parent, none deeper
     than the sibling before it (a deeper one would be read as that sibling's subsection)."""
+    _items_are(Section, None, attribute, sections)
     previous = 7
     for section in sections:
-        if not isinstance(section, Section):
-            raise TypeError(f"a subsection must be a Section, not {type(section).__name__}")
         if section.level <= parent_level:
             raise ValueError(
-                f"section {section.title!r} (level {section.level}) must be deeper than"
-                f" level {parent_level} to belong here"
+                f"{attribute.name} must hold sections deeper than level {parent_level}, not"
+                f" section {section.title!r} (level {section.level})"
             )
         if section.level > previous:
             raise ValueError(
-                f"section {section.title!r} (level {section.level}) would be read as a"
+                f"{attribute.name} must hold no section deeper than the one before it:"
+                f" section {section.title!r} (level {section.level}) would be read as a"
                 f" subsection of the section before it (level {previous})"
             )
         previous = section.level
@@ -177,13 +267,17 @@ def _check_levels(parent_level: int, sections: tuple[Section, ...]) -> None:
 
 @attrs.frozen
 class Source:
-    """A numbered line of the ``### Source:`` section: ``N. [NAME](URL)``."""
+    """A numbered line of the ``### Source:`` section: ``N. [NAME](URL)``.
 
-    #: The link text, e.g. ``"RT"``.
+    Attributes:
+        name: The link text, e.g. ``"RT"``.
+        url: The address, exactly as written.
+        layout: How the line was written, when not canonically (see :doc:`/roundtrip`); no
+            part of ``==``.
+    """
+
     name: str = attrs.field(validator=_line)
-    #: The address, exactly as written.
     url: str = attrs.field(validator=_target)
-    #: How the line was written, when not canonically (see :doc:`/roundtrip`); no part of ``==``.
     layout: LineLayout | None = attrs.field(default=None, eq=False, repr=False)
 
 
@@ -196,15 +290,23 @@ class RelatedEvent:
     >>> item = RelatedEvent(title="T", path="/news/2016/06/7/t.md", context=["Kazakhstan"])
     >>> item.date
     datetime.date(2016, 6, 7)
+
+    Attributes:
+        title: The linked event's headline, without padding spaces.
+        path: The linked event's file, e.g. ``/news/2016/06/7/slug.md``, exactly as written.
+        context: The context tags, in order.  The format has no escape, so a tag holds no
+            ``", "``.
+        layout: How the line was written, when not canonically (see :doc:`/roundtrip`); no
+            part of ``==``.
     """
 
-    #: The linked event's headline, without padding spaces.
+    __attrs_pre_init__ = _no_bare_str
+
     title: str = attrs.field(validator=_line)
-    #: The linked event's file, e.g. ``/news/2016/06/7/slug.md``, exactly as written.
     path: str = attrs.field(validator=_target)
-    #: The context tags, in order.  The format has no escape, so a tag holds no ``", "``.
-    context: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=_check_tags)
-    #: How the line was written, when not canonically (see :doc:`/roundtrip`); no part of ``==``.
+    context: tuple[str, ...] = attrs.field(
+        default=(), converter=_TupleOf[str], validator=_check_tags
+    )
     layout: LineLayout | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
@@ -221,17 +323,19 @@ class Diagnostic:
     The parts are those of a :class:`~newswiki.ParseError`.  A document with many bad lines
     holds one diagnostic for each: the words of :attr:`expected` are shared by every line where
     the parser expected the same things, and :attr:`message` is made from the parts when asked.
+
+    Attributes:
+        line: The 1-based line number of the offending line.
+        column: The 1-based column number.
+        expected: What the format allows there, in words, as :attr:`ParseError.expected
+            <newswiki.ParseError.expected>`.
+        found: What is there instead, as :attr:`ParseError.found <newswiki.ParseError.found>`:
+            the start of the line, quoted, or ``"the end of the file"``.
     """
 
-    #: The 1-based line number of the offending line.
     line: int
-    #: The 1-based column number.
     column: int
-    #: What the format allows there, in words, as :attr:`ParseError.expected
-    #: <newswiki.ParseError.expected>`.
     expected: str
-    #: What is there instead, as :attr:`ParseError.found <newswiki.ParseError.found>`: the
-    #: start of the line, quoted, or ``"the end of the file"``.
     found: str = ""
 
     @property
@@ -246,26 +350,41 @@ class Diagnostic:
         return f"expected {self.expected}{found}"
 
 
+def _whole(attribute: attrs.Attribute[Any], value: object, low: int, high: int | None) -> None:
+    """An ``int`` (not a ``bool``) from ``low`` to ``high`` (or more, without one)."""
+    if type(value) is not int:
+        raise TypeError(f"{attribute.name} must be an int, not {_got(value)}")
+    if value < low or (high is not None and value > high):
+        wanted = f"an int from {low} to {high}" if high is not None else f"an int of {low} or more"
+        raise ValueError(f"{attribute.name} must be {wanted}, not {value}")
+
+
+def _line_number(_: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    _whole(attribute, value, 1, None)
+
+
 @attrs.frozen
 class Unparsed:
     """Lines that lenient parsing could not place, kept exactly and put back by the writer.
 
     A run of bad lines with nothing placed between them (blank lines at most) is one block:
     one problem to a reader, told once, by the :attr:`diagnostic` of its first bad line.
+
+    Attributes:
+        line: The 1-based number, in the file as read, of the first line of :attr:`text`.
+        text: The lines: the blank lines before the first bad one, then the run of bad lines
+            and the blank lines between them, joined by ``"\\n"``.  No lone surrogate (lenient
+            parsing keeps a text holding one whole, as an :class:`UnparsedDocument`).
+        diagnostic: Why they could not be placed: the first bad line's problem.
     """
 
-    #: The 1-based number, in the file as read, of the first line of :attr:`text`.
-    line: int = attrs.field(validator=attrs.validators.ge(1))
-    #: The lines: the blank lines before the first bad one, then the run of bad lines and the
-    #: blank lines between them, joined by ``"\n"``.  No lone surrogate (lenient parsing
-    #: keeps a text holding one whole, as an :class:`UnparsedDocument`).
-    text: str = attrs.field(validator=attrs.validators.instance_of(str))
+    line: int = attrs.field(validator=_line_number)
+    text: str = attrs.field(validator=_is_str)
 
     @text.validator
     def _text_is_utf8(self, attribute: attrs.Attribute[str], value: str) -> None:
         _encodable(attribute.name, value)
 
-    #: Why they could not be placed: the first bad line's problem.
     diagnostic: Diagnostic | None = attrs.field(default=None, eq=False)
 
 
@@ -289,13 +408,14 @@ def _default_day_path(event: Event) -> str:
 def _check_date(_: Any, attribute: attrs.Attribute[Any] | None, value: object) -> None:
     if type(value) is not datetime.date:
         hint = ": read it with datetime.date.fromisoformat()" if isinstance(value, str) else ""
-        raise TypeError(f"date must be a datetime.date, not {type(value).__name__}{hint}")
+        raise TypeError(f"date must be a datetime.date, not {_got(value)}{hint}")
 
 
 def _check_unparsed(_: Any, attribute: attrs.Attribute[Any], value: tuple[Unparsed, ...]) -> None:
+    _items_are(Unparsed, _, attribute, value)
     lines = [u.line for u in value]
     if lines != sorted(lines):
-        raise ValueError("unparsed blocks must be in line order")
+        raise ValueError(f"{attribute.name} must hold its blocks in line order, not {lines}")
 
 
 class _Told:
@@ -334,35 +454,40 @@ class _Headlined(_Told):
 
 @attrs.frozen(kw_only=True)
 class Event(_Headlined):
-    """One news event: a date, a headline, a body, its sources and related events."""
+    """One news event: a date, a headline, a body, its sources and related events.
 
-    #: The day of the event.
+    Attributes:
+        date: The day of the event.
+        path: The day's index page; by default ``/news/YYYY/MM/DD/index.md``.
+        headline: The headline, often led by topics (see :attr:`topics`).
+        body: The paragraphs of the body; a paragraph may span lines (joined by ``"\\n"``).
+        sources: The lines of the ``### Source:`` section.
+        related: The lines of the ``### Related:`` section.
+        unparsed: Lines lenient parsing could not place (always empty in strict mode).
+        layout: How the file was written, where not canonically; no part of ``==``.
+    """
+
+    __attrs_pre_init__ = _no_bare_str
+
     date: datetime.date = attrs.field(validator=_check_date)
-    #: The day's index page; by default ``/news/YYYY/MM/DD/index.md``.
     path: str = attrs.field(
         default=attrs.Factory(_default_day_path, takes_self=True), validator=_day_path
     )
-    #: The headline, often led by topics (see :attr:`topics`).
     headline: str = attrs.field(validator=_line)
-    #: The paragraphs of the body; a paragraph may span lines (joined by ``"\n"``).
-    body: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=_event_paragraphs)
-    #: The lines of the ``### Source:`` section.
-    sources: tuple[Source, ...] = attrs.field(
-        default=(),
-        converter=as_tuple,
-        validator=attrs.validators.deep_iterable(attrs.validators.instance_of(Source)),
+    body: tuple[str, ...] = attrs.field(
+        default=(), converter=_TupleOf[str], validator=_event_paragraphs
     )
-    #: The lines of the ``### Related:`` section.
+    sources: tuple[Source, ...] = attrs.field(
+        default=(), converter=_TupleOf[Source], validator=functools.partial(_items_are, Source)
+    )
     related: tuple[RelatedEvent, ...] = attrs.field(
         default=(),
-        converter=as_tuple,
-        validator=attrs.validators.deep_iterable(attrs.validators.instance_of(RelatedEvent)),
+        converter=_TupleOf[RelatedEvent],
+        validator=functools.partial(_items_are, RelatedEvent),
     )
-    #: Lines lenient parsing could not place (always empty in strict mode).
     unparsed: tuple[Unparsed, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=_check_unparsed
+        default=(), converter=_TupleOf[Unparsed], validator=_check_unparsed
     )
-    #: How the file was written, where not canonically; no part of ``==``.
     layout: EventLayout | None = attrs.field(default=None, eq=False, repr=False)
 
 
@@ -375,48 +500,56 @@ class UndatedEvent(_Headlined):
     and :attr:`Event.path`: the line itself is the first of :attr:`unparsed`, kept exactly.
     Strict parsing never gives one (it raises); with ``strict=False`` it is one more kind of
     document beside :class:`Event`, :class:`Article` and :class:`UnparsedDocument`.
+
+    Attributes:
+        headline: The headline, often led by topics (see :attr:`topics`).
+        body: The paragraphs of the body, as :attr:`Event.body`.
+        sources: The lines of the ``### Source:`` section.
+        related: The lines of the ``### Related:`` section.
+        unparsed: Lines lenient parsing could not place; the first holds the date line.
+        layout: How the file was written, where not canonically (its ``date_line`` is
+            ``None``); no part of ``==``.
     """
 
-    #: The headline, often led by topics (see :attr:`topics`).
+    __attrs_pre_init__ = _no_bare_str
+
     headline: str = attrs.field(validator=_line)
-    #: The paragraphs of the body, as :attr:`Event.body`.
-    body: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=_event_paragraphs)
-    #: The lines of the ``### Source:`` section.
-    sources: tuple[Source, ...] = attrs.field(
-        default=(),
-        converter=as_tuple,
-        validator=attrs.validators.deep_iterable(attrs.validators.instance_of(Source)),
+    body: tuple[str, ...] = attrs.field(
+        default=(), converter=_TupleOf[str], validator=_event_paragraphs
     )
-    #: The lines of the ``### Related:`` section.
+    sources: tuple[Source, ...] = attrs.field(
+        default=(), converter=_TupleOf[Source], validator=functools.partial(_items_are, Source)
+    )
     related: tuple[RelatedEvent, ...] = attrs.field(
         default=(),
-        converter=as_tuple,
-        validator=attrs.validators.deep_iterable(attrs.validators.instance_of(RelatedEvent)),
+        converter=_TupleOf[RelatedEvent],
+        validator=functools.partial(_items_are, RelatedEvent),
     )
-    #: Lines lenient parsing could not place; the first holds the date line.
     unparsed: tuple[Unparsed, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=_check_unparsed
+        default=(), converter=_TupleOf[Unparsed], validator=_check_unparsed
     )
-    #: How the file was written, where not canonically (its ``date_line`` is ``None``); no
-    #: part of ``==``.
     layout: EventLayout | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
 class InfoboxField:
-    """One ``- KEY: VALUE`` line of an infobox."""
+    """One ``- KEY: VALUE`` line of an infobox.
 
-    #: The key; it ends at the first ``": "``, so it holds none.
+    Attributes:
+        key: The key; it ends at the first ``": "``, so it holds none.
+        value: The value, free text; may hold ``": "`` and may be empty.
+        layout: How the line was written, when not canonically (see :doc:`/roundtrip`); no
+            part of ``==``.
+    """
+
     key: str = attrs.field(validator=_line)
-    #: The value, free text; may hold ``": "`` and may be empty.
     value: str = attrs.field(validator=_line)
-    #: How the line was written, when not canonically (see :doc:`/roundtrip`); no part of ``==``.
     layout: LineLayout | None = attrs.field(default=None, eq=False, repr=False)
 
     @key.validator
     def _key_has_no_separator(self, attribute: attrs.Attribute[str], value: str) -> None:
         if ": " in value:
-            raise ValueError(f"an infobox key must not hold ': ': {value!r}")
+            raise ValueError(f"{attribute.name} must not hold ': ': {value!r}")
 
 
 @attrs.frozen
@@ -429,15 +562,20 @@ class Infobox(Mapping[str, str]):
     >>> box = Infobox((InfoboxField("Date", "5–10 June 2016"), InfoboxField("Date", "2017")))
     >>> box["Date"], box.get_all("Date"), len(box)
     ('5–10 June 2016', ('5–10 June 2016', '2017'), 1)
+
+    Attributes:
+        fields: The fields, in file order.
+        layout: How the ``Infobox`` line and the closing blank line were written; no part of
+            ``==``.
     """
 
-    #: The fields, in file order.
+    __attrs_pre_init__ = _no_bare_str
+
     fields: tuple[InfoboxField, ...] = attrs.field(
         default=(),
-        converter=as_tuple,
-        validator=attrs.validators.deep_iterable(attrs.validators.instance_of(InfoboxField)),
+        converter=_TupleOf[InfoboxField],
+        validator=functools.partial(_items_are, InfoboxField),
     )
-    #: How the ``Infobox`` line and the closing blank line were written; no part of ``==``.
     layout: InfoboxLayout | None = attrs.field(default=None, eq=False, repr=False)
 
     def __getitem__(self, key: str) -> str:
@@ -459,7 +597,7 @@ class Infobox(Mapping[str, str]):
 
 def _check_items(_: Any, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
     if not value:
-        raise ValueError("a list needs at least one item")
+        raise ValueError(f"{attribute.name} must hold at least one item, not {value!r}")
     for item in value:
         _line(_, attribute, item)
 
@@ -467,11 +605,16 @@ def _check_items(_: Any, attribute: attrs.Attribute[Any], value: tuple[str, ...]
 @attrs.frozen
 class BulletList:
     """A list in an article's lead or section: a run of lines that start with ``-`` (or
-    ``*``) and a space, one item each."""
+    ``*``) and a space, one item each.
 
-    #: The item texts, in order.
-    items: tuple[str, ...] = attrs.field(converter=as_tuple, validator=_check_items)
-    #: How the item lines were written (a ``*``, spaces); no part of ``==``.
+    Attributes:
+        items: The item texts, in order.
+        layout: How the item lines were written (a ``*``, spaces); no part of ``==``.
+    """
+
+    __attrs_pre_init__ = _no_bare_str
+
+    items: tuple[str, ...] = attrs.field(converter=_TupleOf[str], validator=_check_items)
     layout: ListLayout | None = attrs.field(default=None, eq=False, repr=False)
 
 
@@ -482,34 +625,45 @@ Block = str | BulletList
 def _check_heading(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     _line(_, attribute, value)
     if not value or value[0] == "=" or value[-1] == "=":
-        raise ValueError(f"a heading must be non-empty and not start or end with '=': {value!r}")
+        raise ValueError(
+            f"{attribute.name} must be non-empty and not start or end with '=': {value!r}"
+        )
+
+
+def _heading_level(_: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    _whole(attribute, value, 2, 6)
 
 
 @attrs.frozen(kw_only=True)
 class Section:
-    """A heading (``==Title==``, level 2 to 6) with its blocks and subsections."""
+    """A heading (``==Title==``, level 2 to 6) with its blocks and subsections.
 
-    #: The heading's text, without the ``=`` marks and the spaces inside them.
+    Attributes:
+        title: The heading's text, without the ``=`` marks and the spaces inside them.
+        level: 2 for ``==Title==`` down to 6 for ``======Title======``.
+        blocks: Paragraphs (``str``, lines joined by ``"\\n"``) and :class:`BulletList`
+            blocks, in order.
+        subsections: The sections one level down, each deeper than this one.
+        layout: How the heading line and the blank lines between the blocks were written; no
+            part of ``==``.
+    """
+
+    __attrs_pre_init__ = _no_bare_str
+
     title: str = attrs.field(validator=_check_heading)
-    #: 2 for ``==Title==`` down to 6 for ``======Title======``.
-    level: int = attrs.field(
-        default=2, validator=[attrs.validators.instance_of(int), attrs.validators.in_(range(2, 7))]
-    )
-    #: Paragraphs (``str``, lines joined by ``"\n"``) and :class:`BulletList` blocks, in order.
+    level: int = attrs.field(default=2, validator=_heading_level)
     blocks: tuple[Block, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=_article_blocks
+        default=(), converter=_TupleOf[Block], validator=_article_blocks
     )
-    #: The sections one level down, each deeper than this one.
-    subsections: tuple[Section, ...] = attrs.field(default=(), converter=as_tuple)
-    #: How the heading line and the blank lines between the blocks were written; no part of
-    #: ``==``.
+    # The class is not defined yet: its name, which mypy reads as the class.
+    subsections: tuple[Section, ...] = attrs.field(default=(), converter=_TupleOf["Section"])
     layout: SectionLayout | None = attrs.field(default=None, eq=False, repr=False)
 
     @subsections.validator
     def _subsections_nest(
         self, attribute: attrs.Attribute[Any], value: tuple[Section, ...]
     ) -> None:
-        _check_levels(self.level, value)
+        _check_levels(self.level, attribute, value)
 
     @property
     def paragraphs(self) -> tuple[str, ...]:
@@ -528,30 +682,41 @@ class Section:
             stack.extend(((*path, s.title), s) for s in reversed(section.subsections))
 
 
+def _optional_infobox(_: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, Infobox):
+        raise TypeError(f"{attribute.name} must be an Infobox or None, not {_got(value)}")
+
+
 @attrs.frozen(kw_only=True)
 class Article(_Told):
-    """An encyclopedia article: title, optional infobox, lead blocks and a tree of sections."""
+    """An encyclopedia article: title, optional infobox, lead blocks and a tree of sections.
 
-    #: The text of the title line ``= TITLE =``.
+    Attributes:
+        title: The text of the title line ``= TITLE =``.
+        infobox: The infobox; ``None`` when the file has none (an empty one is an empty
+            :class:`Infobox`).
+        lead: Blocks before the first heading.
+        sections: The top-level sections; each holds its subsections.
+        unparsed: Lines lenient parsing could not place (always empty in strict mode).
+        layout: How the file was written, where not canonically; no part of ``==``.
+    """
+
+    __attrs_pre_init__ = _no_bare_str
+
     title: str = attrs.field(validator=_line)
-    #: The infobox; ``None`` when the file has none (an empty one is an empty :class:`Infobox`).
-    infobox: Infobox | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Infobox))
+    infobox: Infobox | None = attrs.field(default=None, validator=_optional_infobox)
+    lead: tuple[Block, ...] = attrs.field(
+        default=(), converter=_TupleOf[Block], validator=_article_blocks
     )
-    #: Blocks before the first heading.
-    lead: tuple[Block, ...] = attrs.field(default=(), converter=as_tuple, validator=_article_blocks)
-    #: The top-level sections; each holds its subsections.
-    sections: tuple[Section, ...] = attrs.field(default=(), converter=as_tuple)
-    #: Lines lenient parsing could not place (always empty in strict mode).
+    sections: tuple[Section, ...] = attrs.field(default=(), converter=_TupleOf[Section])
     unparsed: tuple[Unparsed, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=_check_unparsed
+        default=(), converter=_TupleOf[Unparsed], validator=_check_unparsed
     )
-    #: How the file was written, where not canonically; no part of ``==``.
     layout: ArticleLayout | None = attrs.field(default=None, eq=False, repr=False)
 
     @sections.validator
     def _sections_nest(self, attribute: attrs.Attribute[Any], value: tuple[Section, ...]) -> None:
-        _check_levels(1, value)
+        _check_levels(1, attribute, value)
 
     def __attrs_post_init__(self) -> None:
         first = self.lead[0] if self.lead else None
@@ -561,7 +726,10 @@ class Article(_Told):
             and first.startswith("Infobox")  # before the split, which copies the whole block
             and first.split("\n", 1)[0].rstrip(PADDING) == "Infobox"
         ):
-            raise ValueError("without an infobox, the lead cannot start with the line 'Infobox'")
+            raise ValueError(
+                "lead must not start with the line 'Infobox' when infobox is None (it would be"
+                f" read as the infobox): {first!r}"
+            )
 
     @property
     def paragraphs(self) -> tuple[str, ...]:
@@ -584,23 +752,39 @@ class Article(_Told):
 
         ``article.section("Shootings")`` finds a section at any depth;
         ``article.section("Shootings", "Initial shootings")`` one whose parent is
-        ``Shootings``.  Raises :class:`KeyError` when there is none.
+        ``Shootings``.
+
+        Raises:
+            KeyError: there is none; the message names what was looked for and the sections
+                there are.
         """
         if path:
             for found, section in self.walk():
                 if found[-len(path) :] == path:
                     return section
-        raise KeyError(path)
+        titles = [" > ".join(found) for found, _ in self.walk()]
+        there = f"its sections: {'; '.join(titles)}" if titles else "it has no sections"
+        raise KeyError(f"no section {' > '.join(path)!r} in the article {self.title!r} ({there})")
 
 
 @attrs.frozen
 class UnparsedDocument:
-    """Text that lenient parsing could not read as an event or an article, kept whole."""
+    """Text that lenient parsing could not read as an event or an article, kept whole.
 
-    #: The text exactly as given.
-    text: str = attrs.field(validator=attrs.validators.instance_of(str))
-    #: Why it could not be read: one entry per problem met; no part of ``==``.
-    diagnostics: tuple[Diagnostic, ...] = attrs.field(default=(), converter=as_tuple, eq=False)
+    Attributes:
+        text: The text exactly as given.
+        diagnostics: Why it could not be read: one entry per problem met; no part of ``==``.
+    """
+
+    __attrs_pre_init__ = _no_bare_str
+
+    text: str = attrs.field(validator=_is_str)
+    diagnostics: tuple[Diagnostic, ...] = attrs.field(
+        default=(),
+        converter=_TupleOf[Diagnostic],
+        validator=functools.partial(_items_are, Diagnostic),
+        eq=False,
+    )
 
 
 #: What :func:`newswiki.loads` returns: an event or an article, or with ``strict=False`` also
@@ -663,3 +847,44 @@ def _without_layout(obj: Any) -> Any:
 
         result = attrs.evolve(result, unparsed=placed_unparsed(obj, result))
     return result
+
+
+class _Computed:
+    """The default of a field computed from others (``Event.path``), as signatures show it."""
+
+    def __repr__(self) -> str:
+        return "..."
+
+
+def _readable_signature(cls: type) -> None:
+    """Give ``cls.__init__`` the signature ``help()`` and the API page show: the types
+    themselves, not the strings of the annotations; a sequence field taking any iterable of
+    its items (what its converter takes); a computed default as ``...``, not attrs'
+    ``NOTHING``."""
+    hints = typing.get_type_hints(cls, globals())
+    parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    for field in attrs.fields(cls):
+        if not field.init:
+            continue
+        annotation = hints[field.name]
+        if field.converter is _as_tuple:  # a sequence field (see _TupleOf)
+            annotation = types.GenericAlias(Iterable, typing.get_args(annotation)[:1])
+        default: object = field.default
+        if default is attrs.NOTHING:
+            default = inspect.Parameter.empty
+        elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            default = _Computed()
+        kind = (
+            inspect.Parameter.KEYWORD_ONLY
+            if field.kw_only
+            else inspect.Parameter.POSITIONAL_OR_KEYWORD
+        )
+        parameters.append(
+            inspect.Parameter(field.name, kind, default=default, annotation=annotation)
+        )
+    init: Any = cls.__dict__["__init__"]
+    init.__signature__ = inspect.Signature(parameters, return_annotation=None)
+
+
+for _cls in [c for c in list(globals().values()) if attrs.has(c) and c.__module__ == __name__]:
+    _readable_signature(_cls)

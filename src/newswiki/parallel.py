@@ -29,6 +29,7 @@ __all__ = [
     "DEFAULT_CHUNKSIZE",
     "Batch",
     "CorpusError",
+    "ErrorKind",
     "Failed",
     "FileError",
     "Ok",
@@ -46,6 +47,8 @@ R = TypeVar("R")
 #: small, small enough that the workers stay balanced and an interrupt is quick.
 DEFAULT_CHUNKSIZE = 64
 
+#: Why a file gave no document: the :attr:`FileError.kind` of its error, and the ``kind``
+#: column of the ``errors`` table (see :attr:`FileError.kind` for each).
 ErrorKind = Literal["parse", "decode", "read", "io", "crash", "internal", "unparsed"]
 
 

@@ -1,6 +1,7 @@
 """Flat tables of events and articles: rows, Arrow, Parquet and JSON Lines.
 
-Five tables, one stable schema each (:func:`schema`; version :data:`SCHEMA_VERSION`):
+Five tables (:data:`TABLES`, named by a :data:`Table`), one stable schema each
+(:func:`schema`; version :data:`SCHEMA_VERSION`):
 
 - ``events``: one row per event; sources and related events as nested lists;
 - ``articles``: one row per article, holding everything to rebuild it (the sections as a
@@ -11,7 +12,8 @@ Five tables, one stable schema each (:func:`schema`; version :data:`SCHEMA_VERSI
 - ``errors``: one row per file that gave no document.
 
 Rows are plain dicts (:func:`event_row`, :func:`article_row`, :func:`section_rows`), typed
-for type checkers by one :class:`~typing.TypedDict` per table (:class:`EventRow` ...); dates
+for type checkers by one :class:`~typing.TypedDict` per table (:class:`EventRow` ...), and
+:func:`rows` gives a document's rows by table in a :class:`Rows`; dates
 are :class:`datetime.date` in Arrow and ISO strings in JSON Lines.  An event or article row
 structures back to an equal object with :func:`from_row`, from JSON Lines or Parquet alike.
 Parquet needs ``pyarrow`` (the ``parquet`` extra); JSON Lines needs nothing.
@@ -37,7 +39,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, get_args, overload
 
 from cattrs.gen import make_dict_structure_fn, override
 from cattrs.preconf.json import make_converter
@@ -60,7 +62,7 @@ from newswiki.model import (
     Unparsed,
     UnparsedDocument,
 )
-from newswiki.parallel import FileError
+from newswiki.parallel import ErrorKind, FileError
 from newswiki.utf8 import escaped
 
 if TYPE_CHECKING:
@@ -76,13 +78,14 @@ __all__ = [
     "DatasetWriter",
     "DiagnosticRow",
     "ErrorRow",
-    "EventParts",
     "EventRow",
     "InfoboxFieldRow",
     "RelatedRow",
     "Row",
+    "Rows",
     "SectionRow",
     "SourceRow",
+    "Table",
     "TableWriter",
     "TopicRow",
     "UndatedEventRow",
@@ -103,8 +106,11 @@ __all__ = [
 
 #: Bumped whenever a column is added, removed or changes type; stored in Parquet metadata.
 SCHEMA_VERSION = "2"
-#: The tables, in the order :class:`DatasetWriter` writes them.
-TABLES = ("events", "articles", "sections", "topics", "errors")
+#: The name of a table.  Every function that takes one is typed with it, so a misspelled
+#: table (``"evnets"``) is a type error, not a surprise at run time.
+Table = Literal["events", "articles", "sections", "topics", "errors"]
+#: The tables, in the order :class:`DatasetWriter` writes them: the names of :data:`Table`.
+TABLES: tuple[Table, ...] = get_args(Table)
 #: The output formats and their file suffixes.
 FORMATS = {"parquet": ".parquet", "jsonl": ".jsonl"}
 
@@ -145,10 +151,15 @@ class UnparsedRow(TypedDict):
     diagnostic: DiagnosticRow | None
 
 
-class EventParts(TypedDict):
-    """The columns of the ``events`` table that every event has, dated or not."""
+class EventRow(TypedDict):
+    """A row of the ``events`` table: one event file (see :func:`event_row`).
+
+    ``path`` is the file read, ``day_path`` the event's own :attr:`~newswiki.Event.path`.
+    """
 
     path: str | None
+    date: datetime.date
+    day_path: str
     headline: str
     topics: list[str]
     body: list[str]
@@ -157,22 +168,21 @@ class EventParts(TypedDict):
     unparsed: list[UnparsedRow]
 
 
-class EventRow(EventParts):
-    """A row of the ``events`` table: one event file (see :func:`event_row`): the columns of
-    :class:`EventParts`, and ``date`` and ``day_path``, the event's own
-    :attr:`~newswiki.Event.path` (``path`` is the file read).
-    """
-
-    date: datetime.date
-    day_path: str
-
-
-class UndatedEventRow(EventParts):
+# The columns of EventRow, in the same order (a test checks both against the schema): a
+# TypedDict's base class puts its keys first, and the table's order puts the date second.
+class UndatedEventRow(TypedDict):
     """A row of the ``events`` table for an :class:`~newswiki.UndatedEvent` (see
-    :func:`event_row`): ``date`` and ``day_path`` are ``None``."""
+    :func:`event_row`): the columns of :class:`EventRow`, ``date`` and ``day_path`` ``None``."""
 
+    path: str | None
     date: None
     day_path: None
+    headline: str
+    topics: list[str]
+    body: list[str]
+    sources: list[SourceRow]
+    related: list[RelatedRow]
+    unparsed: list[UnparsedRow]
 
 
 class BlockRow(TypedDict):
@@ -242,7 +252,7 @@ class ErrorRow(TypedDict):
     """A row of the ``errors`` table: a file that gave no document (see :func:`error_row`)."""
 
     path: str | None
-    kind: str
+    kind: ErrorKind
     line: int | None
     column: int | None
     message: str
@@ -250,6 +260,27 @@ class ErrorRow(TypedDict):
 
 #: A row of any of the tables.
 Row = EventRow | UndatedEventRow | ArticleRow | SectionRow | TopicRow | ErrorRow
+
+
+class Rows(TypedDict, total=False):
+    """The rows one document adds, by table (see :func:`rows`): only the tables it adds to,
+    each with its own row type, so ``rows(event)["events"][0]["headline"]`` is a ``str`` to a
+    type checker.  One key for each name of :data:`Table`."""
+
+    events: list[EventRow | UndatedEventRow]
+    articles: list[ArticleRow]
+    sections: list[SectionRow]
+    topics: list[TopicRow]
+    errors: list[ErrorRow]
+
+
+def _by_table(found: Rows) -> Iterator[tuple[Table, list[Any]]]:
+    """The tables ``found`` holds rows for, with their rows, in :data:`TABLES` order."""
+    for table in TABLES:
+        if table in found:
+            yield table, found[table]
+
+
 _Data = dict[str, Any]  # rows on their way back to objects: whatever JSON or Arrow gave
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -416,9 +447,10 @@ def error_row(error: FileError) -> ErrorRow:
     }
 
 
-def rows(document: Document, path: str | os.PathLike[str] | None = None) -> dict[str, list[Row]]:
-    """Every row ``document`` adds, by table name (the ``topics`` table comes from the whole
-    corpus: see :func:`topic_rows`).
+def rows(document: Document, path: str | os.PathLike[str] | None = None) -> Rows:
+    """Every row ``document`` adds, by table name: ``{"events": [...]}`` for an event,
+    ``{"articles": [...], "sections": [...]}`` for an article (the ``topics`` table comes from
+    the whole corpus: see :func:`topic_rows`).
 
     An :class:`~newswiki.UndatedEvent` adds an ``events`` row without ``date`` and
     ``day_path``; an :class:`~newswiki.UnparsedDocument` (lenient parsing of a file in neither
@@ -593,8 +625,7 @@ def _pyarrow() -> Any:
         ) from error
 
 
-@functools.cache
-def schema(table: str) -> pyarrow.Schema:
+def schema(table: Table) -> pyarrow.Schema:
     """The Arrow schema (a ``pyarrow.Schema``) of ``table``, one of :data:`TABLES`.
 
     The schema's metadata names the table (``newswiki.table``) and the schema version
@@ -604,6 +635,11 @@ def schema(table: str) -> pyarrow.Schema:
         ValueError: an unknown table.
         ImportError: pyarrow is not installed.
     """
+    return _schema(table)
+
+
+@functools.cache  # around a function of its own: a cached function's type takes any argument
+def _schema(table: Table) -> pyarrow.Schema:
     pa = _pyarrow()
     text, date, i32 = pa.string(), pa.date32(), pa.int32()
     strings = pa.list_(text)
@@ -690,7 +726,7 @@ def schema(table: str) -> pyarrow.Schema:
     return result
 
 
-def to_arrow(table_rows: Sequence[Mapping[str, Any]], table: str) -> pyarrow.Table:
+def to_arrow(table_rows: Sequence[Mapping[str, Any]], table: Table) -> pyarrow.Table:
     """A ``pyarrow.Table`` of ``table_rows`` with the schema of ``table``.
 
     Arrow's text is UTF-8: a lone surrogate is written as the text of its escape
@@ -731,7 +767,7 @@ def _spark_type(arrow_type: Any) -> str:
     return _SPARK_TYPES[str(arrow_type)]
 
 
-def spark_schema(table: str) -> str:
+def spark_schema(table: Table) -> str:
     """The schema of ``table`` as a Spark DDL string, for ``spark.read.schema(...)``.
 
     >>> spark_schema("errors")
@@ -784,7 +820,7 @@ class TableWriter(_Committing):
     def __init__(
         self,
         path: str | os.PathLike[str],
-        table: str,
+        table: Table,
         format: Format,
         *,
         batch_rows: int = 20_000,
@@ -956,7 +992,7 @@ class DatasetWriter(_Committing):
         #: The graph of the documents added, which :meth:`close` writes as the ``topics``
         #: table (a few KB per event: see :class:`~newswiki.corpus.CorpusIndex`).
         self.index = CorpusIndex()
-        self.writers: dict[str, TableWriter] = {}
+        self.writers: dict[Table, TableWriter] = {}
         try:
             for table in TABLES:
                 path = os.path.join(self.folder, table + FORMATS[format])
@@ -966,12 +1002,12 @@ class DatasetWriter(_Committing):
             raise
 
     @property
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> dict[Table, int]:
         """Rows written to each table so far."""
         return {table: writer.rows for table, writer in self.writers.items()}
 
     @property
-    def paths(self) -> dict[str, str]:
+    def paths(self) -> dict[Table, str]:
         """The file of each table."""
         return {table: writer.path for table, writer in self.writers.items()}
 
@@ -981,23 +1017,23 @@ class DatasetWriter(_Committing):
         self.add_rows(rows(document, path))
         self.index.add(path, document)
 
-    def add_rows(self, table_rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
-        """Add rows by table name."""
-        for table, items in table_rows.items():
+    def add_rows(self, table_rows: Rows) -> None:
+        """Add rows by table name (as :func:`rows` gives them)."""
+        for table, items in _by_table(table_rows):
             self.writers[table].write(items)
 
-    def add_arrow(self, tables: dict[str, Any]) -> None:
+    def add_arrow(self, tables: Mapping[Table, Any]) -> None:
         """Add ``pyarrow.Table`` objects by table name (Parquet only; see
         :meth:`TableWriter.write_arrow`)."""
         for table, data in tables.items():
             self.writers[table].write_arrow(data)
 
-    def add_jsonl(self, tables: dict[str, bytes]) -> None:
+    def add_jsonl(self, tables: Mapping[Table, bytes]) -> None:
         """Add encoded JSON Lines by table name (see :meth:`TableWriter.write_jsonl`)."""
         for table, data in tables.items():
             self.writers[table].write_jsonl(data)
 
-    def add_lines(self, table_lines: dict[str, list[str]]) -> None:
+    def add_lines(self, table_lines: Mapping[Table, list[str]]) -> None:
         """Add rows already encoded by :func:`json_line`, by table name (JSON Lines only)."""
         for table, lines in table_lines.items():
             self.writers[table].write_lines(lines)
