@@ -113,7 +113,7 @@ def _article_edits(article: newswiki.Article) -> st.SearchStrategy[newswiki.Arti
             )
         )
     if article.sections:
-        title = nws.lines(min_size=1).map(lambda s: s.strip("= \t")).filter(bool)
+        title = nws.lines(min_size=1).map(lambda s: s.strip("= \t\r")).filter(bool)
         choices.append(
             st.builds(
                 lambda t: attrs.evolve(article, sections=_replace_section(article.sections, t)),
