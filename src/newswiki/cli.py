@@ -27,12 +27,14 @@ import newswiki
 from newswiki.convert import to_dict
 from newswiki.diff import unified_diff
 from newswiki.errors import DecodeError
-from newswiki.files import write_file
+from newswiki.files import BatchError, Durability, WriteBatch
 from newswiki.graph import CorpusIndex, _index_facts
 from newswiki.model import canonical
 from newswiki.parallel import (
     DEFAULT_CHUNKSIZE,
+    Failed,
     FileError,
+    Ok,
     Outcome,
     apply,
     map_batches,
@@ -353,28 +355,83 @@ def _run_check(args: argparse.Namespace, console: _Console) -> int:
 
 
 _FmtMode = Literal["write", "check", "diff", "print"]
+# Files formatted per batch written back: the disk is waited for once per batch.
+_FMT_BATCH = 256
 
 
-def _format_file(mode: _FmtMode, path: str, data: bytes) -> tuple[bool, str]:
-    """Put ``path`` in canonical layout: whether that changes it, and (by ``mode``) nothing,
-    its diff, or its new text."""
+def _canonical_bytes(data: bytes) -> tuple[str, bytes] | None:
+    """The canonical text of a file and its bytes, or ``None`` when it is canonical."""
     document = loads(data)
     formatted = dumps(canonical(document))
     encoded = formatted.encode("utf-8")
     if encoded == data:
-        return False, formatted if mode == "print" else ""
+        return None
     if loads(encoded) != document:  # pragma: no cover - a writer bug; never lose text
         raise RuntimeError("the canonical text does not read back as the same document")
-    if mode == "write":
+    return formatted, encoded
+
+
+def _format_file(mode: _FmtMode, path: str, data: bytes) -> tuple[bool, str]:
+    """Whether ``path`` changes in canonical layout, and (by ``mode``) nothing, its diff, or
+    its new text."""
+    new = _canonical_bytes(data)
+    if new is None:
+        return False, data.decode("utf-8") if mode == "print" else ""
+    if mode == "diff":
+        return True, unified_diff(data.decode("utf-8"), new[0], path)
+    return True, new[0] if mode == "print" else ""
+
+
+def _new_bytes(path: str, data: bytes) -> tuple[str, bytes | None]:
+    new = _canonical_bytes(data)
+    return path, None if new is None else new[1]
+
+
+# What a worker says of a batch it wrote back: the files changed, and those it could not
+# write, with the reason.
+_Written = tuple[set[str], dict[str, str]]
+
+
+def _write_back(durability: Durability, files: list[tuple[str, bytes | None]]) -> _Written:
+    """Write a batch's changed files, in the worker that formatted them: which changed, and
+    the error of each one that could not be written."""
+    errors: dict[str, str] = {}
+    changed = []
+    with WriteBatch(durability=durability, group=_FMT_BATCH) as batch:
+        for path, new in files:
+            if new is None:
+                continue
+            changed.append(path)
+            try:
+                batch.write(path, new)
+            except OSError as error:
+                errors[path] = error.strerror or str(error)
         try:
-            write_file(path, encoded)
-        except OSError as error:
-            raise OSError(
-                error.errno, f"cannot write the file: {error.strerror or error}"
-            ) from None
-    elif mode == "diff":
-        return True, unified_diff(data.decode("utf-8"), formatted, path)
-    return True, formatted if mode == "print" else ""
+            batch.commit()
+        except BatchError as error:
+            errors.update((path, e.strerror or str(e)) for path, e in error.failures.items())
+    return set(changed), errors
+
+
+def _written(args: argparse.Namespace, console: _Console) -> Iterator[Outcome[tuple[bool, str]]]:
+    """The outcomes of ``fmt`` writing files back, in batches written in the workers."""
+    paths = _start(args, console, "fmt")
+    func = _new_bytes
+    pack = functools.partial(_write_back, args.durability)
+    try:
+        for batch in map_batches(func, pack, paths, jobs=args.jobs, chunksize=_FMT_BATCH):
+            changed, errors = batch.value
+            for outcome in batch.outcomes:
+                console.progress.advance(1, outcome.size)
+                if not outcome.ok:
+                    yield _cli_outcome(outcome)
+                elif outcome.path in errors:
+                    message = f"cannot write the file: {errors[outcome.path]}"
+                    yield Failed(outcome.path, FileError(outcome.path, "io", message), outcome.size)
+                else:
+                    yield Ok(outcome.path, (outcome.path in changed, ""), outcome.size)
+    finally:
+        console.progress.close()
 
 
 def _run_fmt(args: argparse.Namespace, console: _Console) -> int:
@@ -384,7 +441,12 @@ def _run_fmt(args: argparse.Namespace, console: _Console) -> int:
         mode = "print"  # as black and ruff do: the text in, the formatted text out
     status = OK
     changed = unchanged = failed = 0
-    for outcome in _outcomes(args, console, functools.partial(_format_file, mode), "fmt"):
+    outcomes = (
+        _written(args, console)
+        if mode == "write" and _STDIN not in args.paths
+        else _outcomes(args, console, functools.partial(_format_file, mode), "fmt")
+    )
+    for outcome in outcomes:
         error = outcome.error
         if error is not None:
             failed += 1
@@ -626,6 +688,14 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--show-source", action="store_true", help="show the offending line too")
     fmt.add_argument("--check", action="store_true", help="write nothing; exit 1 on a change")
     fmt.add_argument("--diff", action="store_true", help="write nothing; print unified diffs")
+    fmt.add_argument(
+        "--durability",
+        choices=["durable", "none"],
+        default="durable",
+        help="durable (the default): the files are on disk when fmt ends, synced once per"
+        " batch; none: nothing waits for the disk, a power cut soon after can leave files"
+        " old or empty (for a run that can be repeated)",
+    )
     convert.add_argument("--to", choices=sorted(FORMATS), required=True, help="output format")
     convert.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder")
     links.add_argument("--all", action="store_true", help="print resolved links too")
