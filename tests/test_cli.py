@@ -645,6 +645,69 @@ def test_fmt_reports_files_it_cannot_write(
     assert path.read_bytes() == EVENT
 
 
+def _count_syncs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The file descriptors ``syncfs`` is called with by the safe writes."""
+    calls: list[int] = []
+    real = files._syncfs()
+    assert real is not None  # Linux
+
+    def syncfs(fd: int) -> int:
+        calls.append(fd)
+        return real(fd)
+
+    monkeypatch.setattr(files, "_syncfs", lambda: syncfs)
+    return calls
+
+
+@pytest.mark.parametrize("durability", ["durable", "none"])
+def test_fmt_waits_for_the_disk_once_per_batch_or_not_at_all(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    durability: str,
+) -> None:
+    paths = [write(tmp_path, f"news/2016/07/{day}/e.md", EVENT) for day in range(1, 8)]
+    syncs = _count_syncs(monkeypatch)
+    status, _, err = run(capsys, "fmt", tmp_path, "--durability", durability)
+    assert (status, err) == (0, "7 files reformatted, 0 files already canonical.\n")
+    assert [p.read_bytes() for p in paths] == [canonical_bytes(EVENT)] * 7
+    assert len(syncs) == (2 if durability == "durable" else 0)  # the data, then the names
+
+
+def test_fmt_formats_a_file_whose_name_has_255_bytes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    name = "é" * 125 + "xy.md"
+    assert len(name.encode()) == 255
+    path = write(tmp_path, name, EVENT)
+    status, _, err = run(capsys, "fmt", path)
+    assert (status, err) == (0, "1 file reformatted, 0 files already canonical.\n")
+    assert path.read_bytes() == canonical_bytes(EVENT)
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+@pytest.mark.slow
+def test_fmt_writes_in_the_workers(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = [write(tmp_path, f"news/2016/07/{i % 5 + 1}/e{i}.md", EVENT) for i in range(40)]
+    writers = tmp_path / "writers"
+    replace = os.replace
+
+    def noted(source: str, target: str) -> None:
+        with open(writers, "a") as log:  # the worker processes share no memory: a file
+            log.write(f"{os.getpid()}\n")
+        replace(source, target)
+
+    monkeypatch.setattr(files.os, "replace", noted)  # the workers are forked with it
+    status, _, err = run(capsys, "fmt", "-j", "2", tmp_path / "news")
+    assert (status, err) == (0, "40 files reformatted, 0 files already canonical.\n")
+    assert [p.read_bytes() for p in paths] == [canonical_bytes(EVENT)] * 40
+    pids = writers.read_text().split()
+    assert len(pids) == 40
+    assert str(os.getpid()) not in pids
+
+
 # -- convert ----------------------------------------------------------------------------------
 
 
