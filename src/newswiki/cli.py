@@ -36,8 +36,10 @@ from newswiki.parallel import (
     FileError,
     Ok,
     Outcome,
+    Tally,
     apply,
     map_batches,
+    map_failures,
     map_files,
 )
 from newswiki.parse import loads
@@ -337,10 +339,10 @@ def _check_file(path: str, data: bytes) -> None:
 def _run_check(args: argparse.Namespace, console: _Console) -> int:
     status = OK
     files = bad = 0
-    for outcome in _outcomes(args, console, _check_file, "check"):
-        files += 1
-        error = outcome.error
-        if error is not None:
+    for tally in _check_tallies(args, console):
+        files += tally.files
+        for failure in tally.failures:
+            error = _for_the_command_line(failure.error)
             bad += 1
             status = max(status, _status(error))
             console.print(error.detail if args.show_source and error.detail else str(error))
@@ -349,6 +351,21 @@ def _run_check(args: argparse.Namespace, console: _Console) -> int:
     else:
         console.print(f"Checked {_plural(files, 'file')}: all valid.", err=True)
     return status
+
+
+def _check_tallies(args: argparse.Namespace, console: _Console) -> Iterator[Tally]:
+    """The files checked, a chunk at a time: only the errors come back from the workers."""
+    if _STDIN in args.paths:
+        for outcome in _outcomes(args, console, _check_file, "check"):
+            yield Tally(1, outcome.size, [outcome] if isinstance(outcome, Failed) else [])
+        return
+    paths = _start(args, console, "check")
+    try:
+        for tally in map_failures(_check_file, paths, jobs=args.jobs, chunksize=DEFAULT_CHUNKSIZE):
+            console.progress.advance(tally.files, tally.size)
+            yield tally
+    finally:
+        console.progress.close()
 
 
 # -- fmt --------------------------------------------------------------------------------------
