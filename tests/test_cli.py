@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import newswiki
-from newswiki import files
+from newswiki import cli, files, tabular
 from newswiki.cli import Progress, main
 from newswiki.tabular import from_row, read_jsonl
 
@@ -732,6 +732,94 @@ def test_convert_to_parquet(
     assert from_row(article) == newswiki.load(tree["article"])
     assert pq.read_table(out / "sections.parquet").num_rows == 6
     assert pq.read_table(out / "errors.parquet").to_pylist()[0]["path"] == str(tree["bad"])
+
+
+@pytest.mark.slow
+def test_convert_to_parquet_writes_parts_in_the_workers(
+    capsys: pytest.CaptureFixture[str],
+    tree: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for i in range(40):
+        write(tmp_path, f"more/{i}.md", event_bytes("2016-07-01", f"Event {i}"))
+    monkeypatch.setattr(cli, "_PART_FILES", 8)  # several parts from a few files
+    writers = tmp_path / "writers"
+    write_part = tabular._write_part
+
+    def noted(folder: str, table: str, data: Any) -> tuple[str, int]:
+        with open(writers, "a") as log:  # the worker processes share no memory: a file
+            log.write(f"{os.getpid()} {table}\n")
+        return write_part(folder, table, data)
+
+    monkeypatch.setattr(tabular, "_write_part", noted)  # the workers are forked with it
+    tables = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out-{jobs}"
+        (out / "events.parquet").mkdir(parents=True)  # an older table to replace: a folder
+        (out / "events.parquet" / "part-00099.parquet").write_bytes(b"stale")
+        (out / "errors.parquet").write_bytes(b"an older single file")
+        writers.unlink(missing_ok=True)
+        status, _, err = run(capsys, "convert", "-j", jobs, tmp_path, "--to", "parquet", "-o", out)
+        assert status == 1
+        assert "43 events, 1 article, 6 sections, 1 error" in err
+        assert sorted(p.name for p in out.iterdir()) == [
+            "articles.parquet",
+            "errors.parquet",
+            "events.parquet",
+            "sections.parquet",
+        ]
+        parts = sorted(p.name for p in (out / "events.parquet").iterdir())
+        assert parts == [f"part-{i:05d}.parquet" for i in range(6)]  # 46 files, 8 a part
+        tables[jobs] = {t: pq.read_table(out / f"{t}.parquet") for t in tabular.TABLES}
+        pids = {
+            line.split()[0] for line in writers.read_text().splitlines() if "errors" not in line
+        }
+        if jobs == "2":
+            assert str(os.getpid()) not in pids  # every part of rows was written by a worker
+    for table in tabular.TABLES:
+        assert tables["1"][table].equals(tables["2"][table]), table
+    events = tables["2"]["events"].to_pylist()
+    assert [row["path"] for row in events[:2]] == [
+        str(tmp_path / "more" / f"{i}.md") for i in (0, 1)
+    ]
+    assert tables["2"]["errors"].to_pylist()[0]["path"] == str(tree["bad"])
+    assert tables["2"]["articles"].schema.metadata[b"newswiki.schema"] == b"2"
+
+
+def test_an_empty_table_is_a_part_with_the_schema(
+    capsys: pytest.CaptureFixture[str], tree: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    status, _, _ = run(capsys, "convert", tree["day5"], "--to", "parquet", "-o", out)
+    assert status == 0
+    for table in ("articles", "sections", "errors"):
+        (part,) = (out / f"{table}.parquet").iterdir()
+        assert part.name == "part-00000.parquet"
+        read = pq.read_table(part)
+        assert read.num_rows == 0
+        assert read.schema.equals(tabular.schema(table))
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_a_failed_convert_leaves_the_old_tables(
+    capsys: pytest.CaptureFixture[str],
+    tree: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out = tmp_path / "out"
+    run(capsys, "convert", tree["day5"], "--to", "parquet", "-o", out)
+    before = {p.name: sorted(q.name for q in p.iterdir()) for p in out.iterdir()}
+
+    def broken(folders: dict[str, str], values: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_parquet_parts", broken)
+    status, _, _ = run(capsys, "convert", tree["day7"], "--to", "parquet", "-o", out)
+    assert status == 130
+    assert {p.name: sorted(q.name for q in p.iterdir()) for p in out.iterdir()} == before
+    assert pq.read_table(out / "events.parquet").to_pylist()[0]["path"] == str(tree["day5"])
 
 
 def test_convert_to_jsonl_in_parallel_is_identical(

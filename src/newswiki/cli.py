@@ -43,7 +43,14 @@ from newswiki.parallel import (
     map_files,
 )
 from newswiki.parse import loads
-from newswiki.tabular import FORMATS, DatasetWriter, json_line, rows, to_arrow
+from newswiki.tabular import (
+    FORMATS,
+    DatasetParts,
+    DatasetWriter,
+    json_line,
+    rows,
+    write_parts,
+)
 from newswiki.walk import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, walk
 from newswiki.write import dumps
 
@@ -516,9 +523,14 @@ def _jsonl_blocks(values: list[dict[str, list[Any]]]) -> dict[str, bytes]:
     }
 
 
-def _arrow_tables(values: list[dict[str, list[Any]]]) -> dict[str, Any]:
-    """A chunk's rows as Arrow tables, made in the worker: Arrow crosses back as buffers."""
-    return {table: to_arrow(items, table) for table, items in _merge(values).items()}
+def _parquet_parts(folders: dict[str, str], values: list[dict[str, list[Any]]]) -> Any:
+    """A chunk's rows written as Parquet part files, in the worker: only their names and
+    row counts cross back."""
+    return write_parts(folders, _merge(values))
+
+
+# Files per Parquet part: parts of a few MB, few enough for a large archive.
+_PART_FILES = 512
 
 
 def _run_convert(args: argparse.Namespace, console: _Console) -> int:
@@ -526,8 +538,9 @@ def _run_convert(args: argparse.Namespace, console: _Console) -> int:
     if os.path.exists(args.output) and not os.path.isdir(args.output):
         raise UsageError(f"-o {args.output!r} is a file: give a folder for the tables")
     paths = _start(args, console, "convert")  # no tables at all when no file matched
+    writer: DatasetWriter | DatasetParts
     try:
-        writer = DatasetWriter(args.output, args.to)
+        writer = DatasetWriter(args.output, "jsonl") if jsonl else DatasetParts(args.output)
     except ImportError as error:
         raise UsageError(f"--to parquet needs pyarrow: {error}") from None
     except OSError as error:
@@ -536,12 +549,14 @@ def _run_convert(args: argparse.Namespace, console: _Console) -> int:
     start = time.monotonic()
     files = size = 0
     func = functools.partial(_convert_file, jsonl, not args.lenient)
-    pack = _jsonl_blocks if jsonl else _arrow_tables
+    if isinstance(writer, DatasetParts):
+        pack: Callable[[list[dict[str, list[Any]]]], Any]
+        pack, chunksize = functools.partial(_parquet_parts, writer.folders), _PART_FILES
+    else:
+        pack, chunksize = _jsonl_blocks, DEFAULT_CHUNKSIZE
     with writer:
         try:
-            for batch in map_batches(
-                func, pack, paths, jobs=args.jobs, chunksize=DEFAULT_CHUNKSIZE
-            ):
+            for batch in map_batches(func, pack, paths, jobs=args.jobs, chunksize=chunksize):
                 for outcome in batch.outcomes:
                     files += 1
                     size += outcome.size
@@ -550,10 +565,10 @@ def _run_convert(args: argparse.Namespace, console: _Console) -> int:
                         status = max(status, _status(outcome.error))
                         console.print(str(outcome.error), err=True)
                         writer.add_error(outcome.error)
-                if jsonl:
-                    writer.add_jsonl(batch.value)
+                if isinstance(writer, DatasetParts):
+                    writer.add_parts(batch.value)
                 else:
-                    writer.add_arrow(batch.value)
+                    writer.add_jsonl(batch.value)
         finally:
             console.progress.close()
     elapsed = time.monotonic() - start
@@ -680,9 +695,11 @@ def _parser() -> argparse.ArgumentParser:
         "convert": (
             _run_convert,
             "write tables of events, articles and sections",
-            "Write the tables events, articles, sections and errors to OUT (one file each,"
-            " e.g. OUT/events.parquet). Files that fail are listed on standard error and in"
-            " the errors table; the others are converted.",
+            "Write the tables events, articles, sections and errors to OUT: Parquet datasets"
+            " (a folder of part files each, OUT/events.parquet/part-00000.parquet ...,"
+            " written by the workers) or JSON Lines files (OUT/events.jsonl ...). Files that"
+            " fail are listed on standard error and in the errors table; the others are"
+            " converted.",
         ),
         "links": (
             _run_links,

@@ -72,6 +72,7 @@ __all__ = [
     "Durability",
     "Replacement",
     "WriteBatch",
+    "sync_file_systems",
     "write_file",
     "write_files",
 ]
@@ -291,6 +292,21 @@ def _sync_file_systems(fds: Iterable[int]) -> bool:
             syncfs(fd)
             done.add(device)
     return True
+
+
+def sync_file_systems(paths: Iterable[str | os.PathLike[str]]) -> None:
+    """Put on disk everything written so far to the file systems that hold ``paths``: one
+    ``syncfs`` each on Linux, one ``sync`` of every file system elsewhere (how a writer of
+    many files, such as a Parquet dataset of part files, makes them durable at once)."""
+    fds = []
+    try:
+        for path in paths:
+            fds.append(os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)))
+        if not _sync_file_systems(fds):  # pragma: no cover - other systems
+            os.sync()
+    finally:
+        for fd in fds:
+            os.close(fd)
 
 
 def _reserve(fd: int, size: int) -> None:

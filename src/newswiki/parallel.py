@@ -417,10 +417,10 @@ def map_failures(
     jobs: int | None = 1,
     chunksize: int = DEFAULT_CHUNKSIZE,
 ) -> Iterator[Tally]:
-    """:func:`map_files` for a function run for what it raises (a check): of each chunk,
-    only the number and size of its files and the files that failed come back from the
-    worker processes, so the parent has next to nothing to do.  Errors are as in
-    :func:`map_files`.
+    """:func:`~newswiki.corpus.map_files` for a function run for what it raises (a check):
+    of each chunk, only the number and size of its files and the files that failed come back
+    from the worker processes, so the parent has next to nothing to do.  Errors are as in
+    :func:`~newswiki.corpus.map_files`.
 
     Raises:
         ValueError: ``jobs`` below 0 or ``chunksize`` below 1 (raised at once).

@@ -33,6 +33,8 @@ import importlib
 import json
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, overload
@@ -41,7 +43,7 @@ from cattrs.gen import make_dict_structure_fn, override
 from cattrs.preconf.json import make_converter
 
 from newswiki.convert import structure
-from newswiki.files import Replacement
+from newswiki.files import TEMPORARY_SUFFIX, Replacement, sync_file_systems
 from newswiki.model import (
     Article,
     Block,
@@ -68,6 +70,7 @@ __all__ = [
     "ArticleRow",
     "ArticleSectionRow",
     "BlockRow",
+    "DatasetParts",
     "DatasetWriter",
     "DiagnosticRow",
     "ErrorRow",
@@ -90,6 +93,7 @@ __all__ = [
     "section_rows",
     "spark_schema",
     "to_arrow",
+    "write_parts",
 ]
 
 #: Bumped whenever a column is added, removed or changes type; stored in Parquet metadata.
@@ -887,6 +891,150 @@ class DatasetWriter(_Committing):
         """Drop the tables not yet in place."""
         for writer in self.writers.values():
             writer.abort()
+
+
+# -- Parquet datasets of part files ----------------------------------------------------------
+
+
+def write_parts(
+    folders: Mapping[str, str], table_rows: Mapping[str, Sequence[Mapping[str, Any]]]
+) -> dict[str, tuple[str, int]]:
+    """Write the rows of each table as one Parquet part file in its folder of ``folders``
+    (from :attr:`DatasetParts.folders`), where the rows were made: in a worker process, the
+    parent then only puts the parts in order with :meth:`DatasetParts.add_parts`.
+
+    Returns:
+        The file name and the row count of each part written, by table (a table without
+        rows gets no part).
+    """
+    return {
+        table: _write_part(folders[table], table, to_arrow(items, table))
+        for table, items in table_rows.items()
+        if items
+    }
+
+
+def _write_part(folder: str, table: str, data: pyarrow.Table) -> tuple[str, int]:
+    """Write ``data`` to a new hidden part file in ``folder``: its name and row count."""
+    parquet = importlib.import_module("pyarrow.parquet")
+    fd, path = tempfile.mkstemp(prefix=".part-", suffix=".parquet", dir=folder)
+    with os.fdopen(fd, "wb") as file:
+        parquet.write_table(data, file, compression="zstd", row_group_size=_ROW_GROUP)
+    return os.path.basename(path), data.num_rows
+
+
+_ROW_GROUP = 20_000
+
+
+class DatasetParts(_Committing):
+    """Write the four tables as Parquet datasets, each a folder of part files
+    (``OUT/events.parquet/part-00000.parquet`` ...), as Dask and Spark write them.
+
+    The parts are written where the rows are made, by :func:`write_parts` (in the worker
+    processes of ``newswiki convert -j N``), into the hidden folders :attr:`folders`;
+    :meth:`add_parts` numbers them in the order given, so the rows of a dataset read in
+    that order.  :meth:`close` writes the ``errors`` rows and an empty part for a table
+    with no rows (readers always find the full schema), makes everything durable, and
+    puts each folder in place of the old table (a file or folder of that name).  pyarrow,
+    pandas, Dask, Spark and Polars read such a folder as one table; DuckDB reads
+    ``'OUT/events.parquet/*.parquet'``.
+
+    >>> import newswiki, pyarrow.parquet, tempfile
+    >>> out = tempfile.mkdtemp()
+    >>> path = "examples/event-almaty-2016-07-18.md"
+    >>> with DatasetParts(out) as dataset:
+    ...     dataset.add_parts(write_parts(dataset.folders, rows(newswiki.load(path), path)))
+    >>> dataset.counts
+    {'events': 1, 'articles': 0, 'sections': 0, 'errors': 0}
+    >>> pyarrow.parquet.read_table(f"{out}/events.parquet").num_rows
+    1
+    """
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        _pyarrow()  # fails early without pyarrow
+        os.makedirs(folder, exist_ok=True)
+        #: The folder of the tables.
+        self.folder = os.fspath(folder)
+        #: The hidden folder each table's parts are written to until :meth:`close`.
+        self.folders: dict[str, str] = {}
+        #: Rows written to each table so far.
+        self.counts = dict.fromkeys(TABLES, 0)
+        self._parts = dict.fromkeys(TABLES, 0)
+        self._errors: list[ErrorRow] = []
+        try:
+            for table in TABLES:
+                self.folders[table] = tempfile.mkdtemp(
+                    prefix=f".{table}.parquet.", suffix=TEMPORARY_SUFFIX, dir=self.folder
+                )
+        except BaseException:
+            self.abort()
+            raise
+
+    @property
+    def paths(self) -> dict[str, str]:
+        """The folder of each table."""
+        return {table: os.path.join(self.folder, f"{table}.parquet") for table in TABLES}
+
+    def add_parts(self, parts: Mapping[str, tuple[str, int]]) -> None:
+        """Take the parts :func:`write_parts` wrote, after those taken before."""
+        for table, (name, count) in parts.items():
+            self._take(table, name)
+            self.counts[table] += count
+
+    def _take(self, table: str, name: str) -> None:
+        folder = self.folders[table]
+        numbered = f"part-{self._parts[table]:05d}.parquet"
+        os.rename(os.path.join(folder, name), os.path.join(folder, numbered))
+        self._parts[table] += 1
+
+    def add_error(self, error: FileError) -> None:
+        """Add a file that gave no document to the ``errors`` table."""
+        self._errors.append(error_row(error))
+        self.counts["errors"] += 1
+
+    def close(self) -> None:
+        """Finish every table and put it in place."""
+        try:
+            for table, folder in self.folders.items():
+                for name in os.listdir(folder):  # parts of a worker that died writing them
+                    if name.startswith("."):
+                        os.unlink(os.path.join(folder, name))
+                # The errors the parent gathered, and the schema of a table with no rows.
+                rows = self._errors if table == "errors" else []
+                if rows or not self._parts[table]:
+                    name, _ = _write_part(folder, table, to_arrow(rows, table))
+                    self._take(table, name)
+            sync_file_systems([self.folder])
+            for table, folder in self.folders.items():
+                _swap_in(folder, self.paths[table])
+            self.folders = {}
+            sync_file_systems([self.folder])
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        """Drop the tables not yet in place."""
+        for folder in self.folders.values():
+            shutil.rmtree(folder, ignore_errors=True)
+        self.folders = {}
+
+
+def _swap_in(new: str, path: str) -> None:
+    """Put the folder ``new`` at ``path``, in place of the file or folder there."""
+    try:
+        os.rename(new, path)  # nothing there, or an empty folder
+        return
+    except OSError:
+        if not os.path.lexists(path):
+            raise
+    old = f"{new}.old"
+    os.rename(path, old)
+    os.rename(new, path)
+    if os.path.isdir(old) and not os.path.islink(old):
+        shutil.rmtree(old)
+    else:
+        os.unlink(old)
 
 
 def read_jsonl(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
