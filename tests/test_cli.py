@@ -6,6 +6,7 @@ ones about processes, terminals and pipes run ``python -m newswiki`` in a subpro
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import pty
@@ -800,6 +801,27 @@ def test_an_empty_table_is_a_part_with_the_schema(
         assert read.num_rows == 0
         assert read.schema.equals(tabular.schema(table))
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_convert_removes_the_folders_a_killed_run_left(
+    capsys: pytest.CaptureFixture[str], tree: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    stale = out / ".events.parquet.0123456789ab.newswiki-tmp"
+    busy = out / ".events.parquet.ba9876543210.newswiki-tmp"
+    for folder in (stale, busy):
+        folder.mkdir(parents=True)
+        (folder / ".part-x.parquet").write_bytes(b"x" * 1000)
+    held = os.open(busy, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)  # a convert into the same folder, still running
+        status, _, _ = run(capsys, "convert", tree["day5"], "--to", "parquet", "-o", out)
+    finally:
+        os.close(held)
+    assert status == 0
+    assert not stale.exists()
+    assert (busy / ".part-x.parquet").exists()
+    assert pq.read_table(out / "events.parquet").num_rows == 1
 
 
 def test_a_failed_convert_leaves_the_old_tables(

@@ -54,6 +54,7 @@ import errno
 import functools
 import io
 import os
+import shutil
 import signal
 import stat
 import sys
@@ -73,6 +74,7 @@ __all__ = [
     "Replacement",
     "WriteBatch",
     "sync_file_systems",
+    "temporary_folder",
     "write_file",
     "write_files",
 ]
@@ -123,20 +125,36 @@ def _temporary_name(name: str) -> str:
     return f".{cut}.{os.urandom(_RANDOM_BYTES).hex()}{TEMPORARY_SUFFIX}"
 
 
-def _create_temporary(folder: str, name: str) -> tuple[int, str]:
-    """A new file beside ``folder/name``, open and locked: made for this write, never one
-    that was there (``O_EXCL``: a file or link planted under the name makes it try
+def _create_temporary(folder: str, name: str, *, directory: bool = False) -> tuple[int, str]:
+    """A new file (or folder) beside ``folder/name``, open and locked: made for this write,
+    never one that was there (``O_EXCL``: a file or link planted under the name makes it try
     another)."""
     _remove_leftovers(folder)
     flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     while True:
         path = os.path.join(folder, _temporary_name(name))
         try:
-            fd = os.open(path, flags, 0o600)
+            if directory:
+                os.mkdir(path, 0o700)
+                fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+            else:
+                fd = os.open(path, flags, 0o600)
         except FileExistsError:  # pragma: no cover - 48 random bits met another file
             continue
         _lock(fd)
         return fd, path
+
+
+def temporary_folder(folder: str | os.PathLike[str], name: str) -> tuple[int, str]:
+    """A new hidden folder in ``folder`` for the parts of ``name`` (e.g. a table written
+    part by part), named as the temporary files are, and locked for as long as the returned
+    descriptor stays open: until then no later run takes it for a leftover.  The caller
+    renames it into place (or removes it), then closes the descriptor.
+
+    Returns:
+        The open descriptor of the folder, and its path.
+    """
+    return _create_temporary(os.fspath(folder), name, directory=True)
 
 
 def _lock(fd: int) -> bool:
@@ -178,12 +196,22 @@ def _remove_leftovers(folder: str) -> None:
             status = entry.stat(follow_symlinks=False)
         except OSError:
             continue
-        if stat.S_ISREG(status.st_mode) and status.st_uid == owner and status.st_nlink == 1:
-            _remove_if_abandoned(entry.path, status)
+        if status.st_uid != owner:
+            continue
+        if stat.S_ISREG(status.st_mode) and status.st_nlink == 1:
+            _remove_if_abandoned(entry.path, status, os.O_RDONLY, os.unlink)
+        elif stat.S_ISDIR(status.st_mode):  # a temporary folder of parts
+            _remove_if_abandoned(entry.path, status, os.O_RDONLY | os.O_DIRECTORY, _remove_tree)
 
 
-def _remove_if_abandoned(path: str, status: os.stat_result) -> None:
-    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+def _remove_tree(path: str) -> None:
+    shutil.rmtree(path)
+
+
+def _remove_if_abandoned(
+    path: str, status: os.stat_result, flags: int, remove: Callable[[str], None]
+) -> None:
+    flags |= os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
     except OSError:
@@ -191,7 +219,7 @@ def _remove_if_abandoned(path: str, status: os.stat_result) -> None:
     try:
         if _same_file(fd, status) and _lock(fd):
             with contextlib.suppress(OSError):
-                os.unlink(path)
+                remove(path)
     finally:
         os.close(fd)
 

@@ -43,7 +43,7 @@ from cattrs.gen import make_dict_structure_fn, override
 from cattrs.preconf.json import make_converter
 
 from newswiki.convert import structure
-from newswiki.files import TEMPORARY_SUFFIX, Replacement, sync_file_systems
+from newswiki.files import TEMPORARY_SUFFIX, Replacement, sync_file_systems, temporary_folder
 from newswiki.model import (
     Article,
     Block,
@@ -961,11 +961,11 @@ class DatasetParts(_Committing):
         self.counts = dict.fromkeys(TABLES, 0)
         self._parts = dict.fromkeys(TABLES, 0)
         self._errors: list[ErrorRow] = []
+        self._locks: list[int] = []  # held while the folders are ours (see temporary_folder)
         try:
             for table in TABLES:
-                self.folders[table] = tempfile.mkdtemp(
-                    prefix=f".{table}.parquet.", suffix=TEMPORARY_SUFFIX, dir=self.folder
-                )
+                fd, self.folders[table] = temporary_folder(self.folder, f"{table}.parquet")
+                self._locks.append(fd)
         except BaseException:
             self.abort()
             raise
@@ -1005,19 +1005,25 @@ class DatasetParts(_Committing):
                     name, _ = _write_part(folder, table, to_arrow(rows, table))
                     self._take(table, name)
             sync_file_systems([self.folder])
-            for table, folder in self.folders.items():
-                _swap_in(folder, self.paths[table])
-            self.folders = {}
+            for table in list(self.folders):
+                _swap_in(self.folders.pop(table), self.paths[table])
             sync_file_systems([self.folder])
         except BaseException:
             self.abort()
             raise
+        self._unlock()
 
     def abort(self) -> None:
         """Drop the tables not yet in place."""
         for folder in self.folders.values():
             shutil.rmtree(folder, ignore_errors=True)
         self.folders = {}
+        self._unlock()
+
+    def _unlock(self) -> None:
+        for fd in self._locks:
+            os.close(fd)
+        self._locks = []
 
 
 def _swap_in(new: str, path: str) -> None:
@@ -1028,7 +1034,7 @@ def _swap_in(new: str, path: str) -> None:
     except OSError:
         if not os.path.lexists(path):
             raise
-    old = f"{new}.old"
+    old = f"{new}-old{TEMPORARY_SUFFIX}"  # a leftover the next run removes, if killed now
     os.rename(path, old)
     os.rename(new, path)
     if os.path.isdir(old) and not os.path.islink(old):
