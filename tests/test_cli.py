@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pyarrow.parquet as pq
 import pytest
 
@@ -673,6 +674,27 @@ def test_fmt_waits_for_the_disk_once_per_batch_or_not_at_all(
     assert (status, err) == (0, "7 files reformatted, 0 files already canonical.\n")
     assert [p.read_bytes() for p in paths] == [canonical_bytes(EVENT)] * 7
     assert len(syncs) == (2 if durability == "durable" else 0)  # the data, then the names
+
+
+def test_fmt_verify_leaves_a_file_whose_new_text_reads_back_different(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "a.md", EVENT)
+
+    def broken_writer(document: Any) -> Any:  # a writer bug: the headline changes
+        return attrs.evolve(newswiki.canonical(document), headline="Lost")
+
+    monkeypatch.setattr(cli, "canonical", broken_writer)
+    status, _, err = run(capsys, "fmt", "--verify", path)
+    assert status == 2
+    assert err.startswith(
+        f"{path}: internal error: RuntimeError: the canonical text does not read back as the"
+        " same document (left unchanged)"
+    )
+    assert path.read_bytes() == EVENT
+    status, _, _ = run(capsys, "fmt", path)  # without --verify, the writer is trusted
+    assert status == 0
+    assert newswiki.load(path).headline == "Lost"
 
 
 def test_fmt_formats_a_file_whose_name_has_255_bytes(
