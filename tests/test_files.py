@@ -550,3 +550,18 @@ def test_no_descriptor_is_left_open(tmp_path: Path) -> None:
         write_file(path, text)
         write_files({other: text, path: text})
     assert sorted(os.listdir("/proc/self/fd")) == before
+
+
+def test_a_stable_temporary_name_when_free_and_a_random_one_when_not(tmp_path: Path) -> None:
+    path = tmp_path / "cache.bin"
+    stable = tmp_path / f".cache.bin{TEMPORARY_SUFFIX}"
+    replacement = Replacement(path, mode=0o600, stable_name=True)
+    assert replacement.temporary == str(stable)
+    replacement.discard()
+    planted = write(stable, b"someone else's")
+    with open(planted, "rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # a live writer's: not a leftover
+        replacement = Replacement(path, mode=0o600, stable_name=True)
+        assert replacement.temporary != str(stable)
+        replacement.discard()
+    assert planted.read_bytes() == b"someone else's"

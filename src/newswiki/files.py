@@ -125,14 +125,18 @@ def _temporary_name(name: str) -> str:
     return f".{cut}.{os.urandom(_RANDOM_BYTES).hex()}{TEMPORARY_SUFFIX}"
 
 
-def _create_temporary(folder: str, name: str, *, directory: bool = False) -> tuple[int, str]:
+def _create_temporary(
+    folder: str, name: str, *, directory: bool = False, stable: bool = False
+) -> tuple[int, str]:
     """A new file (or folder) beside ``folder/name``, open and locked: made for this write,
     never one that was there (``O_EXCL``: a file or link planted under the name makes it try
-    another)."""
+    another).  ``stable``: ``.NAME.newswiki-tmp`` first, a random name only when that is
+    taken."""
     _remove_leftovers(folder)
     flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    first = os.path.join(folder, f".{name}{TEMPORARY_SUFFIX}") if stable else None
     while True:
-        path = os.path.join(folder, _temporary_name(name))
+        path, first = first or os.path.join(folder, _temporary_name(name)), None
         try:
             if directory:
                 os.mkdir(path, 0o700)
@@ -401,12 +405,18 @@ class Replacement:
             new file, the usual ``0o666`` less the umask); the file is then a new one of
             this process' owner, nothing of the old one kept (``0o600`` for a private
             file, whatever the umask).
+        stable_name: name the temporary file ``.NAME.newswiki-tmp`` rather than a random
+            name, when that name is free: for a writer that hands :attr:`temporary` on to
+            code that keys on the name (Lark's parser cache hashes it), in a private
+            folder.  It is still created afresh, never opened.
 
     Raises:
         OSError: the file's folder does not exist or is on a read-only file system, ...
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, mode: int | None = None) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, mode: int | None = None, stable_name: bool = False
+    ) -> None:
         #: The path as given.
         self.path = os.fspath(path)
         self._mode = mode
@@ -415,7 +425,7 @@ class Replacement:
         self._temporary: str | None = None
         folder, name = os.path.split(self.target)
         try:
-            fd, self._temporary = _create_temporary(folder or os.curdir, name)
+            fd, self._temporary = _create_temporary(folder or os.curdir, name, stable=stable_name)
         except PermissionError:
             if self._status is None:
                 raise

@@ -207,7 +207,8 @@ def _unchecked(
     if path is None:
         return _UncheckedLark(text, parser="lalr", transformer=transformer)
     try:
-        replacement = Replacement(path, mode=0o600)
+        # Lark hashes the name it is given into the cache's key: keep it the same.
+        replacement = Replacement(path, mode=0o600, stable_name=True)
     except OSError:  # a cache directory that takes no new file: no cache
         return _UncheckedLark(text, parser="lalr", transformer=transformer)
     try:
