@@ -185,6 +185,7 @@ def test_bench_write_quick() -> None:
     names.append("bulk edit, dump(document, path) per file")
     rows = _has_rows(output, names)
     assert all(rows[name][2].endswith("x") for name in names)  # the time over the plain loop
+    assert all(rows[name][3].endswith("x") for name in names)  # the CPU time over it
     assert rows["fmt: plain loop"][2] == "1.00x"
     assert "load average at the end" in output
 

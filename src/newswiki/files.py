@@ -134,16 +134,18 @@ def _create_temporary(
     taken."""
     _remove_leftovers(folder)
     flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    first = os.path.join(folder, f".{name}{TEMPORARY_SUFFIX}") if stable else None
     while True:
-        path, first = first or os.path.join(folder, _temporary_name(name)), None
+        if stable:
+            path, stable = os.path.join(folder, f".{name}{TEMPORARY_SUFFIX}"), False
+        else:
+            path = os.path.join(folder, _temporary_name(name))
         try:
             if directory:
                 os.mkdir(path, 0o700)
                 fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
             else:
                 fd = os.open(path, flags, 0o600)
-        except FileExistsError:  # pragma: no cover - 48 random bits met another file
+        except FileExistsError:  # the stable name is taken (or 48 random bits met a file)
             continue
         _lock(fd)
         return fd, path
