@@ -12,6 +12,7 @@ import os
 import pty
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -834,6 +835,9 @@ def test_convert_removes_the_folders_a_killed_run_left(
     for folder in (stale, busy):
         folder.mkdir(parents=True)
         (folder / ".part-x.parquet").write_bytes(b"x" * 1000)
+    old = time.time() - 60  # left by a run killed a minute ago
+    for folder in (stale, busy):
+        os.utime(folder, (old, old))
     held = os.open(busy, os.O_RDONLY | os.O_DIRECTORY)
     try:
         fcntl.flock(held, fcntl.LOCK_EX)  # a convert into the same folder, still running

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,6 +48,13 @@ def write(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
+
+
+def aged(*paths: Path) -> None:
+    """Make ``paths`` a minute old, as a run killed before the next one started leaves them."""
+    old = time.time() - 60
+    for path in paths:
+        os.utime(path, (old, old), follow_symlinks=False)
 
 
 def hidden(folder: Path) -> list[str]:
@@ -184,6 +192,7 @@ def test_a_temporary_file_left_by_a_killed_run_is_removed(tmp_path: Path) -> Non
     path = write(tmp_path / "a.md", b"old")
     fixed = write(tmp_path / f".a.md{TEMPORARY_SUFFIX}", b"x" * 100_000)  # older versions' name
     random = write(tmp_path / f".b.md.0123456789ab{TEMPORARY_SUFFIX}", b"x" * 100_000)
+    aged(fixed, random)
     assert write_file(path, b"new") is True
     assert path.read_bytes() == b"new"
     assert hidden(tmp_path) == []  # the leftovers of this user, unlocked: gone
@@ -194,6 +203,7 @@ def test_a_temporary_file_left_by_a_killed_run_is_removed(tmp_path: Path) -> Non
 def test_a_temporary_file_another_writer_holds_is_left_alone(tmp_path: Path) -> None:
     path = write(tmp_path / "a.md", b"old")
     busy = write(tmp_path / f".a.md{TEMPORARY_SUFFIX}", b"another writer's text")
+    aged(busy)  # only its lock keeps it
     with open(busy, "rb") as held:
         fcntl.flock(held, fcntl.LOCK_EX)  # what a live writer holds (another open file)
         assert write_file(path, b"new") is True
@@ -342,6 +352,7 @@ def test_a_batch_killed_midway_leaves_every_file_old_or_new(tmp_path: Path, afte
         assert contents == [b"new text"] * after + [b"old text"] * (6 - after)
         leftovers = hidden(folder)
         assert len(leftovers) == 6 - after  # the temporary files of the files not renamed
+        aged(*(folder / name for name in leftovers))
         # The next run (this process has not written there yet) cleans them up.
         assert write_file(folder / "other.md", b"text") is True
         assert hidden(folder) == []
@@ -565,3 +576,11 @@ def test_a_stable_temporary_name_when_free_and_a_random_one_when_not(tmp_path: P
         assert replacement.temporary != str(stable)
         replacement.discard()
     assert planted.read_bytes() == b"someone else's"
+
+
+def test_a_temporary_file_made_this_instant_is_left_alone(tmp_path: Path) -> None:
+    # Another writer may have created it and not locked it yet: only a settled one goes.
+    path = write(tmp_path / "a.md", b"old")
+    fresh = write(tmp_path / f".b.md.0123456789ab{TEMPORARY_SUFFIX}", b"being written")
+    assert write_file(path, b"new") is True
+    assert fresh.read_bytes() == b"being written"

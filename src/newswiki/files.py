@@ -33,7 +33,8 @@ the write (``O_CREAT | O_EXCL``) under an unpredictable name, ``.NAME.RANDOM.new
 (``NAME`` shortened when the whole would pass the 255 bytes a file name may have), locked
 while it is written.  A run that is killed (``kill -9``, a power cut) can leave one behind;
 every newswiki command skips hidden files, and the next write in that folder removes the
-leftovers that are the writer's own (same owner) and that no live writer holds.
+leftovers that are the writer's own (same owner), a few seconds old, and that no live writer
+holds.
 
 >>> import os, tempfile
 >>> folder = tempfile.mkdtemp()
@@ -59,6 +60,7 @@ import signal
 import stat
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import IO, Literal
 
@@ -179,18 +181,19 @@ def _lock(fd: int) -> bool:
 # runs that were killed, and this one is alive); forgotten when it grows large.
 _looked_in: set[str] = set()
 _LOOKED_IN_MAX = 100_000
+_SETTLED = 5.0  # seconds since a leftover last changed
 
 
 def _remove_leftovers(folder: str) -> None:
     """Remove the temporary files in ``folder`` that killed runs of this user left behind:
-    regular files of this owner, with one name, that no live writer holds locked.  Files of
-    other users are never opened."""
+    regular files (and folders of parts) of this owner, with one name, unchanged for a few
+    seconds, that no live writer holds locked.  Files of other users are never opened."""
     if folder in _looked_in or fcntl is None:
         return
     if len(_looked_in) >= _LOOKED_IN_MAX:
         _looked_in.clear()
     _looked_in.add(folder)
-    owner = os.geteuid()
+    owner, now = os.geteuid(), time.time()
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -202,7 +205,9 @@ def _remove_leftovers(folder: str) -> None:
             status = entry.stat(follow_symlinks=False)
         except OSError:
             continue
-        if status.st_uid != owner:
+        # A writer locks its file just after creating it: one that is seconds old and
+        # unlocked is abandoned, one made this instant may not be locked yet.
+        if status.st_uid != owner or now - status.st_mtime < _SETTLED:
             continue
         if stat.S_ISREG(status.st_mode) and status.st_nlink == 1:
             _remove_if_abandoned(entry.path, status, os.O_RDONLY, os.unlink)
