@@ -525,7 +525,9 @@ def _jsonl_blocks(values: list[dict[str, list[Any]]]) -> dict[str, bytes]:
     }
 
 
-def _parquet_parts(folders: dict[str, str], values: list[dict[str, list[Any]]]) -> Any:
+def _parquet_parts(
+    folders: dict[str, str], values: list[dict[str, list[Any]]]
+) -> dict[str, tuple[str, int]]:
     """A chunk's rows written as Parquet part files, in the worker: only their names and
     row counts cross back."""
     return write_parts(folders, _merge(values))
@@ -551,11 +553,11 @@ def _run_convert(args: argparse.Namespace, console: _Console) -> int:
     start = time.monotonic()
     files = size = 0
     func = functools.partial(_convert_file, jsonl, not args.lenient)
+    # What a worker makes of a chunk: the names of its Parquet parts, or its JSON lines.
+    pack: Callable[[list[dict[str, list[Any]]]], Any] = _jsonl_blocks
+    chunksize = DEFAULT_CHUNKSIZE
     if isinstance(writer, DatasetParts):
-        pack: Callable[[list[dict[str, list[Any]]]], Any]
         pack, chunksize = functools.partial(_parquet_parts, writer.folders), _PART_FILES
-    else:
-        pack, chunksize = _jsonl_blocks, DEFAULT_CHUNKSIZE
     with writer:
         try:
             for batch in map_batches(func, pack, paths, jobs=args.jobs, chunksize=chunksize):
