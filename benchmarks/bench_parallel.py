@@ -9,7 +9,7 @@ parent: walking the folders, handing out chunks, taking results back, writing) a
 workers; from those, the speed-up two idle cores allow for that much work (the CPU bound).
 It asserts nothing about time.  Run from the repository root::
 
-    python benchmarks/bench_parallel.py              # 10,000 files (82 MB), a few minutes
+    python benchmarks/bench_parallel.py              # 6,000 files (49 MB), a few minutes
     python benchmarks/bench_parallel.py --quick      # 300 files, one round (CI smoke run)
 
 The archive is written once by ``benchmarks/corpus.py`` under ``benchmarks/_corpus/`` (ignored
@@ -115,7 +115,7 @@ def _timed(run: Callable[[int], object], jobs: int) -> tuple[float, float, float
 def main(argv: list[str] | None = None) -> None:
     """The command line: archive size and rounds, or ``--quick`` for a smoke run."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--files", type=int, default=10_000, help="files in the archive")
+    parser.add_argument("--files", type=int, default=6_000, help="files in the archive")
     parser.add_argument("--rounds", type=int, default=3, help="runs of each row and -j")
     parser.add_argument("--only", help="run only the rows whose name contains this")
     args = harness.command_line(parser, argv, {"files": 300, "rounds": 1})

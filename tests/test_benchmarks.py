@@ -189,6 +189,18 @@ def test_bench_index_quick() -> None:
     assert "topic links in" in output
 
 
+def test_bench_write_quick() -> None:
+    output = _run("bench_write.py")
+    names = ["fmt: plain loop", "newswiki fmt -j 1", "bulk edit: plain loop"]
+    names += ["bulk edit, WriteBatch (durable)", "bulk edit, WriteBatch (durability none)"]
+    names.append("bulk edit, dump(document, path) per file")
+    rows = _has_rows(output, names)
+    assert all(rows[name][2].endswith("x") for name in names)  # the time over the plain loop
+    assert all(rows[name][3].endswith("x") for name in names)  # the CPU time over it
+    assert rows["fmt: plain loop"][2] == "1.00x"
+    assert "load average at the end" in output
+
+
 def test_bench_diff_quick() -> None:
     output = _run("bench_diff.py")
     rows = _has_rows(output, ["0.025 MB", "0.05 MB", "0.1 MB"])

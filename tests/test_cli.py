@@ -6,19 +6,22 @@ ones about processes, terminals and pipes run ``python -m newswiki`` in a subpro
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import pty
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pyarrow.parquet as pq
 import pytest
 
 import newswiki
-from newswiki import files
+from newswiki import cli, files, tabular
 from newswiki.cli import Progress, main
 from newswiki.tabular import from_row, read_jsonl
 
@@ -728,6 +731,90 @@ def test_fmt_reports_files_it_cannot_write(
     assert path.read_bytes() == EVENT
 
 
+def _count_syncs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The file descriptors ``syncfs`` is called with by the safe writes."""
+    calls: list[int] = []
+    real = files._syncfs()
+    assert real is not None  # Linux
+
+    def syncfs(fd: int) -> int:
+        calls.append(fd)
+        return real(fd)
+
+    monkeypatch.setattr(files, "_syncfs", lambda: syncfs)
+    return calls
+
+
+@pytest.mark.parametrize("durability", ["durable", "none"])
+def test_fmt_waits_for_the_disk_once_per_batch_or_not_at_all(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    durability: str,
+) -> None:
+    paths = [write(tmp_path, f"news/2016/07/{day}/e.md", EVENT) for day in range(1, 8)]
+    syncs = _count_syncs(monkeypatch)
+    status, _, err = run(capsys, "fmt", tmp_path, "--durability", durability)
+    assert (status, err) == (0, "7 files reformatted, 0 files already canonical.\n")
+    assert [p.read_bytes() for p in paths] == [canonical_bytes(EVENT)] * 7
+    assert len(syncs) == (2 if durability == "durable" else 0)  # the data, then the names
+
+
+def test_fmt_verify_leaves_a_file_whose_new_text_reads_back_different(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "a.md", EVENT)
+
+    def broken_writer(document: Any) -> Any:  # a writer bug: the headline changes
+        return attrs.evolve(newswiki.canonical(document), headline="Lost")
+
+    monkeypatch.setattr(cli, "canonical", broken_writer)
+    status, _, err = run(capsys, "fmt", "--verify", path)
+    assert status == 2
+    assert err.startswith(
+        f"{path}: internal error: RuntimeError: the canonical text does not read back as the"
+        " same document (left unchanged)"
+    )
+    assert path.read_bytes() == EVENT
+    status, _, _ = run(capsys, "fmt", path)  # without --verify, the writer is trusted
+    assert status == 0
+    assert newswiki.load(path).headline == "Lost"
+
+
+def test_fmt_formats_a_file_whose_name_has_255_bytes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    name = "é" * 125 + "xy.md"
+    assert len(name.encode()) == 255
+    path = write(tmp_path, name, EVENT)
+    status, _, err = run(capsys, "fmt", path)
+    assert (status, err) == (0, "1 file reformatted, 0 files already canonical.\n")
+    assert path.read_bytes() == canonical_bytes(EVENT)
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+@pytest.mark.slow
+def test_fmt_writes_in_the_workers(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = [write(tmp_path, f"news/2016/07/{i % 5 + 1}/e{i}.md", EVENT) for i in range(40)]
+    writers = tmp_path / "writers"
+    replace = os.replace
+
+    def noted(source: str, target: str) -> None:
+        with open(writers, "a") as log:  # the worker processes share no memory: a file
+            log.write(f"{os.getpid()}\n")
+        replace(source, target)
+
+    monkeypatch.setattr(files.os, "replace", noted)  # the workers are forked with it
+    status, _, err = run(capsys, "fmt", "-j", "2", tmp_path / "news")
+    assert (status, err) == (0, "40 files reformatted, 0 files already canonical.\n")
+    assert [p.read_bytes() for p in paths] == [canonical_bytes(EVENT)] * 40
+    pids = writers.read_text().split()
+    assert len(pids) == 40
+    assert str(os.getpid()) not in pids
+
+
 # -- convert ----------------------------------------------------------------------------------
 
 
@@ -753,6 +840,123 @@ def test_convert_to_parquet(
     assert from_row(article) == newswiki.load(tree["article"])
     assert pq.read_table(out / "sections.parquet").num_rows == 6
     assert pq.read_table(out / "errors.parquet").to_pylist()[0]["path"] == str(tree["bad"])
+
+
+@pytest.mark.slow
+def test_convert_to_parquet_writes_parts_in_the_workers(
+    capsys: pytest.CaptureFixture[str],
+    tree: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for i in range(40):
+        write(tmp_path, f"more/{i}.md", event_bytes("2016-07-01", f"Event {i}"))
+    monkeypatch.setattr(cli, "_PART_FILES", 8)  # several parts from a few files
+    writers = tmp_path / "writers"
+    write_part = tabular._write_part
+
+    def noted(folder: str, table: str, data: Any) -> tuple[str, int]:
+        with open(writers, "a") as log:  # the worker processes share no memory: a file
+            log.write(f"{os.getpid()} {table}\n")
+        return write_part(folder, table, data)
+
+    monkeypatch.setattr(tabular, "_write_part", noted)  # the workers are forked with it
+    tables = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out-{jobs}"
+        (out / "events.parquet").mkdir(parents=True)  # an older table to replace: a folder
+        (out / "events.parquet" / "part-00099.parquet").write_bytes(b"stale")
+        (out / "errors.parquet").write_bytes(b"an older single file")
+        writers.unlink(missing_ok=True)
+        status, _, err = run(capsys, "convert", "-j", jobs, tmp_path, "--to", "parquet", "-o", out)
+        assert status == 1
+        assert "43 events, 1 article, 6 sections, 0 topics, 1 error" in err
+        assert sorted(p.name for p in out.iterdir()) == [
+            "articles.parquet",
+            "errors.parquet",
+            "events.parquet",
+            "sections.parquet",
+            "topics.parquet",
+        ]
+        parts = sorted(p.name for p in (out / "events.parquet").iterdir())
+        assert parts == [f"part-{i:05d}.parquet" for i in range(6)]  # 46 files, 8 a part
+        tables[jobs] = {t: pq.read_table(out / f"{t}.parquet") for t in tabular.TABLES}
+        # The parent writes the tables it makes from every file: errors and topics.
+        made_here = ("errors", "topics")
+        pids = {
+            line.split()[0]
+            for line in writers.read_text().splitlines()
+            if line.split()[1] not in made_here
+        }
+        if jobs == "2":
+            assert str(os.getpid()) not in pids  # every part of rows was written by a worker
+    for table in tabular.TABLES:
+        assert tables["1"][table].equals(tables["2"][table]), table
+    events = tables["2"]["events"].to_pylist()
+    assert [row["path"] for row in events[:2]] == [
+        str(tmp_path / "more" / f"{i}.md") for i in (0, 1)
+    ]
+    assert tables["2"]["errors"].to_pylist()[0]["path"] == str(tree["bad"])
+    assert tables["2"]["articles"].schema.metadata[b"newswiki.schema"] == b"2"
+
+
+def test_an_empty_table_is_a_part_with_the_schema(
+    capsys: pytest.CaptureFixture[str], tree: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    status, _, _ = run(capsys, "convert", tree["day5"], "--to", "parquet", "-o", out)
+    assert status == 0
+    for table in ("articles", "sections", "errors"):
+        (part,) = (out / f"{table}.parquet").iterdir()
+        assert part.name == "part-00000.parquet"
+        read = pq.read_table(part)
+        assert read.num_rows == 0
+        assert read.schema.equals(tabular.schema(table))
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_convert_removes_the_folders_a_killed_run_left(
+    capsys: pytest.CaptureFixture[str], tree: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    stale = out / ".events.parquet.0123456789ab.newswiki-tmp"
+    busy = out / ".events.parquet.ba9876543210.newswiki-tmp"
+    for folder in (stale, busy):
+        folder.mkdir(parents=True)
+        (folder / ".part-x.parquet").write_bytes(b"x" * 1000)
+    old = time.time() - 60  # left by a run killed a minute ago
+    for folder in (stale, busy):
+        os.utime(folder, (old, old))
+    held = os.open(busy, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)  # a convert into the same folder, still running
+        status, _, _ = run(capsys, "convert", tree["day5"], "--to", "parquet", "-o", out)
+    finally:
+        os.close(held)
+    assert status == 0
+    assert not stale.exists()
+    assert (busy / ".part-x.parquet").exists()
+    assert pq.read_table(out / "events.parquet").num_rows == 1
+
+
+def test_a_failed_convert_leaves_the_old_tables(
+    capsys: pytest.CaptureFixture[str],
+    tree: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out = tmp_path / "out"
+    run(capsys, "convert", tree["day5"], "--to", "parquet", "-o", out)
+    before = {p.name: sorted(q.name for q in p.iterdir()) for p in out.iterdir()}
+
+    def broken(folders: dict[str, str], values: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_parquet_parts", broken)
+    status, _, _ = run(capsys, "convert", tree["day7"], "--to", "parquet", "-o", out)
+    assert status == 130
+    assert {p.name: sorted(q.name for q in p.iterdir()) for p in out.iterdir()} == before
+    assert pq.read_table(out / "events.parquet").to_pylist()[0]["path"] == str(tree["day5"])
 
 
 def test_convert_to_jsonl_in_parallel_is_identical(

@@ -329,6 +329,25 @@ def test_map_batches_packs_each_chunk(tmp_path: Path, no_hang: None) -> None:
     assert isinstance(batches[0], Batch)
 
 
+def test_map_failures_sends_back_only_counts_and_errors(tmp_path: Path, no_hang: None) -> None:
+    paths = [str(write(tmp_path, f"{i}.md", b"x" * i)) for i in range(1, 8)]
+    paths.append(str(tmp_path / "deleted.md"))
+    dying = functools.partial(_size_or_die, "5.md")
+    for jobs in (1, 2):
+        func = _size_or_die_never if jobs == 1 else dying  # a worker to die needs a worker
+        tallies = list(parallel.map_failures(func, paths, jobs=jobs, chunksize=3))
+        assert [(t.files, t.size) for t in tallies] == [
+            (3, 6),
+            (3, 15 if jobs == 1 else 10),
+            (2, 7),
+        ]
+        failed = [(f.path, f.error.kind) for t in tallies for f in t.failures]
+        expected = (
+            [(paths[-1], "read")] if jobs == 1 else [(paths[4], "crash"), (paths[-1], "read")]
+        )
+        assert failed == expected
+
+
 def test_exceptions_and_unreadable_files_become_errors(tmp_path: Path, no_hang: None) -> None:
     real = str(write(tmp_path, "a.md", b"abc"))
     os.symlink(tmp_path / "nowhere", tmp_path / "dangling.md")

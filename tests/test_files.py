@@ -6,8 +6,14 @@ import contextlib
 import errno
 import fcntl
 import os
+import re
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,17 +21,40 @@ import pytest
 
 import newswiki
 from newswiki import files
-from newswiki.files import TEMPORARY_SUFFIX, Replacement, write_file
+from newswiki.files import (
+    TEMPORARY_SUFFIX,
+    BatchError,
+    Replacement,
+    WriteBatch,
+    write_file,
+    write_files,
+)
 
 ROOT = os.geteuid() == 0
 needs_root = pytest.mark.skipif(not ROOT, reason="giving files to other users needs root")
 OTHER_UID, OTHER_GID = 12345, 23456
+NOBODY = 65534
+
+
+def fresh_folder() -> Path:
+    """A folder this process has not written in yet (leftovers are looked for once per
+    folder and process), open to other users (pytest's own folders are not)."""
+    folder = Path(tempfile.mkdtemp())
+    folder.chmod(0o1777)  # a shared folder, as /tmp: sticky, writable by all
+    return folder
 
 
 def write(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
+
+
+def aged(*paths: Path) -> None:
+    """Make ``paths`` a minute old, as a run killed before the next one started leaves them."""
+    old = time.time() - 60
+    for path in paths:
+        os.utime(path, (old, old), follow_symlinks=False)
 
 
 def hidden(folder: Path) -> list[str]:
@@ -159,18 +188,22 @@ def test_a_full_disk_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.Mon
     assert path.read_bytes() == b"old"
 
 
-def test_a_temporary_file_left_by_a_killed_run_is_taken_over(tmp_path: Path) -> None:
+def test_a_temporary_file_left_by_a_killed_run_is_removed(tmp_path: Path) -> None:
     path = write(tmp_path / "a.md", b"old")
-    leftover = write(tmp_path / f".a.md{TEMPORARY_SUFFIX}", b"x" * 100_000)
+    fixed = write(tmp_path / f".a.md{TEMPORARY_SUFFIX}", b"x" * 100_000)  # older versions' name
+    random = write(tmp_path / f".b.md.0123456789ab{TEMPORARY_SUFFIX}", b"x" * 100_000)
+    aged(fixed, random)
     assert write_file(path, b"new") is True
     assert path.read_bytes() == b"new"
-    assert hidden(tmp_path) == []  # the leftover is gone: it became the new file
-    assert not leftover.exists()
+    assert hidden(tmp_path) == []  # the leftovers of this user, unlocked: gone
+    assert not fixed.exists()
+    assert not random.exists()
 
 
 def test_a_temporary_file_another_writer_holds_is_left_alone(tmp_path: Path) -> None:
     path = write(tmp_path / "a.md", b"old")
     busy = write(tmp_path / f".a.md{TEMPORARY_SUFFIX}", b"another writer's text")
+    aged(busy)  # only its lock keeps it
     with open(busy, "rb") as held:
         fcntl.flock(held, fcntl.LOCK_EX)  # what a live writer holds (another open file)
         assert write_file(path, b"new") is True
@@ -208,3 +241,331 @@ def test_dump_to_a_path_writes_safely(tmp_path: Path) -> None:
     newswiki.dump(event, link)
     assert link.is_symlink()
     assert target.read_bytes() == sample.read_bytes()
+
+
+# -- temporary files an adversary plants --------------------------------------------------
+
+
+@needs_root
+def test_a_temporary_file_planted_by_another_user_is_never_opened() -> None:
+    # In a shared folder, another user plants the old fixed temporary name and a name in the
+    # random style, and holds them open: the write must not truncate, take or rename them.
+    folder = fresh_folder()
+    try:
+        path = write(folder / "a.md", b"old")
+        planted = [
+            folder / f".a.md{TEMPORARY_SUFFIX}",
+            folder / f".a.md.0123456789ab{TEMPORARY_SUFFIX}",
+        ]
+        held = []
+        for name in planted:
+            write(name, b"the planter's text")
+            os.chown(name, NOBODY, NOBODY)
+            name.chmod(0o666)
+            held.append(open(name, "rb"))  # noqa: SIM115 - held open across the write
+        before = [name.stat() for name in planted]
+        assert write_file(path, b"new") is True
+        with WriteBatch() as batch:
+            batch.write(path, b"newer")
+        assert path.read_bytes() == b"newer"
+        for name, status in zip(planted, before, strict=True):
+            after = name.stat()
+            assert (after.st_ino, after.st_uid, after.st_size) == (
+                status.st_ino,
+                NOBODY,
+                status.st_size,
+            )
+            assert name.read_bytes() == b"the planter's text"
+        assert path.stat().st_uid == 0
+        for file in held:
+            assert file.read() == b"the planter's text"
+            file.close()
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_temporary_names_are_made_afresh_and_exclusively(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "a.md", b"old")
+    opened: list[tuple[str, int]] = []
+    real_open = os.open
+
+    def spy(name: str, flags: int, *args: int) -> int:
+        opened.append((os.path.basename(name), flags))
+        return real_open(name, flags, *args)
+
+    monkeypatch.setattr(files.os, "open", spy)
+    write_file(path, b"new")
+    write_file(path, b"newer")
+    temporaries = [(name, flags) for name, flags in opened if name.endswith(TEMPORARY_SUFFIX)]
+    assert len(temporaries) == 2
+    assert all(flags & os.O_CREAT and flags & os.O_EXCL for _, flags in temporaries)
+    first, second = (name for name, _ in temporaries)
+    assert first != second  # not a name another user could plant in advance
+    assert re.fullmatch(r"\.a\.md\.[0-9a-f]{12}" + re.escape(TEMPORARY_SUFFIX), first)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["a" * 252 + ".md", "x" + "é" * 125 + "y.md"],  # the second is cut inside a character
+    ids=["ascii", "utf-8"],
+)
+def test_a_name_of_255_bytes_can_be_written(tmp_path: Path, name: str) -> None:
+    assert len(os.fsencode(name)) == 255
+    path = write(tmp_path / name, b"old")
+    assert write_file(path, b"new") is True
+    write_files({path: b"newer"})
+    assert path.read_bytes() == b"newer"
+    assert hidden(tmp_path) == []
+
+
+_KILLED_BATCH = """
+import os, signal, sys
+from newswiki import files
+paths, after = sys.argv[2:], int(sys.argv[1])
+renamed = []
+real_replace = os.replace
+
+def replace(source, target):
+    if len(renamed) == after:
+        os.kill(os.getpid(), signal.SIGKILL)  # killed in the middle of the renames
+    real_replace(source, target)
+    renamed.append(target)
+
+files.os.replace = replace
+with files.WriteBatch() as batch:
+    for path in paths:
+        batch.write(path, b"new text")
+"""
+
+
+@pytest.mark.parametrize("after", [0, 3])
+def test_a_batch_killed_midway_leaves_every_file_old_or_new(tmp_path: Path, after: int) -> None:
+    folder = fresh_folder()
+    try:
+        paths = [write(folder / f"{i}.md", b"old text") for i in range(6)]
+        command = [sys.executable, "-c", _KILLED_BATCH, str(after), *map(str, paths)]
+        done = subprocess.run(command, capture_output=True, check=False, timeout=60)
+        assert done.returncode == -signal.SIGKILL, done.stderr
+        contents = [p.read_bytes() for p in paths]
+        assert contents == [b"new text"] * after + [b"old text"] * (6 - after)
+        leftovers = hidden(folder)
+        assert len(leftovers) == 6 - after  # the temporary files of the files not renamed
+        aged(*(folder / name for name in leftovers))
+        # The next run (this process has not written there yet) cleans them up.
+        assert write_file(folder / "other.md", b"text") is True
+        assert hidden(folder) == []
+    finally:
+        shutil.rmtree(folder)
+
+
+# -- the file itself kept, in a batch and alone -------------------------------------------
+
+
+@needs_root
+def test_a_batch_keeps_links_owner_group_mode_and_attributes(tmp_path: Path) -> None:
+    target = write(tmp_path / "real" / "a.md", b"old")
+    link = tmp_path / "link.md"
+    link.symlink_to(Path("real") / "a.md")
+    hard = write(tmp_path / "hard.md", b"old")
+    os.link(hard, tmp_path / "hard-too.md")
+    owned = write(tmp_path / "owned.md", b"old")
+    os.chown(owned, NOBODY, NOBODY)
+    owned.chmod(0o640)
+    os.setxattr(owned, "user.origin", b"wire")
+    inodes = {p: p.stat().st_ino for p in (target, hard, owned)}
+    with WriteBatch() as batch:
+        for path in (link, hard, owned):
+            batch.write(path, b"new")
+        batch.write(tmp_path / "created.md", b"new")
+    assert link.is_symlink()
+    assert target.read_bytes() == b"new"
+    assert target.stat().st_ino != inodes[target]  # replaced in one step
+    assert (tmp_path / "hard-too.md").read_bytes() == b"new"
+    assert hard.stat().st_ino == inodes[hard]  # in place: still one file with two names
+    status = owned.stat()
+    assert (status.st_uid, status.st_gid, status.st_mode & 0o7777) == (NOBODY, NOBODY, 0o640)
+    assert os.getxattr(owned, "user.origin") == b"wire"
+    assert status.st_ino != inodes[owned]
+    created = (tmp_path / "created.md").stat()
+    assert created.st_mode & 0o777 == 0o666 & ~files._umask()
+    assert hidden(tmp_path) == []
+    assert hidden(tmp_path / "real") == []
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Count the waits for the disk: ``fsync`` and ``syncfs`` calls."""
+    counts = {"fsync": 0, "syncfs": 0}
+    real_fsync = os.fsync
+    real_syncfs = files._syncfs()
+    assert real_syncfs is not None  # Linux
+
+    def fsync(fd: int) -> None:
+        counts["fsync"] += 1
+        real_fsync(fd)
+
+    def syncfs(fd: int) -> int:
+        counts["syncfs"] += 1
+        return real_syncfs(fd)
+
+    monkeypatch.setattr(files.os, "fsync", fsync)
+    monkeypatch.setattr(files, "_syncfs", lambda: syncfs)
+    return counts
+
+
+def test_a_durable_batch_waits_for_the_disk_twice_not_twice_per_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = [write(tmp_path / f"day{i % 3}" / f"{i}.md", b"old") for i in range(12)]
+    counts = _counting(monkeypatch)
+    write_files((path, b"new") for path in paths)
+    assert counts == {"fsync": 0, "syncfs": 2}  # the data, then the names
+    assert [p.read_bytes() for p in paths] == [b"new"] * 12
+    counts.update(fsync=0, syncfs=0)
+    write_files(dict.fromkeys(paths, b"newer"), durability="none")
+    assert counts == {"fsync": 0, "syncfs": 0}
+    assert [p.read_bytes() for p in paths] == [b"newer"] * 12
+    counts.update(fsync=0, syncfs=0)
+    assert write_file(paths[0], b"alone") is True
+    assert counts == {"fsync": 2, "syncfs": 0}  # one file: its data, then its folder
+
+
+def test_a_batch_holds_a_bounded_number_of_files_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counts = _counting(monkeypatch)
+    paths = [tmp_path / f"{i}.md" for i in range(7)]
+    with WriteBatch(group=3) as batch:
+        for path in paths:
+            batch.write(path, path.name.encode())
+            assert len(os.listdir("/proc/self/fd")) < 64
+    assert counts["syncfs"] == 2 * 3  # groups of 3, 3 and 1
+    assert [p.read_bytes() for p in paths] == [p.name.encode() for p in paths]
+
+
+def test_a_file_written_twice_in_a_batch_gets_the_second_text(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.md", b"old")
+    os.link(path, tmp_path / "b.md")  # in place, beside one replaced file
+    other = write(tmp_path / "c.md", b"old")
+    with WriteBatch() as batch:
+        for text in (b"first", b"second"):
+            batch.write(path, text)
+            batch.write(other, text)
+    assert path.read_bytes() == other.read_bytes() == b"second"
+
+
+def test_a_failed_sync_renames_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [write(tmp_path / f"{i}.md", b"old") for i in range(3)]
+
+    def broken(fd: int) -> int:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(files, "_syncfs", lambda: broken)
+    with pytest.raises(BatchError) as raised:
+        write_files((path, b"new") for path in paths)
+    assert sorted(raised.value.failures) == sorted(map(str, paths))
+    assert all(e.errno == errno.EIO for e in raised.value.failures.values())
+    assert [p.read_bytes() for p in paths] == [b"old"] * 3
+    assert hidden(tmp_path) == []
+
+
+def test_a_file_that_cannot_be_written_fails_alone(tmp_path: Path) -> None:
+    good = write(tmp_path / "a.md", b"old")
+    missing = tmp_path / "no such folder" / "b.md"
+    with pytest.raises(BatchError) as raised:
+        write_files([(good, b"new"), (missing, b"new")])
+    assert list(raised.value.failures) == [str(missing)]
+    assert isinstance(raised.value.failures[str(missing)], FileNotFoundError)
+    assert "1 file not written" in str(raised.value)
+    assert good.read_bytes() == b"new"
+
+
+def test_a_batch_left_with_an_exception_writes_nothing(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.md", b"old")
+    batch = WriteBatch()
+    batch.write(path, b"new")
+    batch.__exit__(KeyError, KeyError("the edit failed"), None)  # a with block that raised
+    assert path.read_bytes() == b"old"
+    assert hidden(tmp_path) == []
+
+
+def test_a_batch_checks_its_options() -> None:
+    with pytest.raises(ValueError, match="durability must be 'durable' or 'none', not 'fast'"):
+        WriteBatch(durability="fast")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="group must be 1 or more, not 0"):
+        WriteBatch(group=0)
+
+
+# -- what the mutation run found untested ---------------------------------------------------
+
+
+def test_an_in_place_write_from_another_thread(tmp_path: Path) -> None:
+    # Only the main thread can hold signals: elsewhere the guard must still run the write.
+    path = write(tmp_path / "a.md", b"old")
+    os.link(path, tmp_path / "b.md")
+    results: list[object] = []
+
+    def run() -> None:
+        try:
+            results.append(write_file(path, b"new"))
+        except BaseException as error:  # the thread reports what it met
+            results.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert results == [False]
+    assert (tmp_path / "b.md").read_bytes() == b"new"
+
+
+def test_a_file_system_without_extended_attributes_still_replaces_in_one_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "a.md", b"old")
+    inode = path.stat().st_ino
+
+    def unsupported(*_: object) -> list[str]:
+        raise OSError(errno.ENOTSUP, "Operation not supported")
+
+    monkeypatch.setattr(files.os, "listxattr", unsupported)
+    assert write_file(path, b"new") is True
+    assert path.stat().st_ino != inode
+    write_files({path: b"newer"})
+    assert path.read_bytes() == b"newer"
+
+
+def test_attributes_are_copied_only_where_there_are_some(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "a.md", b"old")
+
+    def no_call(*_: object) -> None:
+        raise AssertionError("an attribute call for a file without attributes")
+
+    monkeypatch.setattr(files.os, "getxattr", no_call)
+    monkeypatch.setattr(files.os, "setxattr", no_call)
+    assert write_file(path, b"new") is True
+    write_files({path: b"newer"})
+    assert path.read_bytes() == b"newer"
+
+
+def test_no_descriptor_is_left_open(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.md", b"old")
+    os.link(path, tmp_path / "b.md")  # in place too
+    other = write(tmp_path / "c.md", b"old")
+    write_file(other, b"warm-up")  # leftovers looked for, caches filled
+    before = sorted(os.listdir("/proc/self/fd"))
+    for text in (b"one", b"two"):
+        write_file(other, text)
+        write_file(path, text)
+        write_files({other: text, path: text})
+    assert sorted(os.listdir("/proc/self/fd")) == before
+
+
+def test_a_temporary_file_made_this_instant_is_left_alone(tmp_path: Path) -> None:
+    # Another writer may have created it and not locked it yet: only a settled one goes.
+    path = write(tmp_path / "a.md", b"old")
+    fresh = write(tmp_path / f".b.md.0123456789ab{TEMPORARY_SUFFIX}", b"being written")
+    assert write_file(path, b"new") is True
+    assert fresh.read_bytes() == b"being written"

@@ -34,8 +34,10 @@ __all__ = [
     "FileError",
     "Ok",
     "Outcome",
+    "Tally",
     "apply",
     "map_batches",
+    "map_failures",
     "map_files",
 ]
 
@@ -383,6 +385,60 @@ def map_batches(
     task = functools.partial(_shipped, functools.partial(_run_batch, func, pack), sendable)
     recover = functools.partial(_isolate_batch, func, pack)
     return _map_parallel(task, recover, chunks, jobs)
+
+
+@attrs.frozen
+class Tally:
+    """What :func:`map_failures` made of a chunk of files."""
+
+    #: The number of files.
+    files: int
+    #: Their size in bytes.
+    size: int
+    #: The files that failed, in order.
+    failures: list[Failed]
+
+
+def _tally(outcomes: list[Outcome[Any]]) -> Tally:
+    failures = [outcome for outcome in outcomes if isinstance(outcome, Failed)]
+    return Tally(len(outcomes), sum(outcome.size for outcome in outcomes), failures)
+
+
+def _run_tally(func: Callable[[str, bytes], object], chunk: list[str]) -> Tally:
+    return _tally(_run_chunk(func, chunk))
+
+
+def _sendable_tally(tally: Tally) -> Tally:
+    outcomes: list[Outcome[None]] = list(tally.failures)
+    return attrs.evolve(tally, failures=[o for o in _sendable(outcomes) if isinstance(o, Failed)])
+
+
+def _isolate_tally(func: Callable[[str, bytes], object], paths: list[str]) -> Tally:
+    return _tally(_isolate_chunk(func, paths))
+
+
+def map_failures(
+    func: Callable[[str, bytes], object],
+    paths: Iterable[str],
+    *,
+    jobs: int | None = 1,
+    chunksize: int = DEFAULT_CHUNKSIZE,
+) -> Iterator[Tally]:
+    """:func:`~newswiki.corpus.map_files` for a function run for what it raises (a check):
+    of each chunk, only the number and size of its files and the files that failed come back
+    from the worker processes, so the parent has next to nothing to do.  Errors are as in
+    :func:`~newswiki.corpus.map_files`.
+
+    Raises:
+        ValueError: ``jobs`` below 0 or ``chunksize`` below 1 (raised at once).
+    """
+    jobs = _check(jobs, chunksize)
+    chunks = _chunks(paths, chunksize)
+    run = functools.partial(_run_tally, func)
+    if jobs == 1:
+        return (run(chunk) for chunk in chunks)
+    task = functools.partial(_shipped, run, _sendable_tally)
+    return _map_parallel(task, functools.partial(_isolate_tally, func), chunks, jobs)
 
 
 def _map_parallel(

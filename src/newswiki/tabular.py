@@ -37,6 +37,8 @@ import importlib
 import json
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, get_args, overload
@@ -45,7 +47,7 @@ from cattrs.gen import make_dict_structure_fn, override
 from cattrs.preconf.json import make_converter
 
 from newswiki.convert import structure
-from newswiki.files import Replacement
+from newswiki.files import TEMPORARY_SUFFIX, Replacement, sync_file_systems, temporary_folder
 from newswiki.graph import CorpusIndex, TopicLink
 from newswiki.model import (
     Article,
@@ -75,6 +77,7 @@ __all__ = [
     "ArticleRow",
     "ArticleSectionRow",
     "BlockRow",
+    "DatasetParts",
     "DatasetWriter",
     "DiagnosticRow",
     "ErrorRow",
@@ -102,6 +105,7 @@ __all__ = [
     "spark_schema",
     "to_arrow",
     "topic_rows",
+    "write_parts",
 ]
 
 #: Bumped whenever a column is added, removed or changes type; stored in Parquet metadata.
@@ -1060,6 +1064,166 @@ class DatasetWriter(_Committing):
         """Drop the tables not yet in place."""
         for writer in self.writers.values():
             writer.abort()
+
+
+# -- Parquet datasets of part files ----------------------------------------------------------
+
+
+def write_parts(
+    folders: Mapping[Table, str], table_rows: Mapping[Table, Sequence[Mapping[str, Any]]]
+) -> dict[Table, tuple[str, int]]:
+    """Write the rows of each table as one Parquet part file in its folder of ``folders``
+    (from :attr:`DatasetParts.folders`), where the rows were made: in a worker process, the
+    parent then only puts the parts in order with :meth:`DatasetParts.add_parts`.
+
+    Returns:
+        The file name and the row count of each part written, by table (a table without
+        rows gets no part).
+    """
+    return {
+        table: _write_part(folders[table], table, to_arrow(items, table))
+        for table, items in table_rows.items()
+        if items
+    }
+
+
+def _write_part(folder: str, table: Table, data: pyarrow.Table) -> tuple[str, int]:
+    """Write ``data`` to a new hidden part file in ``folder``: its name and row count."""
+    parquet = importlib.import_module("pyarrow.parquet")
+    fd, path = tempfile.mkstemp(prefix=".part-", suffix=".parquet", dir=folder)
+    with os.fdopen(fd, "wb") as file:
+        parquet.write_table(data, file, compression="zstd", row_group_size=_ROW_GROUP)
+    return os.path.basename(path), data.num_rows
+
+
+_ROW_GROUP = 20_000
+
+
+class DatasetParts(_Committing):
+    """Write the five tables as Parquet datasets, each a folder of part files
+    (``OUT/events.parquet/part-00000.parquet`` ...), as Dask and Spark write them.
+
+    The parts are written where the rows are made, by :func:`write_parts` (in the worker
+    processes of ``newswiki convert -j N``), into the hidden folders :attr:`folders`;
+    :meth:`add_parts` numbers them in the order given, so the rows of a dataset read in
+    that order.  :meth:`close` writes the ``errors`` rows, the ``topics`` table (from
+    :attr:`index`, which the caller fills), and an empty part for a table with no rows
+    (readers always find the full schema), makes everything durable, and
+    puts each folder in place of the old table (a file or folder of that name).  pyarrow,
+    pandas, Dask, Spark and Polars read such a folder as one table; DuckDB reads
+    ``'OUT/events.parquet/*.parquet'``.
+
+    >>> import newswiki, pyarrow.parquet, tempfile
+    >>> out = tempfile.mkdtemp()
+    >>> path = "examples/event-almaty-2016-07-18.md"
+    >>> with DatasetParts(out) as dataset:
+    ...     dataset.add_parts(write_parts(dataset.folders, rows(newswiki.load(path), path)))
+    >>> dataset.counts
+    {'events': 1, 'articles': 0, 'sections': 0, 'topics': 0, 'errors': 0}
+    >>> pyarrow.parquet.read_table(f"{out}/events.parquet").num_rows
+    1
+    """
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        _pyarrow()  # fails early without pyarrow
+        os.makedirs(folder, exist_ok=True)
+        #: The folder of the tables.
+        self.folder = os.fspath(folder)
+        #: The hidden folder each table's parts are written to until :meth:`close`.
+        self.folders: dict[Table, str] = {}
+        #: Rows written to each table so far.
+        self.counts: dict[Table, int] = dict.fromkeys(TABLES, 0)
+        #: The graph of the files converted, which :meth:`close` writes as the ``topics``
+        #: table: add each file's facts to it as they come.
+        self.index = CorpusIndex()
+        self._parts = dict.fromkeys(TABLES, 0)
+        self._errors: list[ErrorRow] = []
+        self._locks: list[int] = []  # held while the folders are ours (see temporary_folder)
+        try:
+            for table in TABLES:
+                fd, self.folders[table] = temporary_folder(self.folder, f"{table}.parquet")
+                self._locks.append(fd)
+        except BaseException:
+            self.abort()
+            raise
+
+    @property
+    def paths(self) -> dict[Table, str]:
+        """The folder of each table."""
+        return {table: os.path.join(self.folder, f"{table}.parquet") for table in TABLES}
+
+    def add_parts(self, parts: Mapping[Table, tuple[str, int]]) -> None:
+        """Take the parts :func:`write_parts` wrote, after those taken before."""
+        for table, (name, count) in parts.items():
+            self._take(table, name)
+            self.counts[table] += count
+
+    def _take(self, table: Table, name: str) -> None:
+        folder = self.folders[table]
+        numbered = f"part-{self._parts[table]:05d}.parquet"
+        os.rename(os.path.join(folder, name), os.path.join(folder, numbered))
+        self._parts[table] += 1
+
+    def add_error(self, error: FileError) -> None:
+        """Add a file that gave no document to the ``errors`` table."""
+        self._errors.append(error_row(error))
+        self.counts["errors"] += 1
+
+    def close(self) -> None:
+        """Finish every table and put it in place."""
+        try:
+            for table, folder in self.folders.items():
+                for name in os.listdir(folder):  # parts of a worker that died writing them
+                    if name.startswith("."):
+                        os.unlink(os.path.join(folder, name))
+                # The tables the parent makes (errors, topics), and the schema of a table
+                # with no rows.
+                rows: list[Any] = []
+                if table == "errors":
+                    rows = list(self._errors)
+                elif table == "topics":
+                    rows = list(topic_rows(self.index))
+                    self.counts["topics"] += len(rows)
+                if rows or not self._parts[table]:
+                    name, _ = _write_part(folder, table, to_arrow(rows, table))
+                    self._take(table, name)
+            sync_file_systems([self.folder])
+            for table in list(self.folders):
+                _swap_in(self.folders.pop(table), self.paths[table])
+            sync_file_systems([self.folder])
+        except BaseException:
+            self.abort()
+            raise
+        self._unlock()
+
+    def abort(self) -> None:
+        """Drop the tables not yet in place."""
+        for folder in self.folders.values():
+            shutil.rmtree(folder, ignore_errors=True)
+        self.folders = {}
+        self._unlock()
+
+    def _unlock(self) -> None:
+        for fd in self._locks:
+            os.close(fd)
+        self._locks = []
+
+
+def _swap_in(new: str, path: str) -> None:
+    """Put the folder ``new`` at ``path``, in place of the file or folder there."""
+    try:
+        os.rename(new, path)  # nothing there, or an empty folder
+        return
+    except OSError:
+        if not os.path.lexists(path):
+            raise
+    old = f"{new}-old{TEMPORARY_SUFFIX}"  # a leftover the next run removes, if killed now
+    os.rename(path, old)
+    os.rename(new, path)
+    if os.path.isdir(old) and not os.path.islink(old):
+        shutil.rmtree(old)
+    else:
+        os.unlink(old)
 
 
 def read_jsonl(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:

@@ -1,0 +1,196 @@
+"""Writing files back: ``newswiki fmt`` and a bulk edit through the API, against a plain loop.
+
+A user who rewrites an archive could write a loop of their own: ``load`` each file, change
+it, ``dumps`` it and ``open(path, "w").write`` the text.  That loop is fast and unsafe (a
+crash leaves a half-written file, a symbolic link becomes a regular file, the owner, mode and
+attributes of a file written by someone else are lost).  This script measures what newswiki's
+safe writes cost on top of it, on event files of real size that all need rewriting:
+
+- ``fmt -j 1``: the command (through :func:`newswiki.cli.main`, in this process) against the
+  loop ``load``, ``canonical``, ``dumps``, plain write;
+- a bulk edit (every tag lower-cased) written with :class:`newswiki.files.WriteBatch`
+  (durable, and with ``durability="none"``), and one ``dump(document, path)`` per file,
+  against the same edit written with plain writes.
+
+Every contender starts from a fresh copy of the archive (the copy is not timed), and they take
+turns round after round, so all meet the same machine load; the report gives each median and
+the median of the per-round ratios against the plain loop.  It asserts nothing about time.
+Run from the repository root::
+
+    python benchmarks/bench_write.py              # 1,500 event files (7.5 MB), 5 rounds
+    python benchmarks/bench_write.py --quick      # 100 files, one round (CI smoke run)
+
+The files are written on the file system of ``--scratch`` (default: beside this script,
+``benchmarks/_corpus/``, ignored by git), since the cost of syncing depends on the disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import attrs
+import harness
+from bench_convert import CACHE, write_archive
+
+import newswiki
+from newswiki.cli import main as newswiki_command
+from newswiki.files import Durability, WriteBatch
+from newswiki.walk import walk
+
+__all__ = ["main"]
+
+Run = Callable[[list[str]], object]
+
+
+def plain_fmt(paths: list[str]) -> object:
+    """What ``fmt`` does, as a user's loop would: parse, canonical layout, plain write."""
+    for path in paths:
+        text = newswiki.dumps(newswiki.canonical(newswiki.load(path)))
+        with open(path, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+    return None
+
+
+def fmt_command(paths: list[str]) -> object:
+    """``newswiki fmt -j 1`` over the folder, its output thrown away."""
+    folder = os.path.commonpath(paths)
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        status = newswiki_command(["fmt", folder, "-j", "1", "--no-progress"])
+    if status != 0:
+        raise SystemExit(f"newswiki fmt failed ({status}):\n{sink.getvalue()}")
+    return None
+
+
+def lower_tags(document: newswiki.Document) -> newswiki.Document:
+    """The bulk edit: every tag of an event's related items lower-cased."""
+    if not isinstance(document, newswiki.Event):
+        return document
+    related = [
+        attrs.evolve(item, context=[tag.lower() for tag in item.context])
+        for item in document.related
+    ]
+    return attrs.evolve(document, related=related)
+
+
+def plain_edit(paths: list[str]) -> object:
+    """The edit, written with plain writes."""
+    for path in paths:
+        text = newswiki.dumps(lower_tags(newswiki.load(path)))
+        with open(path, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+    return None
+
+
+def batch_edit(durability: Durability) -> Run:
+    """The edit, written the way the docs recommend for many files: one batch."""
+
+    def run(paths: list[str]) -> object:
+        with WriteBatch(durability=durability) as batch:
+            for path in paths:
+                batch.write(path, newswiki.dumps(lower_tags(newswiki.load(path))).encode())
+        return None
+
+    return run
+
+
+def dump_edit(paths: list[str]) -> object:
+    """The edit, one ``dump(document, path)`` per file: each file durable by itself."""
+    for path in paths:
+        newswiki.dump(lower_tags(newswiki.load(path)), path)
+    return None
+
+
+def _copy(source: Path, scratch: Path) -> list[str]:
+    """A fresh copy of the archive in ``scratch``, its files listed."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    shutil.copytree(source, scratch, ignore=shutil.ignore_patterns(".complete"))
+    return sorted(walk(scratch))
+
+
+def _timed(run: Run, source: Path, scratch: Path) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of ``run`` over a fresh copy of the archive."""
+    paths = _copy(source, scratch)
+    os.sync()  # the copy's dirty pages are not charged to the contender
+    cpu = time.process_time()
+    start = time.perf_counter()
+    run(paths)
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The command line: files and rounds, or ``--quick`` for a smoke run."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=1_500, help="event files to rewrite")
+    parser.add_argument("--rounds", type=int, default=5, help="runs of each contender")
+    parser.add_argument("--scratch", type=Path, default=CACHE, help="where files are written")
+    args = harness.command_line(parser, argv, {"files": 100, "rounds": 1})
+    source = CACHE / f"write-{args.files}-events"
+    files, size = write_archive(source, args.files, 0, args.seed)
+    scratch = args.scratch / f"bench-write-{os.getpid()}"
+    groups: dict[str, tuple[Run, dict[str, Run]]] = {
+        "fmt": (plain_fmt, {"newswiki fmt -j 1": fmt_command}),
+        "bulk edit": (
+            plain_edit,
+            {
+                "bulk edit, WriteBatch (durable)": batch_edit("durable"),
+                "bulk edit, WriteBatch (durability none)": batch_edit("none"),
+                "bulk edit, dump(document, path) per file": dump_edit,
+            },
+        ),
+    }
+    print(f"writing back {files:,} event files ({size / harness.MB:.1f} MB) that all change")
+    print(harness.machine())
+    print(harness.subject())
+    print(f"median of {args.rounds} round(s); the contenders take turns in each round")
+    print()
+    rows = []
+    try:
+        for group, (baseline, contenders) in groups.items():
+            names = ["plain loop", *contenders]
+            runs = {"plain loop": baseline, **contenders}
+            times: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
+            for _ in range(args.rounds):
+                for name in names:
+                    times[name].append(_timed(runs[name], source, scratch))
+            for name in names:
+                # Ratios round by round: each run against the plain loop of the same round.
+                pairs = list(zip(times[name], times["plain loop"], strict=True))
+                wall = harness.median([own[0] / base[0] for own, base in pairs])
+                cpu = harness.median([own[1] / base[1] for own, base in pairs])
+                label = f"{group}: plain loop" if name == "plain loop" else name
+                median = harness.median([seconds for seconds, _ in times[name]])
+                rows.append(
+                    [
+                        label,
+                        f"{median:.3f}",
+                        f"{files / median:,.0f}",
+                        f"{wall:.2f}x",
+                        f"{cpu:.2f}x",
+                    ]
+                )
+            print(f"  {group}: done", file=sys.stderr)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    header = ["run", "seconds", "files/s", "time / plain loop", "CPU / plain loop"]
+    harness.print_table(header, rows)
+    print()
+    print("time / plain loop: the median of the per-round ratios of each run's wall-clock time")
+    print("to that of the plain loop of its group (parse, edit or canonical layout, dumps,")
+    print("open(path, 'w').write), which makes nothing durable and keeps no link, owner, mode or")
+    print("attribute; CPU / plain loop: the same with this process' CPU time, which other jobs")
+    print("on the machine change less (waiting for the disk is in the time, not in the CPU).")
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"load average at the end: {load}")
+
+
+if __name__ == "__main__":
+    main()
