@@ -271,22 +271,18 @@ class _Builder(Transformer[Token, Any]):
         assert match is not None, token.type  # the lexer matched this very pattern
         return match.groups()
 
-    def parts(
-        self, terminal: str, tokens: list[Token], one_line: bool = True
-    ) -> Iterator[tuple[re.Match[str], int]]:
-        """The lines (or blocks) of coarse tokens, one match of ``terminal`` each, with the
-        number of the line it starts on after its gap (group 1).  Only the gap is searched
-        for line ends, and a block's own text unless ``one_line``: a long line costs nothing."""
-        finditer = self.patterns[terminal].finditer
-        for token in tokens:
-            line: int = token.line  # type: ignore[assignment]
-            count = token.count
-            for match in finditer(token):
-                gap_end = match.end(1)
-                if gap_end > match.start():
-                    line += count("\n", match.start(), gap_end)
-                yield match, line
-                line += 1 if one_line else count("\n", gap_end, match.end())
+    def paragraphs(self, token: Token) -> Iterator[tuple[re.Match[str], int]]:
+        """The paragraphs of a PARAGRAPHS token, one match of PARAGRAPH each, with the number
+        of the line it starts on after its gap (group 1).  Only line ends are counted: a long
+        line costs nothing."""
+        line: int = token.line  # type: ignore[assignment]
+        count = token.count
+        for match in self.patterns["PARAGRAPH"].finditer(token):
+            gap_end = match.end(1)
+            if gap_end > match.start():
+                line += count("\n", match.start(), gap_end)
+            yield match, line
+            line += count("\n", gap_end, match.end())
 
 
 def _source(match: re.Match[str], index: int, line: int) -> Source:
@@ -329,9 +325,14 @@ class EventBuilder(_Builder):
             return _Items(children[0])
         items, token = children
         built = items.built
-        for match, line in self.parts(terminal, [token]):
+        line: int = token.line
+        for match in self.patterns[terminal].finditer(token):  # one line each
+            gap = match.group(1)
+            if gap:
+                line += gap.count("\n")
             built.append(make(match, len(built), line))
-            items.last = line
+            line += 1
+        items.last = line - 1
         return items  # type: ignore[no-any-return]
 
     def sources(self, children: list[Any]) -> _Items:
@@ -351,7 +352,7 @@ class EventBuilder(_Builder):
         # A token that starts right where the last one ended, without a blank line, goes on
         # with its paragraph (a set-aside line between them ends it).
         goes_on = token.start_pos == body.end
-        for match, line in self.parts("PARAGRAPH", [token], one_line=False):
+        for match, line in self.paragraphs(token):
             gap = match.group(1)
             if goes_on and not gap:
                 body.extend(match.group()[:-1])

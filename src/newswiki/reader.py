@@ -16,9 +16,8 @@ from typing import Any, NoReturn
 
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
-from lark.lexer import ContextualLexer, LexerState, Token
+from lark.lexer import ContextualLexer, LexerThread, Token
 from lark.parsers.lalr_parser_state import ParseConf, ParserState
-from lark.utils import TextSlice
 
 from newswiki.build import ArticleBuilder, BuildError, EventBuilder, replaced
 from newswiki.errors import DecodeError, ParseError
@@ -149,11 +148,13 @@ class _StrictParser:
         self, text: str, position: int, line: int, parser_state: ParserState[Any]
     ) -> NoReturn:
         """Raise Lark's error for ``text`` at ``position``, where no terminal matches."""
-        lexer_state = LexerState(TextSlice(text, 0, len(text)))
+        lexer = self._lexers[parser_state.position]
+        lexer_state = LexerThread.from_text(lexer, text).state
+        assert lexer_state is not None  # made from the text
         counter = lexer_state.line_ctr
         counter.char_pos = counter.line_start_pos = position
         counter.line = line
-        self._lexers[parser_state.position].next_token(lexer_state, parser_state)
+        lexer.next_token(lexer_state, parser_state)
         raise AssertionError("Lark's lexer matched where its own pattern did not")
 
 
@@ -171,8 +172,8 @@ class _Tokens:
         return self.parser.tokens(self.text, parser_state)
 
 
-# The pattern of a state that takes no terminal (only the end of the text).
-_NOTHING = re.compile("(?!)")
+def _nothing(text: str, position: int) -> None:
+    """The ``match`` of a state that takes no terminal (only the end of the text)."""
 
 
 class _Patterns(dict[int, Callable[[str, int], "re.Match[str] | None"]]):
@@ -191,7 +192,9 @@ class _Patterns(dict[int, Callable[[str, int], "re.Match[str] | None"]]):
         assert len(patterns) <= 1, len(patterns)  # a scanner splits only past 100 groups
         assert not lexer.callback  # a match is a token
         assert not lexer.ignore_types
-        match: Callable[[str, int], re.Match[str] | None] = (patterns or [_NOTHING])[0].match
+        match: Callable[[str, int], re.Match[str] | None] = (
+            patterns[0].match if patterns else _nothing
+        )
         self[state] = match
         return match
 
