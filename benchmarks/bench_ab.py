@@ -185,13 +185,17 @@ def _summary(path: Path) -> float:
 
 
 def _texts(events: int, articles: int, copies: int, seed: int) -> dict[str, list[str]]:
-    """The groups of texts both trees read: a generated corpus and the real samples."""
+    """The groups of texts both trees read: a generated corpus (with articles of the samples'
+    size, and short ones) and the real samples."""
     generated_events, generated_articles = corpus.mixed_corpus(events, articles, seed=seed)
+    generator = corpus.Generator(seed)
     event_sample = corpus.EVENT_SAMPLE.read_text(encoding="utf-8")
     article_sample = corpus.ARTICLE_SAMPLE.read_text(encoding="utf-8")
     return {
         "events": generated_events,
         "articles": generated_articles,
+        "seed-size articles": [generator.seed_article() for _ in range(articles)],
+        "short articles": [generator.short_article() for _ in range(articles)],
         "event sample": [event_sample] * copies,
         "article sample": [article_sample] * copies,
     }

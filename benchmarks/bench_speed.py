@@ -1,13 +1,15 @@
 """Throughput of newswiki against its peers, and how its cost grows with input size.
 
-Issue 7 and issue 4: parses a generated mixed corpus (thousands of realistic events and
-articles) with ``newswiki.loads`` and with the peers (markdown-it-py's ``MarkdownIt().parse``
-for events, mwparserfromhell's ``parse`` for articles), writes the objects back with
-``newswiki.dumps``, all round-robin in one process, and prints MB/s, documents/s and the ratios
-the issues set as targets; then the same for the two real samples, each read many times.  Then
-it climbs the size ladder (10 KB to 10 MB, plus an event with
-100,000 related items) and prints the time per MB of each step and the ratio of the 10 MB step
-to the 1 MB one.
+Parses a generated mixed corpus (thousands of realistic events and articles) with
+``newswiki.loads`` and with the peers (markdown-it-py's ``MarkdownIt().parse`` for events,
+mwparserfromhell's ``parse`` for articles), writes the objects back with ``newswiki.dumps``,
+all round-robin in one process, and prints MB/s, documents/s and the ratios set as targets;
+then the same for the two real samples, each read many times; then articles of the samples'
+size (2 to 5 KB, a heading every paragraph or two), short articles (1.9 KB, 8 headings) and a
+one-line article against mwparserfromhell.  The reading targets (``loads`` against the peers
+on files of real size) are then printed together, with the load average of the machine.  Then
+it climbs the size ladder (10 KB to 10 MB, plus an event with 100,000 related items) and
+prints the time per MB of each step and the ratio of the 10 MB step to the 1 MB one.
 
 It prints; it asserts nothing about time.  Run from the repository root::
 
@@ -35,16 +37,44 @@ import harness
 
 import newswiki
 
-__all__ = ["Contender", "Step", "ladder", "main", "peers", "ratios", "throughput"]
+__all__ = [
+    "Contender",
+    "Step",
+    "ladder",
+    "main",
+    "peers",
+    "ratios",
+    "reading_targets",
+    "round_robin",
+    "throughput",
+]
 
-#: Targets of issue 7: (numerator, denominator, at least).
+#: The groups of the ``sizes`` run, beside the corpus and the samples.
+SEED_SIZE = "articles of the samples' size"
+SHORT = "short articles"
+ONE_LINE = "a one-line article"
+#: The one-line article: the sample's title line alone.
+ONE_LINE_TEXT = "= 2016 Aktobe shootings =\n"
+
+#: Targets of the corpus and sample runs: (numerator, denominator, at least).
 TARGETS: tuple[tuple[str, str, float], ...] = (
     ("newswiki loads, events", "markdown-it-py parse, events", 6.0),
     ("newswiki loads, articles", "mwparserfromhell parse, articles", 1.0),
     ("newswiki dumps, events", "newswiki loads, events", 3.0),
     ("newswiki dumps, articles", "newswiki loads, articles", 3.0),
 )
-#: Issue 4: the 10 MB step may cost at most this many times the 1 MB step, per MB.
+#: The reading targets on files of real size: (row, run, group, peer, at least).  The run is
+#: the one whose rounds measured it: ``corpus``, ``samples`` or ``sizes`` (see :func:`main`).
+READING_TARGETS: tuple[tuple[str, str, str, str, float], ...] = (
+    ("the article sample (3.1 KB)", "samples", "articles", "mwparserfromhell", 1.5),
+    ("articles of the samples' size (2-5 KB)", "sizes", SEED_SIZE, "mwparserfromhell", 2.5),
+    ("short articles (1.9 KB, 8 headings)", "sizes", SHORT, "mwparserfromhell", 2.0),
+    ("the corpus's articles (21 KB)", "corpus", "articles", "mwparserfromhell", 4.0),
+    ("the event sample (4.3 KB)", "samples", "events", "markdown-it-py", 12.0),
+    ("the corpus's events (5.1 KB)", "corpus", "events", "markdown-it-py", 12.0),
+    ("a one-line article", "sizes", ONE_LINE, "mwparserfromhell", 1.0),
+)
+#: The 10 MB step may cost at most this many times the 1 MB step, per MB.
 LINEAR_LIMIT = 1.5
 RELATED_ITEMS = 100_000
 #: Slices of the corpus the contenders take turns on within a round.
@@ -128,9 +158,15 @@ def throughput(events: list[str], articles: list[str], rounds: int) -> list[Cont
                 "mwparserfromhell parse, articles", found["mwparserfromhell"], articles, article_mb
             )
         )
+    return round_robin(contenders, rounds)
+
+
+def round_robin(contenders: list[Contender], rounds: int) -> list[Contender]:
+    """Time ``contenders`` over their inputs, ``rounds`` times, taking turns slice by slice
+    (:data:`PARTS` slices, in an order rotated from slice to slice)."""
     for contender in contenders:
         contender.run()  # warm-up: caches, lazily built parsers
-    parts = min(PARTS, len(events), len(articles))
+    parts = min(PARTS, *(len(contender.inputs) for contender in contenders))
     for round_number in range(rounds):
         gc.collect()
         totals = dict.fromkeys((c.name for c in contenders), 0.0)
@@ -145,21 +181,80 @@ def throughput(events: list[str], articles: list[str], rounds: int) -> list[Cont
     return contenders
 
 
-def ratios(contenders: list[Contender]) -> list[tuple[str, float, float]]:
-    """The target ratios of issue 7 that can be computed: (name, measured, target).
+def sizes_run(args: argparse.Namespace) -> list[Contender]:
+    """``loads`` against mwparserfromhell on articles of the samples' size, short articles and
+    a one-line article, round-robin."""
+    generator = corpus.Generator(args.seed)
+    groups = {
+        SEED_SIZE: [generator.seed_article() for _ in range(args.seed_articles)],
+        SHORT: [generator.short_article() for _ in range(args.short_articles)],
+        ONE_LINE: [ONE_LINE_TEXT] * args.sample_copies,
+    }
+    peer = peers()["mwparserfromhell"]
+    contenders = []
+    for group, texts in groups.items():
+        megabytes = sum(map(corpus.utf8_size, texts)) / harness.MB
+        contenders.append(Contender(f"newswiki loads, {group}", newswiki.loads, texts, megabytes))
+        if peer is not None:
+            contenders.append(Contender(f"mwparserfromhell parse, {group}", peer, texts, megabytes))
+    return round_robin(contenders, args.rounds)
 
-    A ratio of speeds on the same inputs is the inverse ratio of times; it is taken round by
-    round (both sides measured minutes apart at most) and the median of the rounds reported.
-    """
+
+def ratio(contenders: list[Contender], fast: str, slow: str) -> float | None:
+    """How many times as fast ``fast`` was as ``slow`` on the same inputs, or ``None`` when one
+    of them did not run.  A ratio of speeds is the inverse ratio of times; it is taken round by
+    round (both sides measured minutes apart at most) and the median of the rounds reported."""
     by_name = {c.name: c for c in contenders}
+    if fast not in by_name or slow not in by_name:
+        return None
+    pairs = zip(by_name[fast].seconds, by_name[slow].seconds, strict=True)
+    return harness.median([s / f for f, s in pairs])
+
+
+def ratios(contenders: list[Contender]) -> list[tuple[str, float, float]]:
+    """The target ratios of :data:`TARGETS` that can be computed: (name, measured, target)."""
     measured = []
     for fast, slow, target in TARGETS:
-        if fast in by_name and slow in by_name:
-            per_round = [
-                s / f for f, s in zip(by_name[fast].seconds, by_name[slow].seconds, strict=True)
-            ]
-            measured.append((f"{fast} / {slow}", harness.median(per_round), target))
+        value = ratio(contenders, fast, slow)
+        if value is not None:
+            measured.append((f"{fast} / {slow}", value, target))
     return measured
+
+
+def reading_targets(
+    runs: dict[str, list[Contender]],
+) -> list[tuple[str, float, float, float, str, float]]:
+    """The rows of :data:`READING_TARGETS` whose peer ran: (row, newswiki's µs per document,
+    the peer's, ratio of speeds, peer, target)."""
+    rows = []
+    for row, run, group, peer, target in READING_TARGETS:
+        contenders = {c.name: c for c in runs.get(run, [])}
+        ours, theirs = f"newswiki loads, {group}", f"{peer} parse, {group}"
+        value = ratio(runs.get(run, []), ours, theirs)
+        if value is None:
+            continue
+        per_document = [
+            1e6 * contenders[name].median / len(contenders[name].inputs) for name in (ours, theirs)
+        ]
+        rows.append((row, *per_document, value, peer, target))
+    return rows
+
+
+def print_reading_targets(runs: dict[str, list[Contender]]) -> None:
+    """Print the reading targets: each row's times per document, ratio and verdict."""
+    rows = [
+        [
+            row,
+            f"{ours:.0f}",
+            f"{theirs:.0f} ({peer})",
+            f"{value:.2f}x",
+            f">= {target:g}x",
+            "met" if value >= target else "MISSED",
+        ]
+        for row, ours, theirs, value, peer, target in reading_targets(runs)
+    ]
+    header = ["reading target: loads / peer", "loads us/doc", "peer us/doc", "ratio", "target", ""]
+    harness.print_table(header, rows)
 
 
 def print_throughput(contenders: list[Contender]) -> None:
@@ -178,14 +273,14 @@ def print_throughput(contenders: list[Contender]) -> None:
             ]
         )
     harness.print_table(["contender", "MB/s", "docs/s", "median s", "best s"], rows)
-    print()
     rows = [
         [name, f"{value:.2f}x", f">= {target:g}x", "met" if value >= target else "MISSED"]
         for name, value, target in ratios(contenders)
     ]
-    harness.print_table(
-        ["ratio of speeds (same inputs, per round)", "measured", "target", ""], rows
-    )
+    if rows:
+        print()
+        header = ["ratio of speeds (same inputs, per round)", "measured", "target", ""]
+        harness.print_table(header, rows)
     missing = [name for name, function in peers().items() if function is None]
     for name in missing:
         print(f"({name} is not installed: pip install -e '.[bench]' to compare with it)")
@@ -400,6 +495,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=5, help="rounds of the corpus run")
     parser.add_argument("--ladder-rounds", type=int, default=5, help="rounds of the ladder")
     parser.add_argument("--sample-copies", type=int, default=2000, help="reads of each sample")
+    parser.add_argument(
+        "--seed-articles", type=int, default=300, help="articles of the samples' size (2-5 KB)"
+    )
+    parser.add_argument(
+        "--short-articles", type=int, default=1050, help="short articles (1.9 KB, 8 headings)"
+    )
     parser.add_argument("--max-size", type=int, default=corpus.LADDER[-1], help="top of ladder")
     parser.add_argument("--related", type=int, default=RELATED_ITEMS, help="the big event's items")
     parser.add_argument("--budget", type=float, default=120.0, help="seconds one step may take")
@@ -416,6 +517,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "rounds": 2,
         "ladder_rounds": 2,
         "sample_copies": 20,
+        "seed_articles": 10,
+        "short_articles": 20,
         "max_size": 100_000,
         "related": 1_000,
         "budget": 10.0,
@@ -445,6 +548,17 @@ def main(argv: list[str] | None = None) -> None:
         f" bytes), {copies} times each; {args.rounds} rounds round-robin, medians\n"
     )
     print_throughput(contenders)
+    contenders = sizes = sizes_run(args)
+    print(
+        f"\n## Articles of real size: {args.seed_articles} of the samples' size,"
+        f" {args.short_articles} short ones, a one-line one {copies} times;"
+        f" {args.rounds} rounds round-robin, medians\n"
+    )
+    print_throughput(contenders)
+    runs = {"corpus": corpus_run, "samples": samples_run, "sizes": sizes}
+    print("\n## Reading targets: files of real size, medians of per-round ratios\n")
+    print_reading_targets(runs)
+    print(f"\nMeasured from the start above to now: {harness.machine()}")
     results, base, top = ladder_runs(args)
     print(
         f"\n## Size ladder: {args.ladder_rounds} rounds round-robin over the steps, medians"
@@ -452,7 +566,6 @@ def main(argv: list[str] | None = None) -> None:
     )
     print_ladder(results, base, top)
     if args.charts is not None:
-        runs = {"generated corpus": corpus_run, "real sample": samples_run}
         draw_charts(args.charts, runs, started)
         draw_ladder_chart(args.charts, results, base, started)
         print(f"\nCharts written to {args.charts}/throughput.svg and {args.charts}/ladder.svg")
@@ -466,18 +579,13 @@ def _caption(started: str) -> str:
 
 
 def draw_charts(folder: Path, runs: dict[str, list[Contender]], started: str) -> None:
-    """``throughput.svg``: newswiki's ``loads`` against each peer, on the corpus and the real
-    samples (per-round ratios, medians)."""
+    """``throughput.svg``: newswiki's ``loads`` against each peer on every row of the reading
+    targets (per-round ratios, medians), each with its target."""
     import charts
 
-    rows = []
-    for kind, peer in (("events", "markdown-it-py"), ("articles", "mwparserfromhell")):
-        for run_name, contenders in runs.items():
-            for name, value, _ in ratios(contenders):
-                if name == f"newswiki loads, {kind} / {peer} parse, {kind}":
-                    rows.append((f"{kind}, {run_name}", value, peer))
+    rows = [(row, value, peer, target) for row, _, _, value, peer, target in reading_targets(runs)]
     if rows:
-        title = "Reading speed against the peers (medians of per-round ratios)"
+        title = "Reading speed against the peers, files of real size (medians of per-round ratios)"
         charts.bars(folder / "throughput.svg", title, rows, _caption(started))
 
 

@@ -52,23 +52,28 @@ def _save(figure: Figure, path: Path, caption: str) -> None:
     figure.savefig(path, format="svg", metadata={"Date": None})
 
 
-def bars(path: Path, title: str, rows: Sequence[tuple[str, float, str]], caption: str) -> None:
-    """A pair of bars per ``(label, ratio, peer)``: newswiki's speed as a multiple of the
-    peer's (``ratio``), beside the peer's own (1 by construction)."""
+def bars(
+    path: Path, title: str, rows: Sequence[tuple[str, float, str, float]], caption: str
+) -> None:
+    """A pair of bars per ``(label, ratio, peer, target)``: newswiki's speed as a multiple of
+    the peer's (``ratio``), beside the peer's own (1 by construction); a mark at ``target``."""
     plt = _pyplot()
     figure, axes = plt.subplots(figsize=(9.0, 0.8 * len(rows) + 1.4))
     height = 0.38
     positions = list(range(len(rows)))
-    ratios = [ratio for _, ratio, _ in rows]
+    ratios = [ratio for _, ratio, _, _ in rows]
     axes.barh([p - height / 2 for p in positions], ratios, height, color=OURS)
     axes.barh([p + height / 2 for p in positions], [1.0] * len(rows), height, color=PEER)
-    for position, (_, ratio, peer) in zip(positions, rows, strict=True):
-        axes.text(ratio, position - height / 2, f" newswiki {ratio:.2g}×", va="center")
+    for position, (_, ratio, peer, target) in zip(positions, rows, strict=True):
+        axes.vlines(target, position - height, position, color=LIMIT, linewidth=1.5)
+        end = max(ratio, target)
+        label = f" newswiki {ratio:.2g}× (target {target:g}×)"
+        axes.text(end, position - height / 2, label, va="center")
         axes.text(1.0, position + height / 2, f" {peer} 1×", va="center", color="#444444")
-    axes.set_yticks(positions, [label for label, _, _ in rows])
+    axes.set_yticks(positions, [label for label, _, _, _ in rows])
     axes.invert_yaxis()
     axes.set_xlabel("speed as a multiple of the peer's, on the same inputs (higher is faster)")
-    axes.set_xlim(0, max(ratios) * 1.35)
+    axes.set_xlim(0, max(max(ratios), *(target for _, _, _, target in rows)) * 1.45)
     axes.set_title(title, loc="left", fontsize=11)
     figure.tight_layout(rect=(0, 0.1, 1, 1))
     _save(figure, path, caption)

@@ -250,6 +250,45 @@ class Generator:
             lines += self.section(2)
         return "\n".join(lines) + "\n"
 
+    def seed_article(self) -> str:
+        """An article of the real sample's size and shape: 2 to 5 KB, a title, an infobox in
+        four articles out of five, a short lead, and headings every one or two paragraphs
+        (levels 2 and 3), where a ~20 KB :meth:`article` has long sections."""
+        rng = self.rng
+        target = rng.randint(2_000, 4_800)
+        lines = [f"= {self.line(10, 40)[: rng.randint(10, 40)].strip(' .')} =", ""]
+        if rng.random() < 0.8:
+            lines += [*self.infobox(), ""]
+        lines.append(self.line(100, 450))
+        size = sum(len(line) + 1 for line in lines)
+        level = 2
+        while True:
+            level = 3 if level == 2 and rng.random() < 0.4 else 2
+            part = ["", *self._heading(level), *self.blocks(rng.randint(1, 2))]
+            part_size = sum(len(line) + 1 for line in part)
+            if size + part_size > 4_800:  # characters: some take two or three bytes
+                break
+            lines += part
+            size += part_size
+            if size >= target:
+                break
+        return "\n".join(lines) + "\n"
+
+    def short_article(self, headings: int = 8) -> str:
+        """A short article of ``headings`` headings with a paragraph under each, about 1.9 KB:
+        where the cost of each section weighs the most."""
+        rng = self.rng
+        lines = [f"= {self.line(10, 40)[: rng.randint(10, 40)].strip(' .')} =", ""]
+        lines.append(self.line(55, 185))
+        for index in range(headings):
+            level = 3 if index and rng.random() < 0.3 else 2
+            lines += ["", *self._heading(level), self.line(55, 185)]
+        return "\n".join(lines) + "\n"
+
+    def _heading(self, level: int) -> list[str]:
+        marks = "=" * level
+        return [f"{marks}{self.line(5, 30)[: self.rng.randint(5, 30)].strip(' .')}{marks}"]
+
     # -- documents of a given size, for the ladder -------------------------------------------
 
     def _grow(self, head: list[str], part: Callable[[int], list[str]], size: int) -> str:

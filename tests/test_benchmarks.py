@@ -129,6 +129,20 @@ def test_bench_speed_quick() -> None:
     # The corpus table, then the same contenders on the real samples.
     assert "## The real samples" in output
     assert len(re.findall(r"^\| newswiki loads, articles +\|", output, re.MULTILINE)) == 2, output
+    # Every reading target on files of real size, each with its ratio and target.
+    reading = [
+        "the article sample (3.1 KB)",
+        "articles of the samples' size (2-5 KB)",
+        "short articles (1.9 KB, 8 headings)",
+        "the corpus's articles (21 KB)",
+        "the event sample (4.3 KB)",
+        "the corpus's events (5.1 KB)",
+        "a one-line article",
+    ]
+    if all(importlib.util.find_spec(module) for module in peers.values()):
+        rows = _has_rows(output, reading)
+        assert all(rows[name][2].endswith("x") for name in reading), output
+        assert all(rows[name][3].startswith(">= ") for name in reading), output
 
 
 def test_bench_footprint_quick() -> None:
@@ -239,7 +253,8 @@ def test_bench_ab_quick() -> None:
     # The old side is this very tree, given as a directory: no git needed (CI tests an
     # archive of the tree); the CI smoke run takes the default, a git revision.
     output = _run("bench_ab.py", "--base", str(BENCHMARKS.parent))
-    groups = ["events (20)", "articles (8)", "event sample (10)", "article sample (10)"]
+    groups = ["events (20)", "articles (8)", "seed-size articles (8)", "short articles (8)"]
+    groups += ["event sample (10)", "article sample (10)"]
     rows = _has_rows(output, groups)
     for name in groups:
         times, ratios = rows[name][:4], rows[name][4:]
@@ -259,7 +274,8 @@ def test_bench_ab_counts_instructions_exactly_or_says_what_it_needs() -> None:
         assert "--instructions needs valgrind" in result.stderr
         return
     assert result.returncode == 0, result.stderr
-    groups = ["events (20)", "articles (8)", "event sample (10)", "article sample (10)"]
+    groups = ["events (20)", "articles (8)", "seed-size articles (8)", "short articles (8)"]
+    groups += ["event sample (10)", "article sample (10)"]
     rows = _has_rows(result.stdout, groups)
     for name in groups:
         counts, ratios = rows[name][:4], rows[name][4:]

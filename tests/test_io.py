@@ -119,6 +119,17 @@ def test_invalid_utf8_names_the_byte_offset() -> None:
             "",
             id="cut in the first character",
         ),
+        # A lone surrogate spelled in UTF-8's way: the decoder refuses it, so loads(bytes)
+        # need not look for surrogates again, as it must in a str.
+        pytest.param(
+            b"= T =\n\nx\xed\xa0\x80y\n",
+            8,
+            3,
+            2,
+            "UTF-8 text, found the byte 0xed at offset 8 (b'\\xed\\xa0\\x80y' is not UTF-8)",
+            "x",
+            id="a lone surrogate",
+        ),
     ],
 )
 def test_invalid_utf8_is_located_and_shown(

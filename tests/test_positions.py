@@ -164,8 +164,9 @@ def test_positions_count_the_lines_of_the_file_in_lenient_mode() -> None:
 
 
 def test_long_runs_read_a_token_at_a_time_keep_their_blocks_and_lines() -> None:
-    # Far more lines than one coarse token holds (24 body lines, 6 list items, 12 article
-    # lines): each token is read as it is parsed, and the pieces join into one block.
+    # Far more lines than one coarse token holds (24 body lines, 6 list items, 12 infobox
+    # fields, 12 article lines): each token is read as it is parsed, and the pieces join
+    # into one block.
     head = "### [2016-07-18](/news/2016/07/18/index.md)\n\n# H\n\n"
     paragraph = "".join(f"line {n}\n" for n in range(60))
     sources = "".join(f"{n}. [S{n}](u{n})\n" for n in range(1, 31))
@@ -177,14 +178,20 @@ def test_long_runs_read_a_token_at_a_time_keep_their_blocks_and_lines() -> None:
     assert [newswiki.position(s) for s in event.sources] == [
         newswiki.Span(n, n) for n in range(71, 101)
     ]
+    fields = "".join(f"- k{n}: v{n}\n" for n in range(30))
     items = "".join(f"- item {n}\n" for n in range(40))
-    article = newswiki.loads(f"= T =\n\nInfobox\n- k: v\n\n==A==\n{items}text\n")
+    article = newswiki.loads(f"= T =\n\nInfobox\n{fields}\n==A==\n{items}text\n")
+    assert article.infobox is not None
+    assert [(f.key, f.value) for f in article.infobox.fields] == [
+        (f"k{n}", f"v{n}") for n in range(30)
+    ]
+    assert newswiki.position(article.infobox.fields[-1]) == newswiki.Span(33, 33)
     (block,) = article.sections[0].blocks[:1]
     assert isinstance(block, newswiki.BulletList)
     assert block.items == tuple(f"item {n}" for n in range(40))
-    assert newswiki.position(block) == newswiki.Span(7, 46)
+    assert newswiki.position(block) == newswiki.Span(36, 75)
     assert article.sections[0].blocks[1] == "text"
-    assert newswiki.position(article.sections[0]) == newswiki.Span(6, 47)
+    assert newswiki.position(article.sections[0]) == newswiki.Span(35, 76)
     assert newswiki.dumps(event) == text
 
 

@@ -98,11 +98,7 @@ EQUIVALENT: dict[str, str] = {
     "build.py place: `1` -> `(2)`": (
         "the shared layouts are made one line further than asked: the layout given is the same."
     ),
-    "build.py _Builder: `True` -> `(False)`": (
-        "`one_line` only spares counting the newlines of a part that holds exactly one (a"
-        " source, a related line): counted, they move the line number by one all the same."
-    ),
-    "build.py _Builder.parts: `gap_end > match.start()` -> `(gap_end >= match.start())`": (
+    "build.py _Builder.paragraphs: `gap_end > match.start()` -> `(gap_end >= match.start())`": (
         "an empty gap holds no newline: counting them adds nothing."
     ),
     "build.py _Paragraphs.__init__: `1` -> `(2)`": (
@@ -113,7 +109,7 @@ EQUIVALENT: dict[str, str] = {
         "the number of the last line read is set by every token before it is read: the first"
         " value is never read."
     ),
-    "build.py EventBuilder.body: `False` -> `(True)` #2": (
+    "build.py EventBuilder.body: `False` -> `(True)`": (
         "`goes_on` left true after a paragraph of the same token: the next paragraph there has a"
         " blank line before it (lines without one are the same paragraph), which keeps it"
         " apart already."
@@ -130,17 +126,22 @@ EQUIVALENT: dict[str, str] = {
         " for a heading is neither, as `heading` is not."
     ),
     "build.py ArticleBuilder.body: `False` -> `(True)`": (
-        "`goes_on` left true after a heading: the next block goes on only after a block of its"
-        " kind, and the last part is a heading."
+        "`goes_on` left true after a part of the same token: after a heading, the next block"
+        " goes on only after a block of its kind, and the last part is a heading; after a"
+        " block, the next block either has a blank line before it or is of another kind (a list"
+        " line ends a paragraph, a paragraph line cannot start a list), which keeps it apart."
     ),
-    "build.py ArticleBuilder.body: `False` -> `(True)` #2": (
-        "`goes_on` left true after a block of the same token: the next block there either has a"
-        " blank line before it or is of another kind (a list line ends a paragraph, a paragraph"
-        " line cannot start a list), and both already keep it apart."
-    ),
-    "build.py ArticleBuilder.start: `0` -> `(1)` #2": (
+    "build.py _ArticleBody.finish: `0` -> `(1)`": (
         "the sections still open at the end are closed from level 0 or 1: levels are 2 to 6."
     ),
+    "build.py _Blocks.finish: `True` -> `(False)`": (
+        "the blocks, gaps and lines are unzipped from the same entries: always as many of each."
+    ),
+    "reader.py _StrictParser.tokens: `1` -> `(2)` #2": (
+        "a token's column: every token starts a line, and newswiki reads lines and offsets of"
+        " tokens, never their columns."
+    ),
+    "reader.py _StrictParser.tokens: `1` -> `(2)` #3": "as above, for the column a token ends at.",
     # --- write.py ---
     "write.py <module>: `\"heading\"` -> `('')`": (
         "the names of what a line or block follows (a heading, the infobox's end, the headline,"

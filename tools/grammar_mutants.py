@@ -65,7 +65,7 @@ GRAMMAR_MUTANTS: list[tuple[str, str, str, str]] = [
     ("article", r"END_GAP: /[ \t\r\n]*\n\Z/", r"END_GAP: /[ \t\n]*\n\Z/", "END_GAP: \\r"),
     ("article", r"TITLE_LINE body? END_GAP?", r"TITLE_LINE body?", "no blank lines at the end"),
     ("article", r"| body BODY", r"", "a body of one token (12 lines), none after the infobox"),
-    ("article", r"| infobox FIELDS", r"| INFOBOX_LINE FIELDS", "at most six infobox fields"),
+    ("article", r"| infobox FIELDS", r"| INFOBOX_LINE FIELDS", "at most twelve infobox fields"),
     # --- article.lark: title and infobox ---
     ("article", r"TITLE_LINE: GAP /=([^=\n]", r"TITLE_LINE: GAP /=([^\n]", "title opens with ="),
     ("article", r"[^\n]*[^=\n])?)=/", r"[^\n]*[^\n])?)=/", "title may end with ="),

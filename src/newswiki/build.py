@@ -156,21 +156,21 @@ def item_layout(gap: str, canonical_gap: str, text: str | None, line: int) -> Li
 
 
 class _Blocks:
-    """The blocks of a body, lead or section as they are read: their gaps and their lines.
+    """The blocks of a body, lead or section as they are read: each with its gap and its
+    first line.
 
     The lexer takes a bounded number of lines at a time, so a long block can arrive in
     pieces: :meth:`extend` adds a paragraph's next lines, :meth:`extend_list` a list's next
     items, and the last block is made once, when the next block comes or the blocks are read
     (joining at every piece would be quadratic; a list is made of its items, not of smaller
-    lists).
+    lists).  :meth:`finish` hands the blocks over and starts again empty: an article reads the
+    blocks of its lead and of every section through one.
     """
 
-    __slots__ = ("blocks", "gaps", "items", "lines", "pieces", "spellings")
+    __slots__ = ("items", "pieces", "read", "spellings")
 
     def __init__(self) -> None:
-        self.blocks: list[Any] = []
-        self.gaps: list[str] = []
-        self.lines: list[int] = []
+        self.read: list[tuple[Any, str, int]] = []  # (block, gap, first line) each
         self.pieces: list[str] | None = None  # the lines of a paragraph read in pieces
         self.items: list[str] | None = None  # the items of the list being read
         self.spellings: list[str | None] = []
@@ -179,23 +179,19 @@ class _Blocks:
         """A paragraph starts on ``line``, after ``gap``."""
         if self.pieces is not None or self.items is not None:
             self.end_block()
-        self.blocks.append(block)
-        self.gaps.append(gap)
-        self.lines.append(line)
+        self.read.append((block, gap, line))
 
     def extend(self, piece: str) -> None:
         """``piece``, lines of the last paragraph, goes on it."""
         if self.pieces is None:
-            self.pieces = [self.blocks[-1]]
+            self.pieces = [self.read[-1][0]]
         self.pieces.append(piece)
 
     def add_list(self, lines: str, gap: str, line: int) -> None:
         """A list starts on ``line``, after ``gap``, with the item lines ``lines``."""
         if self.pieces is not None or self.items is not None:
             self.end_block()
-        self.blocks.append(None)  # made by end_block()
-        self.gaps.append(gap)
-        self.lines.append(line)
+        self.read.append((None, gap, line))  # the list is made by end_block()
         self.items = []
         self.spellings = []
         self.extend_list(lines)
@@ -211,24 +207,27 @@ class _Blocks:
 
     def end_block(self) -> None:
         """Make the last block of its pieces or items."""
+        _, gap, line = self.read[-1]
         if self.pieces is not None:
-            self.blocks[-1] = "\n".join(self.pieces)
+            self.read[-1] = ("\n".join(self.pieces), gap, line)
             self.pieces = None
         elif self.items is not None:
             read = tuple(self.items)
-            layout = _ListLayout(tuple(self.spellings), self.lines[-1], read)
-            self.blocks[-1] = _BulletList(read, layout)
+            layout = _ListLayout(tuple(self.spellings), line, read)
+            self.read[-1] = (_BulletList(read, layout), gap, line)
             self.items = None
             self.spellings = []
 
     def finish(self) -> tuple[tuple[Any, ...], BlockLayout]:
-        """The blocks, and their layout (which remembers them, to pair them after an edit)."""
+        """The blocks read since the last call, and their layout (which remembers them, to
+        pair them after an edit)."""
         if self.pieces is not None or self.items is not None:
             self.end_block()
-        if not self.blocks:
+        if not self.read:
             return (), _NO_BLOCKS
-        blocks = tuple(self.blocks)
-        return blocks, _BlockLayout(tuple(self.gaps), tuple(self.lines), blocks)
+        blocks, gaps, lines = zip(*self.read, strict=True)
+        self.read = []
+        return blocks, _BlockLayout(gaps, lines, blocks)
 
 
 # The layout of no blocks (a section with subsections only): one for every parse.
@@ -272,22 +271,18 @@ class _Builder(Transformer[Token, Any]):
         assert match is not None, token.type  # the lexer matched this very pattern
         return match.groups()
 
-    def parts(
-        self, terminal: str, tokens: list[Token], one_line: bool = True
-    ) -> Iterator[tuple[re.Match[str], int]]:
-        """The lines (or blocks) of coarse tokens, one match of ``terminal`` each, with the
-        number of the line it starts on after its gap (group 1).  Only the gap is searched
-        for line ends, and a block's own text unless ``one_line``: a long line costs nothing."""
-        finditer = self.patterns[terminal].finditer
-        for token in tokens:
-            line: int = token.line  # type: ignore[assignment]
-            count = token.count
-            for match in finditer(token):
-                gap_end = match.end(1)
-                if gap_end > match.start():
-                    line += count("\n", match.start(), gap_end)
-                yield match, line
-                line += 1 if one_line else count("\n", gap_end, match.end())
+    def paragraphs(self, token: Token) -> Iterator[tuple[re.Match[str], int]]:
+        """The paragraphs of a PARAGRAPHS token, one match of PARAGRAPH each, with the number
+        of the line it starts on after its gap (group 1).  Only line ends are counted: a long
+        line costs nothing."""
+        line: int = token.line  # type: ignore[assignment]
+        count = token.count
+        for match in self.patterns["PARAGRAPH"].finditer(token):
+            gap_end = match.end(1)
+            if gap_end > match.start():
+                line += count("\n", match.start(), gap_end)
+            yield match, line
+            line += count("\n", gap_end, match.end())
 
 
 def _source(match: re.Match[str], index: int, line: int) -> Source:
@@ -330,9 +325,14 @@ class EventBuilder(_Builder):
             return _Items(children[0])
         items, token = children
         built = items.built
-        for match, line in self.parts(terminal, [token]):
+        line: int = token.line
+        for match in self.patterns[terminal].finditer(token):  # one line each
+            gap = match.group(1)
+            if gap:
+                line += gap.count("\n")
             built.append(make(match, len(built), line))
-            items.last = line
+            line += 1
+        items.last = line - 1
         return items  # type: ignore[no-any-return]
 
     def sources(self, children: list[Any]) -> _Items:
@@ -352,7 +352,7 @@ class EventBuilder(_Builder):
         # A token that starts right where the last one ended, without a blank line, goes on
         # with its paragraph (a set-aside line between them ends it).
         goes_on = token.start_pos == body.end
-        for match, line in self.parts("PARAGRAPH", [token], one_line=False):
+        for match, line in self.paragraphs(token):
             gap = match.group(1)
             if goes_on and not gap:
                 body.extend(match.group()[:-1])
@@ -433,59 +433,34 @@ def _heading(line: str) -> tuple[int, str, str | None]:
     return level, title, None if canonical else line
 
 
-class _OpenSection(_Blocks):
-    """A section whose heading has been read and whose end has not."""
-
-    __slots__ = ("heading", "level", "subsections", "title")
-
-    def __init__(self, level: int, title: str, heading: LineLayout) -> None:
-        # _Blocks.__init__ written out: one call fewer per heading.
-        self.blocks: list[Any] = []
-        self.gaps: list[str] = []
-        self.lines: list[int] = []
-        self.pieces: list[str] | None = None
-        self.items: list[str] | None = None
-        self.spellings: list[str | None] = []
-        self.level = level
-        self.title = title
-        self.heading = heading
-        self.subsections: list[Section] = []
-
-    def close(self, last: int) -> Section:
-        """The section, which ends on line ``last``."""
-        blocks, layout = self.finish()
-        return _Section(
-            self.title,
-            self.level,
-            blocks,
-            tuple(self.subsections),
-            _SectionLayout(self.heading, layout, last),
-        )
-
-
-def _close(stack: list[_OpenSection], top: list[Section], level: int, last: int) -> None:
-    """Close the open sections of ``level`` or deeper, each into its parent (or ``top``);
-    they end on line ``last``."""
-    while stack and stack[-1].level >= level:
-        section = stack.pop().close(last)
-        (stack[-1].subsections if stack else top).append(section)
+# A heading read with its blocks, whose section is not closed yet: level, title, heading
+# layout, blocks, their layout, and where its subsections start among the closed sections.
+_OpenSection = tuple[int, str, LineLayout, tuple[Any, ...], BlockLayout, int]
 
 
 class _ArticleBody:
     """An article's infobox, lead and sections as they are read, a token at a time (see
-    :class:`_Items`): the sections whose heading has been read and whose end has not, and what
-    the next part's canonical gap and continuation depend on."""
+    :class:`_Items`), and what the next part's canonical gap and continuation depend on.
+
+    The file is a flat run of headings and blocks.  All blocks are read into one
+    :class:`_Blocks`; a heading hands the blocks read before it to the heading before it (or
+    to the lead), and closes the sections of its level and deeper.  A closed section waits in
+    :attr:`closed` for its parent, which takes the sections after its own place there as its
+    subsections; at the end, those left are the top-level sections.
+    """
 
     __slots__ = (
+        "blocks",
         "canonical_gap",
+        "closed",
         "end",
+        "heading",
         "infobox",
         "infobox_end",
         "last",
         "last_kind",
         "lead",
-        "stack",
-        "top",
+        "open",
     )
 
     def __init__(self, infobox: _Items | None = None, infobox_end: str | None = None) -> None:
@@ -494,12 +469,45 @@ class _ArticleBody:
         # A block or heading right after a heading or the infobox's end has no blank line
         # before it in canonical form; after the title or a block, one.
         self.canonical_gap = ONE_BLANK if infobox is None else NO_GAP
-        self.lead = _Blocks()
-        self.stack: list[_OpenSection] = []
-        self.top: list[Section] = []
+        self.blocks = _Blocks()
+        #: The heading whose blocks are being read (level, title, layout); None in the lead.
+        self.heading: tuple[int, str, LineLayout] | None = None
+        self.lead: tuple[tuple[Any, ...], BlockLayout] = ((), _NO_BLOCKS)
+        self.open: list[_OpenSection] = []
+        self.closed: list[Section] = []
         self.end = -1  # where the last token ended
         self.last = 0 if infobox is None else infobox.last  # the number of the last line read
         self.last_kind = ""
+
+    def start_section(self, level: int, title: str, layout: LineLayout, last: int) -> None:
+        """A heading: the sections of its level and deeper end on line ``last``."""
+        self._hand_over()
+        self._close(level, last)
+        self.heading = (level, title, layout)
+
+    def finish(self, last: int) -> tuple[Section, ...]:
+        """The top-level sections, all closed on line ``last`` (the lead is :attr:`lead`)."""
+        self._hand_over()
+        self._close(0, last)
+        return tuple(self.closed)
+
+    def _hand_over(self) -> None:
+        """The blocks read since the last heading go to it, or to the lead."""
+        blocks, layout = self.blocks.finish()
+        if self.heading is None:
+            self.lead = (blocks, layout)
+        else:
+            self.open.append((*self.heading, blocks, layout, len(self.closed)))
+
+    def _close(self, level: int, last: int) -> None:
+        """Close the open sections of ``level`` or deeper, innermost first, on line ``last``."""
+        open_sections, closed = self.open, self.closed
+        while open_sections and open_sections[-1][0] >= level:
+            section_level, title, heading, blocks, layout, first = open_sections.pop()
+            subsections = tuple(closed[first:])
+            del closed[first:]
+            section_layout = _SectionLayout(heading, layout, last)
+            closed.append(_Section(title, section_level, blocks, subsections, section_layout))
 
 
 class ArticleBuilder(_Builder):
@@ -524,14 +532,15 @@ class ArticleBuilder(_Builder):
         return fields  # type: ignore[no-any-return]
 
     @functools.cached_property
-    def _part(self) -> Callable[[str, int], re.Match[str] | None]:
-        """One pattern for a block or a heading of a BODY token, with the blank lines before it:
-        group 1 is the gap, group 2 a heading line.  One match per part (trying a block and
-        then a heading took two for every heading), and no group inside either: a heading is
-        read apart, and the regular-expression engine saves every group at every branch."""
+    def _parts(self) -> Callable[[str], list[tuple[str, str, str]]]:
+        """The blocks and headings of a BODY token, each with the blank lines before it, all
+        read at once: (gap, heading line, "") for a heading, (gap, "", block lines) for a
+        block.  One match per part (trying a block and then a heading took two for every
+        heading), and no group inside either: a heading is read apart, and the
+        regular-expression engine saves every group at every branch."""
         heading = without_groups(self.patterns["HEADING_LINE"].pattern)
         block = without_groups(self.patterns["BLOCK_LINES"].pattern)
-        return re.compile(f"{self.patterns['GAP'].pattern}(?:({heading})|{block})").match
+        return re.compile(f"{self.patterns['GAP'].pattern}(?:({heading})|({block}))").findall
 
     def body(self, children: list[Any]) -> _ArticleBody:
         """``body: BODY | infobox INFOBOX_END | body BODY``: read one more token of the lead
@@ -542,52 +551,41 @@ class ArticleBuilder(_Builder):
             return _ArticleBody(children[0], str(children[1]))
         else:
             body, token = children
-        part = self._part
-        position, size = 0, len(token)
         line: int = token.line
-        lead, stack, top = body.lead, body.stack, body.top
+        blocks = body.blocks
         canonical_gap, last, last_kind = body.canonical_gap, body.last, body.last_kind
         # The block before goes on when this token starts where the last one ended (no line
         # set aside between them) with a line of its kind and no blank line.
         goes_on = token.start_pos == body.end
-        while position < size:
-            match = part(token, position)
-            assert match is not None  # the lexer matched BODY, made of blocks and headings
-            end = position = match.end()
-            gap, start = match.group(1), match.end(1)
+        for gap, heading, block in self._parts(token):
             first = line + gap.count("\n")
-            if match.start(2) >= 0:  # a heading
-                level, heading_title, spelling = _heading(token[start : end - 1])
-                values = (level, heading_title) if spelling is not None else ()
+            if heading:
+                level, title, spelling = _heading(heading[:-1])
+                values = (level, title) if spelling is not None else ()
                 layout = line_layout(gap, canonical_gap, spelling, values, first)
-                _close(stack, top, level, last)
-                stack.append(_OpenSection(level, heading_title, layout))
+                body.start_section(level, title, layout, last)
                 canonical_gap = NO_GAP
                 last = first
-                line = first + 1
                 last_kind = "heading"
-                goes_on = False
-                continue
-            into = stack[-1] if stack else lead
-            if token.startswith(("- ", "* "), start):
-                lines = token[start:end]
+            elif block.startswith(("- ", "* ")):
                 if goes_on and not gap and last_kind == "list":
-                    into.extend_list(lines)
+                    blocks.extend_list(block)
                 else:
-                    into.add_list(lines, gap, first)
-                last = first + lines.count("\n") - 1
+                    blocks.add_list(block, gap, first)
+                last = first + block.count("\n") - 1
                 last_kind = "list"
+                canonical_gap = ONE_BLANK
             else:
-                text = token[start : end - 1]
+                text = block[:-1]
                 if goes_on and not gap and last_kind == "paragraph":
-                    into.extend(text)
+                    blocks.extend(text)
                 else:
-                    into.add(text, gap, first)
+                    blocks.add(text, gap, first)
                 last = first + text.count("\n")
                 last_kind = "paragraph"
+                canonical_gap = ONE_BLANK
             goes_on = False
             line = last + 1
-            canonical_gap = ONE_BLANK
         body.canonical_gap, body.last, body.last_kind = canonical_gap, last, last_kind
         body.end = token.end_pos
         return body
@@ -610,21 +608,20 @@ class ArticleBuilder(_Builder):
             else:  # END_GAP
                 end_gap = str(child)
         last = body.last or first
-        _close(body.stack, body.top, 0, last)
-        lead = body.lead
+        sections = body.finish(last)
+        blocks, lead_layout = body.lead
         infobox_end = body.infobox_end
-        if infobox_end == ONE_BLANK and (lead.blocks or body.top):
+        if infobox_end == ONE_BLANK and (blocks or sections):
             infobox_end = None  # canonical
         box = body.infobox
         infobox = None if box is None else self._infobox(box, infobox_end)
-        blocks, lead_layout = lead.finish()
         article_layout = _ArticleLayout(
             DocumentLayout(end_gap=end_gap) if end_gap else PLAIN_DOCUMENT,
             title_layout,
             lead_layout,
             _new_tuple(Span, (first, last)),
         )
-        return _Article(title, infobox, blocks, tuple(body.top), (), article_layout)
+        return _Article(title, infobox, blocks, sections, (), article_layout)
 
     def _infobox(self, box: _Items, end: str | None) -> Infobox:
         token = box.header

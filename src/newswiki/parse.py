@@ -25,13 +25,14 @@ T = TypeVar("T")
 __all__ = ["load", "loads", "parse_article", "parse_event"]
 
 
-def _parse(source: str, kind: str | None) -> Any:
-    """Read ``source`` in strict mode, as ``kind`` or as the format its first line shows."""
+def _parse(source: str, kind: str | None, decoded: bool) -> Any:
+    """Read ``source`` in strict mode, as ``kind`` or as the format its first line shows;
+    ``decoded`` when it was decoded from UTF-8, which leaves no lone surrogate to look for."""
     text, document = prepare(source)
     kind = kind or detect(text)
     if kind is None:
         raise unknown_format(text)
-    refused = unencodable(text)
+    refused = None if decoded else unencodable(text)
     if refused is not None:
         raise refused
     return parse_prepared(kind, text, document)
@@ -55,7 +56,9 @@ def loads(text: str | bytes, *, strict: bool = True) -> Document:
     """
     if not strict:
         return _read(text, lambda source: parse_lenient(source, None))
-    result: Event | Article = _read(text, lambda source: _parse(source, None))
+    result: Event | Article = _read(
+        text, lambda source: _parse(source, None, isinstance(text, bytes))
+    )
     return result
 
 
@@ -96,10 +99,12 @@ def parse_article(text: str | bytes, *, strict: bool = True) -> Article:
 def _parse_as(kind: str, cls: type[Any], text: str | bytes, strict: bool) -> Any:
     def read(source: str) -> Any:
         if strict:
-            return _parse(source, kind)
+            return _parse(source, kind, isinstance(text, bytes))
         result = parse_lenient(source, kind)
         if not isinstance(result, cls):
-            return _parse(source, kind)  # raises the strict ParseError, which says why
+            return _parse(
+                source, kind, isinstance(text, bytes)
+            )  # raises the strict ParseError, which says why
         return result
 
     return _read(text, read)

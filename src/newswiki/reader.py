@@ -10,21 +10,19 @@ words; :func:`with_document` puts the facts back onto the object.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any, NoReturn
 
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedToken
-from lark.lexer import ContextualLexer, LexerState, Token
+from lark.lexer import ContextualLexer, LexerThread, Token
+from lark.parsers.lalr_parser_state import ParseConf, ParserState
 
 from newswiki.build import ArticleBuilder, BuildError, EventBuilder, replaced
 from newswiki.errors import DecodeError, ParseError
 from newswiki.grammar import build_parser, terminal_patterns
 from newswiki.layout import PLAIN_DOCUMENT, DocumentLayout
-
-if TYPE_CHECKING:
-    from lark.parsers.lalr_parser_state import ParserState
 
 __all__ = [
     "BLANK_LINES",
@@ -93,34 +91,120 @@ _LOOKS = {
 _LOOKS_LIKE_NOTHING: frozenset[str] = frozenset()
 
 
-class _DirectContextualLexer(ContextualLexer):
-    """Lark's contextual lexer without its second attempt at every failure.
-
-    When no terminal of the parser's state matches, Lark's lexer matches the rest of the text
-    against every terminal of the grammar, only to choose which kind of exception to raise.
-    newswiki words both kinds the same way (:func:`translate`), and that second match can run
-    over the following lines: lenient parsing, which meets one failure per bad line, became
-    quadratic.  This lexer raises the first failure as it is.
-    """
-
-    def lex(self, lexer_state: LexerState, parser_state: ParserState[Any]) -> Iterator[Token]:
-        try:
-            while True:
-                yield self.lexers[parser_state.position].next_token(lexer_state, parser_state)
-        except EOFError:
-            pass
-
-
 @cache
 def parser(kind: str) -> lark.Lark:
     """The parser for ``kind``, built on first use and kept for the life of the process."""
     builder = EventBuilder() if kind == "event" else ArticleBuilder()
     built = build_parser(kind, transformer=builder, cache=True)
     builder.patterns = terminal_patterns(built)
-    lexer = built.parser.lexer
-    assert type(lexer) is ContextualLexer, type(lexer)  # parser="lalr" builds this one
-    lexer.__class__ = _DirectContextualLexer
     return built
+
+
+class _StrictParser:
+    """Lark's LALR parser for one grammar, driven for strict reading with less work per text
+    and per token than ``Lark.parse``.
+
+    What a text needs is made once per grammar here (Lark makes it at every parse): the
+    parser's configuration, and for each state of the parser the one pattern of the terminals
+    its contextual lexer accepts there.  Lexing counts no columns, as every token starts a line
+    (every terminal of newswiki's grammars ends with a newline, and :func:`prepare` makes the
+    text end with one); no terminal is ignored or has a callback in either grammar, so a match
+    is a token.  Where no terminal matches, Lark's own lexer of the state raises the error
+    Lark raises, without the second look of its contextual lexer, which matches the rest of
+    the text against every terminal only to choose the kind of exception (newswiki words both
+    kinds the same way, see :func:`translate`).
+    """
+
+    def __init__(self, built: lark.Lark) -> None:
+        frontend = built.parser
+        lexer = frontend.lexer
+        assert isinstance(lexer, ContextualLexer), type(lexer)  # parser="lalr" builds this one
+        lalr = frontend.parser.parser
+        self._configuration = ParseConf(lalr.parse_table, lalr.callbacks, "start")
+        self._run = lalr.parse_from_state
+        self._lexers = lexer.lexers
+        self._patterns = _Patterns(lexer.lexers)
+
+    def parse(self, text: str) -> Any:
+        """The object the builder makes of prepared ``text``; Lark's exceptions otherwise."""
+        # Lark's parser asks its lexer thread for nothing but lex(): _Tokens is one.
+        tokens: Any = _Tokens(self, text)
+        return self._run(ParserState(self._configuration, tokens))
+
+    def tokens(self, text: str, parser_state: ParserState[Any]) -> Iterator[Token]:
+        """The tokens of ``text``, each matched in the state the parser is in."""
+        patterns = self._patterns
+        position, line, size = 0, 1, len(text)
+        while position < size:
+            match = patterns[parser_state.position](text, position)
+            if match is None:
+                self._refuse(text, position, line, parser_state)
+            value = match.group()
+            end, end_line = match.end(), line + value.count("\n")
+            # Every alternative of the pattern is a terminal's named group: lastgroup is its name.
+            kind: str = match.lastgroup  # type: ignore[assignment]
+            yield Token(kind, value, position, line, 1, end_line, 1, end)
+            position, line = end, end_line
+
+    def _refuse(
+        self, text: str, position: int, line: int, parser_state: ParserState[Any]
+    ) -> NoReturn:
+        """Raise Lark's error for ``text`` at ``position``, where no terminal matches."""
+        lexer = self._lexers[parser_state.position]
+        lexer_state = LexerThread.from_text(lexer, text).state
+        assert lexer_state is not None  # made from the text
+        counter = lexer_state.line_ctr
+        counter.char_pos = counter.line_start_pos = position
+        counter.line = line
+        lexer.next_token(lexer_state, parser_state)
+        raise AssertionError("Lark's lexer matched where its own pattern did not")
+
+
+class _Tokens:
+    """What Lark's parser reads one text's tokens from (in place of Lark's ``LexerThread``)."""
+
+    __slots__ = ("parser", "text")
+
+    def __init__(self, parser: _StrictParser, text: str) -> None:
+        self.parser = parser
+        self.text = text
+
+    def lex(self, parser_state: ParserState[Any]) -> Iterator[Token]:
+        """The tokens of the text, for the parser in ``parser_state``."""
+        return self.parser.tokens(self.text, parser_state)
+
+
+def _nothing(text: str, position: int) -> None:
+    """The ``match`` of a state that takes no terminal (only the end of the text)."""
+
+
+class _Patterns(dict[int, Callable[[str, int], "re.Match[str] | None"]]):
+    """By state of the parser, the ``match`` of the one pattern of the terminals its lexer
+    accepts, as Lark's scanner compiles it (each terminal a named group, in Lark's order).
+    Made when the state is first met, as Lark does: compiling all of them would slow the
+    first read of a process."""
+
+    def __init__(self, lexers: dict[int, Any]) -> None:
+        super().__init__()
+        self.lexers = lexers
+
+    def __missing__(self, state: int) -> Callable[[str, int], re.Match[str] | None]:
+        lexer = self.lexers[state]
+        patterns = lexer.scanner._mres  # made on first use, with lexer.callback
+        assert len(patterns) <= 1, len(patterns)  # a scanner splits only past 100 groups
+        assert not lexer.callback  # a match is a token
+        assert not lexer.ignore_types
+        match: Callable[[str, int], re.Match[str] | None] = (
+            patterns[0].match if patterns else _nothing
+        )
+        self[state] = match
+        return match
+
+
+@cache
+def _strict(built: lark.Lark) -> _StrictParser:
+    """The strict driver of the parser ``built``, made once per parser."""
+    return _StrictParser(built)
 
 
 def prepare(text: str) -> tuple[str, DocumentLayout]:
@@ -340,7 +424,7 @@ def translate(error: Exception, text: str) -> ParseError:
 def parse_prepared(kind: str, text: str, document: DocumentLayout) -> Any:
     """Read prepared ``text`` as ``kind`` in strict mode: an object, or a :class:`ParseError`."""
     try:
-        obj = parser(kind).parse(text)
+        obj = _strict(parser(kind)).parse(text)
     except (lark.exceptions.UnexpectedInput, BuildError) as error:
         failure = translate(error, text)
     else:

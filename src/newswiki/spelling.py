@@ -26,7 +26,7 @@ _EOL = r"([ \t\r]*)\Z"
 
 def read_tags(raw: str) -> tuple[str, ...]:
     """The tags of a ``_Context: ..._`` text: split at ``", "``, padding and empty tags dropped."""
-    return tuple(tag for tag in (part.strip(_PADDING) for part in raw.split(", ")) if tag)
+    return tuple(filter(None, [part.strip(_PADDING) for part in raw.split(", ")]))
 
 
 def canonical_tags(tags: tuple[str, ...]) -> str:
