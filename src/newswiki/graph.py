@@ -17,6 +17,7 @@ from typing import Literal, TypeVar, cast
 
 import attrs
 
+from newswiki.errors import shown_name
 from newswiki.layout import LineLayout, position
 from newswiki.model import (
     PADDING,
@@ -181,15 +182,15 @@ class Link:
     def why(self) -> str:
         """What became of the link, in words."""
         if self.resolved is not None:
-            return f"resolves to {self.resolved}"
+            return f"resolves to {shown_name(self.resolved)}"
         if self.target_error is None:
             return "no such event file"
         error = self.target_error
         where = "" if error.line is None else f" (line {error.line}, column {error.column})"
-        return f"{error.filename} exists but does not parse{where}: {error.message}"
+        return f"{shown_name(error.filename)} exists but does not parse{where}: {error.message}"
 
     def __str__(self) -> str:
-        where = self.source if self.line is None else f"{self.source}:{self.line}:{self.column}"
+        where = _where(self.source, self.line, self.column)
         return f"{where}: related link to {self.target}: {self.why}"
 
     def to_json(self) -> dict[str, object]:
@@ -262,16 +263,19 @@ class TopicLink:
     def why(self) -> str:
         """What became of the topic, in words."""
         if self.status == "ambiguous":
-            return f"names {len(self.candidates)} articles: {', '.join(self.candidates)}"
+            shown = ", ".join(map(shown_name, self.candidates))
+            return f"names {len(self.candidates)} articles: {shown}"
         if self.status == "missing":
             return "no article has that title"
         if self.status == "no-section":
-            return f"{self.article} has no section {self.topic.partition('#')[2]!r}"
+            return (
+                f"{shown_name(str(self.article))} has no section {self.topic.partition('#')[2]!r}"
+            )
         section = "" if self.section is None else f", section {self.section!r}"
-        return f"resolves to {self.article}{section}"
+        return f"resolves to {shown_name(str(self.article))}{section}"
 
     def __str__(self) -> str:
-        where = self.source if self.line is None else f"{self.source}:{self.line}:{self.column}"
+        where = _where(self.source, self.line, self.column)
         item = "" if self.related is None else f" of related item {self.related}"
         return f"{where}: topic {self.topic!r}{item}: {self.why}"
 
@@ -291,6 +295,12 @@ class TopicLink:
             "section": self.section,
             "candidates": list(self.candidates),
         }
+
+
+def _where(source: str, line: int | None, column: int | None) -> str:
+    """``FILE:LINE:COL`` of a message, or ``FILE`` when the place is not known."""
+    name = shown_name(source)
+    return name if line is None else f"{name}:{line}:{column}"
 
 
 # What a topic resolves to: its status, article, section and candidates.

@@ -1,0 +1,83 @@
+"""What an adversary found running the commands and the graph over files written by strangers.
+
+Each test is a reproducer that failed before its fix: file names that broke a message's line
+or drove the terminal, topics that named an article without a title, resolutions that grew
+with the square of the archive.  Expected answers are written by hand.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from newswiki.cli import main
+
+DATA = Path(__file__).parent / "data"
+EVENT = (DATA / "event-almaty-2016-07-18.md").read_bytes()
+BROKEN = b"#Headline\n"
+EXPECTED = "expected a date line `### [YYYY-MM-DD](PATH)`, found '#Headline'"
+
+# Names a stranger's archive holds: a newline, an escape sequence that turns a terminal red,
+# a right-to-left override, a byte that is not UTF-8.  Each is shown on one line, as typed.
+HOSTILE_NAMES = {
+    "new\nline.md": "new\\nline.md",
+    "\x1b[31mred.md": "\\x1b[31mred.md",
+    "\u202eevil.md": "\\u202eevil.md",
+    os.fsdecode(b"caf\xe9.md"): "caf\\xe9.md",
+}
+
+
+@pytest.fixture
+def hostile_names(tmp_path: Path) -> Path:
+    """A broken file under each hostile name, and a good one beside them."""
+    for name in HOSTILE_NAMES:
+        (tmp_path / name).write_bytes(BROKEN)
+    (tmp_path / "good.md").write_bytes(EVENT)
+    return tmp_path
+
+
+def test_check_names_each_hostile_file_on_one_line(
+    capsys: pytest.CaptureFixture[str], hostile_names: Path
+) -> None:
+    assert main(["check", str(hostile_names)]) == 1
+    out, err = capsys.readouterr()
+    expected = sorted(
+        f"{hostile_names}/{shown}:1:1: {EXPECTED}" for shown in HOSTILE_NAMES.values()
+    )
+    assert sorted(out.splitlines()) == expected  # one line a file: `| wc -l` counts them
+    assert "\x1b" not in out + err
+    assert "\u202e" not in out + err
+    assert err == "Checked 5 files: 4 errors.\n"
+
+
+def test_parse_shows_hostile_names_with_the_source_line(
+    capsys: pytest.CaptureFixture[str], hostile_names: Path
+) -> None:
+    assert main(["parse", "--jsonl", str(hostile_names / "new\nline.md")]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines() == [
+        f"{hostile_names}/new\\nline.md:1:1: {EXPECTED}",
+        "    1 | #Headline",
+        "      | ^",
+    ]
+
+
+def test_links_and_timeline_show_hostile_names_on_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "ev\nent.md").write_bytes(
+        b"### [2016-06-05](/news/2016/06/05/index.md)\n\n# Brexit: Vote.\n"
+    )
+    (tmp_path / "art\x1bicle.txt").write_bytes(b"= Brexit =\n\nLead.\n")
+    assert main(["links", "--all", str(tmp_path)]) == 0
+    out, _ = capsys.readouterr()
+    assert out == (
+        f"{tmp_path}/ev\\nent.md:3:3: topic 'Brexit': resolves to {tmp_path}/art\\x1bicle.txt\n"
+    )
+    assert main(["timeline", str(tmp_path), "Brexit"]) == 0
+    out, err = capsys.readouterr()
+    assert out == f"2016-06-05  Brexit: Vote.  ({tmp_path}/ev\\nent.md:3)\n"
+    assert err == f"1 event on {tmp_path}/art\\x1bicle.txt.\n"
