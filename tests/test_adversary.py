@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
+import newswiki
+from newswiki import Event
 from newswiki.cli import main
+from newswiki.corpus import CorpusIndex
 
 DATA = Path(__file__).parent / "data"
 EVENT = (DATA / "event-almaty-2016-07-18.md").read_bytes()
@@ -81,3 +84,32 @@ def test_links_and_timeline_show_hostile_names_on_one_line(
     out, err = capsys.readouterr()
     assert out == f"2016-06-05  Brexit: Vote.  ({tmp_path}/ev\\nent.md:3)\n"
     assert err == f"1 event on {tmp_path}/art\\x1bicle.txt.\n"
+
+
+def _event(headline: str, *titles: str) -> Event:
+    related = "".join(f"{n}. [{t}](/news/2016/07/{n}/x.md)\n" for n, t in enumerate(titles, 1))
+    text = f"### [2016-07-18](/news/2016/07/18/index.md)\n\n# {headline}\n"
+    if related:
+        text += f"\nBody.\n\n\n### Related:\n\n{related}"
+    document = newswiki.loads(text)
+    assert isinstance(document, Event)
+    return document
+
+
+def _statuses(index: CorpusIndex) -> list[tuple[str, str, str | None]]:
+    return [(link.topic, link.status, link.article) for link in index.topic_links()]
+
+
+def test_a_topic_without_a_title_names_no_article() -> None:
+    # Articles whose titles are blank once compared as wiki titles, and one titled "#".
+    index = CorpusIndex()
+    for name, title in (("under.txt", "_"), ("nbsp.txt", "&nbsp;"), ("hash.txt", "#")):
+        index.add(name, newswiki.loads(f"= {title} =\n\nLead.\n\n== Sec ==\nText.\n"))
+    index.add("e.md", _event("#Sec: A.", "_: B", "&#35;: C", "#: D", "&#95;#sec: E"))
+    assert _statuses(index) == [
+        ("#Sec", "missing", None),
+        ("_", "missing", None),
+        ("&#35;", "resolved", "hash.txt"),  # the whole title of an article, "#" and all
+        ("#", "resolved", "hash.txt"),
+        ("&#95;#sec", "missing", None),
+    ]

@@ -225,7 +225,8 @@ class TopicLink:
     (``Syrian civil war`` for ``Syrian Civil War``, as a wiki's redirect would).
     ``Title#Section`` names the section of that article, at any level, whose heading
     compares equal to ``Section`` the same way (the first such in file order).  A topic that
-    is the whole title of an article (``C#``) names it, ``#`` and all.  Two articles whose
+    is the whole title of an article (``C#``) names it, ``#`` and all; one whose title is
+    blank (``#Section``, ``_``) names no article.  Two articles whose
     titles compare equal make the topic ambiguous: both are named, none is chosen.
 
     ``str(link)`` reads like a compiler message, ``FILE:LINE:COL: topic 'TOPIC': why``.
@@ -500,8 +501,10 @@ class CorpusIndex:
         whole = title_key(topic)
         if whole != title and whole in self._titled:  # an article whose title holds a "#"
             found, section = self._titled[whole], None
-        else:
+        elif title:
             found = self._named(title)
+        else:  # "#", "#Section", "_": no page is named, though a title may be blank too
+            found = []
         if not found:
             return "missing", None, None, ()
         if len(found) > 1:
