@@ -8,8 +8,10 @@ with the square of the archive.  Expected answers are written by hand.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
+import attrs
 import pytest
 
 import newswiki
@@ -113,3 +115,31 @@ def test_a_topic_without_a_title_names_no_article() -> None:
         ("#", "resolved", "hash.txt"),
         ("&#95;#sec", "missing", None),
     ]
+
+
+def _spelling(number: int) -> str:
+    """The space between two words, spelled in one of 2**13 ways of the same length: 13
+    underscores, each written ``_`` or ``&#95;`` as the bits of ``number`` say."""
+    return "".join("&#95;" if number >> bit & 1 else "_" for bit in range(13))
+
+
+def _colliding(size: int) -> float:
+    """CPU seconds to resolve the topics of ``size`` events, each spelling differently the
+    title that ``size`` articles share (``Foo_bar``, ``Foo&#95;bar`` ...)."""
+    index = CorpusIndex()
+    article = newswiki.loads("= Foo bar =\n\nLead.\n")
+    event = _event("Foo bar: A.")
+    for n in range(size):
+        index.add(f"a{n}.txt", attrs.evolve(article, title="Foo bar" + "_" * (n % 50)))
+        index.add(f"e{n}.md", attrs.evolve(event, headline=f"Foo{_spelling(n)}bar: A."))
+    start = time.process_time()
+    for link in index.topic_links():
+        assert len(link.candidates) == size
+    return time.process_time() - start
+
+
+def test_resolving_a_thousand_spellings_of_a_shared_title_stays_linear() -> None:
+    small = _colliding(500)
+    large = _colliding(4000)
+    # Linear: 8 times the work; a copy of the candidates per spelling made it 64 times.
+    assert large < 24 * max(small, 1e-3), (small, large)

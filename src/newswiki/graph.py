@@ -306,6 +306,9 @@ def _where(source: str, line: int | None, column: int | None) -> str:
 
 # What a topic resolves to: its status, article, section and candidates.
 _Resolution = tuple[TopicStatus, str | None, str | None, tuple[str, ...]]
+# Resolutions by topic as written, and by its keys (whole, title, section): see
+# CorpusIndex._resolve_topic.
+_Resolved = dict[str | tuple[str, str, str | None], _Resolution]
 
 
 class CorpusIndex:
@@ -496,9 +499,19 @@ class CorpusIndex:
         key differs from it in case alone (``Syrian civil war`` for ``Syrian Civil War``)."""
         return self._titled.get(key) or self._folded.get(key.casefold(), [])
 
-    def _resolve_topic(self, topic: str) -> _Resolution:
+    def _resolve_topic(self, topic: str, resolved: _Resolved) -> _Resolution:
+        """What ``topic`` names; ``resolved`` caches it by its keys, so that the spellings of
+        one title share one answer (and its candidates: an adversary's thousand spellings of
+        a title a thousand articles share would otherwise cost a million)."""
         title, section = topic_key(topic)
         whole = title_key(topic)
+        keys = whole, title, section
+        resolution = resolved.get(keys)
+        if resolution is None:
+            resolution = resolved[keys] = self._resolve_keys(whole, title, section)
+        return resolution
+
+    def _resolve_keys(self, whole: str, title: str, section: str | None) -> _Resolution:
         if whole != title and whole in self._titled:  # an article whose title holds a "#"
             found, section = self._titled[whole], None
         elif title:
@@ -514,7 +527,7 @@ class CorpusIndex:
         heading = self._heading(found[0], section)
         return ("no-section" if heading is None else "resolved"), found[0], heading, ()
 
-    def _topic_links(self, record: int, resolved: dict[str, _Resolution]) -> list[TopicLink]:
+    def _topic_links(self, record: int, resolved: _Resolved) -> list[TopicLink]:
         """The topic links of the event ``self._records[record]``; ``resolved`` caches
         resolutions."""
         source, date, targets, topics = self._records[record]
@@ -522,7 +535,7 @@ class CorpusIndex:
         for topic, related, line, column in _unflat(topics):
             resolution = resolved.get(topic)
             if resolution is None:
-                resolution = resolved[topic] = self._resolve_topic(topic)
+                resolution = resolved[topic] = self._resolve_topic(topic, resolved)
             status, article, section, candidates = resolution
             previous = found[-1] if found else None
             same_line = previous is not None and previous.related == (related or None)
@@ -557,7 +570,7 @@ class CorpusIndex:
     def topic_links(self) -> Iterator[TopicLink]:
         """Every topic link of every event, in the order the events were added (for each,
         as :meth:`topics` gives them)."""
-        resolved: dict[str, _Resolution] = {}
+        resolved: _Resolved = {}
         for record in range(len(self._records)):
             yield from self._topic_links(record, resolved)
 
