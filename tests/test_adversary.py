@@ -15,7 +15,7 @@ import attrs
 import pytest
 
 import newswiki
-from newswiki import Event
+from newswiki import Article, Event
 from newswiki.cli import main
 from newswiki.corpus import CorpusIndex
 
@@ -128,6 +128,7 @@ def _colliding(size: int) -> float:
     title that ``size`` articles share (``Foo_bar``, ``Foo&#95;bar`` ...)."""
     index = CorpusIndex()
     article = newswiki.loads("= Foo bar =\n\nLead.\n")
+    assert isinstance(article, Article)
     event = _event("Foo bar: A.")
     for n in range(size):
         index.add(f"a{n}.txt", attrs.evolve(article, title="Foo bar" + "_" * (n % 50)))
