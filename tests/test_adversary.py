@@ -144,3 +144,26 @@ def test_resolving_a_thousand_spellings_of_a_shared_title_stays_linear() -> None
     large = _colliding(4000)
     # Linear: 8 times the work; a copy of the candidates per spelling made it 64 times.
     assert large < 24 * max(small, 1e-3), (small, large)
+
+
+def test_timeline_and_links_escape_what_would_drive_the_terminal(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # A valid event whose headline clears the screen and retitles the window, and whose
+    # related link's path holds an escape too.
+    (tmp_path / "e.md").write_bytes(
+        b"### [2016-06-05](/news/2016/06/05/index.md)\n\n# Brexit: Vote \x1b[2J\x1b]0;owned\x07.\n"
+        b"\nBody.\n\n\n### Related:\n\n1. [Brexit: Earlier.](/news/2016/06/1/\x1b[2J.md)\n"
+    )
+    (tmp_path / "a.txt").write_bytes(b"= Brexit =\n\nLead.\n")
+    assert main(["timeline", str(tmp_path), "Brexit"]) == 0
+    out, _ = capsys.readouterr()
+    assert out == (
+        f"2016-06-01  Brexit: Earlier.  ({tmp_path}/e.md:10)\n"
+        f"2016-06-05  Brexit: Vote \\x1b[2J\\x1b]0;owned\\x07.  ({tmp_path}/e.md:3)\n"
+    )
+    assert main(["links", str(tmp_path)]) == 1
+    out, _ = capsys.readouterr()
+    assert out == (
+        f"{tmp_path}/e.md:10:1: related link to /news/2016/06/1/\\x1b[2J.md: no such event file\n"
+    )

@@ -29,7 +29,7 @@ import attrs
 import newswiki
 from newswiki.convert import to_dict
 from newswiki.diff import unified_diff
-from newswiki.errors import DecodeError, shown_name
+from newswiki.errors import DecodeError, printable
 from newswiki.files import write_file
 from newswiki.graph import CorpusIndex, Link, TopicLink, _Facts, _facts, _index_facts
 from newswiki.model import Event, canonical
@@ -664,10 +664,10 @@ def _run_timeline(args: argparse.Namespace, console: _Console) -> int:
             console.print(json.dumps({**found.to_json(), "text": text}, ensure_ascii=False))
             continue
         day = "undated   " if found.date is None else found.date.isoformat()
-        where = shown_name(found.source)
+        where = printable(found.source)
         where = where if found.line is None else f"{where}:{found.line}"
-        console.print(f"{day}  {text}  ({where})")
-    console.print(f"{_plural(shown, 'event')} on {shown_name(article)}.", err=True)
+        console.print(f"{day}  {printable(text)}  ({where})")
+    console.print(f"{_plural(shown, 'event')} on {printable(article)}.", err=True)
     return status
 
 

@@ -17,7 +17,7 @@ from typing import Literal, TypeVar, cast
 
 import attrs
 
-from newswiki.errors import shown_name
+from newswiki.errors import printable
 from newswiki.layout import LineLayout, position
 from newswiki.model import (
     PADDING,
@@ -182,16 +182,16 @@ class Link:
     def why(self) -> str:
         """What became of the link, in words."""
         if self.resolved is not None:
-            return f"resolves to {shown_name(self.resolved)}"
+            return f"resolves to {printable(self.resolved)}"
         if self.target_error is None:
             return "no such event file"
         error = self.target_error
         where = "" if error.line is None else f" (line {error.line}, column {error.column})"
-        return f"{shown_name(error.filename)} exists but does not parse{where}: {error.message}"
+        return f"{printable(error.filename)} exists but does not parse{where}: {error.message}"
 
     def __str__(self) -> str:
         where = _where(self.source, self.line, self.column)
-        return f"{where}: related link to {self.target}: {self.why}"
+        return f"{where}: related link to {printable(self.target)}: {self.why}"
 
     def to_json(self) -> dict[str, object]:
         """The link as a JSON object (``newswiki links --format jsonl`` writes one a line)."""
@@ -264,16 +264,14 @@ class TopicLink:
     def why(self) -> str:
         """What became of the topic, in words."""
         if self.status == "ambiguous":
-            shown = ", ".join(map(shown_name, self.candidates))
+            shown = ", ".join(map(printable, self.candidates))
             return f"names {len(self.candidates)} articles: {shown}"
         if self.status == "missing":
             return "no article has that title"
         if self.status == "no-section":
-            return (
-                f"{shown_name(str(self.article))} has no section {self.topic.partition('#')[2]!r}"
-            )
+            return f"{printable(str(self.article))} has no section {self.topic.partition('#')[2]!r}"
         section = "" if self.section is None else f", section {self.section!r}"
-        return f"resolves to {shown_name(str(self.article))}{section}"
+        return f"resolves to {printable(str(self.article))}{section}"
 
     def __str__(self) -> str:
         where = _where(self.source, self.line, self.column)
@@ -300,7 +298,7 @@ class TopicLink:
 
 def _where(source: str, line: int | None, column: int | None) -> str:
     """``FILE:LINE:COL`` of a message, or ``FILE`` when the place is not known."""
-    name = shown_name(source)
+    name = printable(source)
     return name if line is None else f"{name}:{line}:{column}"
 
 

@@ -22,7 +22,7 @@ from typing import Any, ClassVar, Generic, Literal, NoReturn, TypeAlias, TypeVar
 
 import attrs
 
-from newswiki.errors import DecodeError, ParseError, shown_name
+from newswiki.errors import DecodeError, ParseError, printable
 from newswiki.walk import Unreadable
 
 __all__ = [
@@ -79,7 +79,7 @@ class FileError:
     exception: ParseError | None = attrs.field(default=None, eq=False, repr=False)
 
     def __str__(self) -> str:
-        name = shown_name(self.filename)
+        name = printable(self.filename)
         if self.line is None:
             return f"{name}: {self.message}"
         return f"{name}:{self.line}:{self.column}: {self.message}"
