@@ -15,7 +15,7 @@ import attrs
 import pytest
 
 import newswiki
-from newswiki import Article, Event
+from newswiki import Article, Event, cli
 from newswiki.cli import main
 from newswiki.corpus import CorpusIndex
 
@@ -167,3 +167,33 @@ def test_timeline_and_links_escape_what_would_drive_the_terminal(
     assert out == (
         f"{tmp_path}/e.md:10:1: related link to /news/2016/06/1/\\x1b[2J.md: no such event file\n"
     )
+
+
+def test_timeline_goes_on_when_an_event_file_changes_under_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Four events on Brexit; between the index and the printing (an archive being written
+    # to), one file goes, one breaks and one becomes an article.
+    for day in (1, 2, 3, 4):
+        text = f"### [2016-06-0{day}](/news/2016/06/0{day}/index.md)\n\n# Brexit: Day {day}.\n"
+        (tmp_path / f"e{day}.md").write_text(text, encoding="utf-8")
+    (tmp_path / "a.txt").write_bytes(b"= Brexit =\n\nLead.\n")
+    indexed = cli._index
+
+    def index_then_change(*args: object) -> object:
+        found = indexed(*args)  # type: ignore[arg-type]
+        (tmp_path / "e1.md").unlink()
+        (tmp_path / "e2.md").write_bytes(BROKEN)
+        (tmp_path / "e3.md").write_bytes(b"= Brexit =\n")
+        return found
+
+    monkeypatch.setattr(cli, "_index", index_then_change)
+    assert main(["timeline", str(tmp_path), "Brexit"]) == 2
+    out, err = capsys.readouterr()
+    assert out == f"2016-06-04  Brexit: Day 4.  ({tmp_path}/e4.md:3)\n"
+    assert err.splitlines() == [
+        f"{tmp_path}/e1.md: cannot read the file: No such file or directory",
+        f"{tmp_path}/e2.md:1:1: {EXPECTED}",
+        f"{tmp_path}/e3.md: it changed as it was read: it holds no event now",
+        f"1 event on {tmp_path}/a.txt.",
+    ]
