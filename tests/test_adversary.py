@@ -17,7 +17,7 @@ import pytest
 import newswiki
 from newswiki import Article, Event, cli
 from newswiki.cli import main
-from newswiki.corpus import CorpusIndex
+from newswiki.corpus import CorpusIndex, walk
 
 DATA = Path(__file__).parent / "data"
 EVENT = (DATA / "event-almaty-2016-07-18.md").read_bytes()
@@ -196,4 +196,21 @@ def test_timeline_goes_on_when_an_event_file_changes_under_it(
         f"{tmp_path}/e2.md:1:1: {EXPECTED}",
         f"{tmp_path}/e3.md: it changed as it was read: it holds no event now",
         f"1 event on {tmp_path}/a.txt.",
+    ]
+
+
+def test_a_recursive_glob_does_not_follow_links_to_folders(tmp_path: Path) -> None:
+    # One link to ".." made Python's "**" match the file again at every depth up to the
+    # system's limit on links; two made it match without end.
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.md").write_bytes(EVENT)
+    (tmp_path / "a" / "up").symlink_to("..")
+    found = [str(tmp_path / "a" / "x.md")]
+    assert list(walk(str(tmp_path / "**" / "*.md"))) == found
+    (tmp_path / "a" / "up2").symlink_to("..")
+    assert list(walk(str(tmp_path / "**" / "*.md"))) == found
+    assert list(walk(str(tmp_path / "**"))) == found  # "**" last: every file below
+    # Named on their own, links to folders are walked, as a folder is.
+    assert list(walk(str(tmp_path / "a" / "up" / "a" / "*.md"))) == [
+        str(tmp_path / "a" / "up" / "a" / "x.md")
     ]
