@@ -7,8 +7,13 @@ with the square of the archive.  Expected answers are written by hand.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
@@ -17,11 +22,12 @@ import pytest
 import newswiki
 from newswiki import Article, Event, cli
 from newswiki.cli import main
-from newswiki.corpus import CorpusIndex, walk
+from newswiki.corpus import CorpusIndex, map_files, walk
 
 DATA = Path(__file__).parent / "data"
 EVENT = (DATA / "event-almaty-2016-07-18.md").read_bytes()
 BROKEN = b"#Headline\n"
+NO_WRITER = "it is a named pipe that nothing was written to"
 EXPECTED = "expected a date line `### [YYYY-MM-DD](PATH)`, found '#Headline'"
 
 # Names a stranger's archive holds: a newline, an escape sequence that turns a terminal red,
@@ -214,3 +220,49 @@ def test_a_recursive_glob_does_not_follow_links_to_folders(tmp_path: Path) -> No
     assert list(walk(str(tmp_path / "a" / "up" / "a" / "*.md"))) == [
         str(tmp_path / "a" / "up" / "a" / "x.md")
     ]
+
+
+@contextlib.contextmanager
+def _within(seconds: float) -> Iterator[None]:
+    """Fail, rather than hang, what takes longer than ``seconds``."""
+
+    def late(*_: object) -> None:
+        raise TimeoutError(f"took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, late)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_named_pipe_named_on_the_command_line_waits_for_no_writer(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # What a shell's *.md passes on from a stranger's folder: a pipe nobody writes to.
+    os.mkfifo(tmp_path / "pipe.md")
+    (tmp_path / "good.md").write_bytes(EVENT)
+    with _within(10):
+        status = main(["check", str(tmp_path / "pipe.md"), str(tmp_path / "good.md")])
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert out == f"{tmp_path}/pipe.md: cannot read the file: {NO_WRITER}\n"
+    assert err == "Checked 2 files: 1 error.\n"
+
+
+def test_a_pipe_with_a_writer_is_read_whole(tmp_path: Path) -> None:
+    # The shell's <(...) gives such a pipe: its writer is waited for, as ever.
+    read, write = os.pipe()
+    writer = subprocess.Popen(
+        [sys.executable, "-c", f"import os, time; time.sleep(0.5); os.write({write}, {EVENT!r})"],
+        pass_fds=[write],
+    )
+    os.close(write)
+    try:
+        outcomes = list(map_files(lambda path, data: data, [f"/dev/fd/{read}"]))
+    finally:
+        os.close(read)
+        writer.wait()
+    assert [outcome.value for outcome in outcomes] == [EVENT]

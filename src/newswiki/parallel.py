@@ -9,11 +9,13 @@ chunk's values where they were made.
 from __future__ import annotations
 
 import collections
+import errno
 import functools
 import gc
 import os
 import pickle
 import signal
+import stat
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -176,12 +178,25 @@ def _run_one(func: Callable[[str, bytes], T], path: str) -> Outcome[T]:
         plain = str(path)
         return Failed(plain, FileError(plain, "read", path.message))
     try:
-        with open(path, "rb") as file:
-            data = file.read()
+        data = _read(path)
     except OSError as error:
         reason = error.strerror or str(error)
         return Failed(path, FileError(path, "read", f"cannot read the file: {reason}"))
     return apply(func, path, data)
+
+
+def _read(path: str) -> bytes:
+    """The bytes of ``path``.  A named pipe named on the command line is read too (``<(...)``
+    of the shell is one), but is opened without waiting for a writer: a stranger's pipe
+    that a shell's ``*.md`` passed on would wait for one forever.  One that no writer had
+    open is refused, rather than read as an empty file."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with open(fd, "rb") as file:
+        os.set_blocking(fd, True)  # a writer that is there is waited for, as ever
+        data = file.read()
+        if not data and stat.S_ISFIFO(os.fstat(fd).st_mode):
+            raise OSError(errno.EPIPE, "it is a named pipe that nothing was written to")
+    return data
 
 
 def apply(func: Callable[[str, bytes], T], path: str, data: bytes) -> Outcome[T]:
