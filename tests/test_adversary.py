@@ -266,3 +266,36 @@ def test_a_pipe_with_a_writer_is_read_whole(tmp_path: Path) -> None:
         os.close(read)
         writer.wait()
     assert [outcome.value for outcome in outcomes] == [EVENT]
+
+
+@pytest.mark.slow
+def test_dask_on_a_local_cluster_carries_bad_files_across(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    import newswiki.dask
+
+    (tmp_path / "a-good.md").write_bytes(EVENT)
+    (tmp_path / "b-date.md").write_bytes(EVENT.replace(b"2016-07-18", b"2016-02-30", 1))
+    (tmp_path / "c-utf16.md").write_bytes(EVENT.decode("utf-8").encode("utf-16"))
+    (tmp_path / "d-loop.md").symlink_to("d-loop.md")
+    os.mkfifo(tmp_path / "e-pipe.md")
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
+        bag = newswiki.dask.read(tmp_path, on_error="collect", files_per_partition=2)
+        assert bag.compute() == [newswiki.loads(EVENT)]
+        with pytest.raises(newswiki.ParseError) as raised:  # the error itself, filename and all
+            newswiki.dask.read(tmp_path / "b-date.md").compute()
+        assert str(raised.value).splitlines()[0] == (
+            f"{tmp_path}/b-date.md:1:6: expected a real calendar date YYYY-MM-DD,"
+            " found '2016-02-30'"
+        )
+        errors = newswiki.dask.read_tables(tmp_path, files_per_partition=2)["errors"].compute()
+    assert [(Path(p).name, k) for p, k in zip(errors["path"], errors["kind"], strict=True)] == [
+        ("b-date.md", "parse"),
+        ("c-utf16.md", "decode"),
+        ("d-loop.md", "read"),
+        ("e-pipe.md", "read"),
+    ]
