@@ -299,3 +299,13 @@ def test_dask_on_a_local_cluster_carries_bad_files_across(tmp_path: Path) -> Non
         ("d-loop.md", "read"),
         ("e-pipe.md", "read"),
     ]
+
+
+def test_a_recursive_glob_goes_as_deep_as_the_folders(tmp_path: Path) -> None:
+    # Python's "**" recurses once a folder: 1,100 folders deep was a RecursionError.
+    deep = tmp_path
+    for _ in range(1100):  # one at a time: mkdir(parents=True) recurses too
+        deep /= "d"
+        deep.mkdir()
+    (deep / "x.md").write_bytes(EVENT)
+    assert list(walk(str(tmp_path / "**" / "*.md"))) == [str(deep / "x.md")]
