@@ -303,9 +303,26 @@ def test_dask_on_a_local_cluster_carries_bad_files_across(tmp_path: Path) -> Non
 
 def test_a_recursive_glob_goes_as_deep_as_the_folders(tmp_path: Path) -> None:
     # Python's "**" recurses once a folder: 1,100 folders deep was a RecursionError.
-    deep = tmp_path
+    folders = [tmp_path]
     for _ in range(1100):  # one at a time: mkdir(parents=True) recurses too
-        deep /= "d"
-        deep.mkdir()
-    (deep / "x.md").write_bytes(EVENT)
-    assert list(walk(str(tmp_path / "**" / "*.md"))) == [str(deep / "x.md")]
+        folders.append(folders[-1] / "d")
+        folders[-1].mkdir()
+    (folders[-1] / "x.md").write_bytes(EVENT)
+    try:
+        assert list(walk(str(tmp_path / "**" / "*.md"))) == [str(folders[-1] / "x.md")]
+    finally:  # pytest's clean-up recurses too: it would fail on this tree at a later run
+        (folders[-1] / "x.md").unlink()
+        for folder in reversed(folders[1:]):
+            folder.rmdir()
+
+
+def test_timeline_of_an_event_file_says_it_is_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "e.md").write_bytes(EVENT)
+    assert main(["timeline", str(tmp_path), f"{tmp_path}/./e.md"]) == 2
+    _, err = capsys.readouterr()
+    assert err.endswith(
+        f"newswiki timeline: error: '{tmp_path}/./e.md' is an event file, and no article has"
+        f" that title in {tmp_path}\n"
+    )

@@ -435,6 +435,8 @@ class CorpusIndex:
         if not isinstance(article, str):
             raise KeyError(f"{os.fspath(article)!r} is no article file of the index")
         titled = self._named(title_key(article))
+        if not titled and found is not None:
+            raise KeyError(f"{article!r} is an event file, and no article has that title")
         if not titled:
             raise KeyError(f"no article titled {article!r}, nor an article file of that name")
         if len(titled) > 1:
