@@ -326,3 +326,16 @@ def test_timeline_of_an_event_file_says_it_is_one(
         f"newswiki timeline: error: '{tmp_path}/./e.md' is an event file, and no article has"
         f" that title in {tmp_path}\n"
     )
+
+
+def test_an_ambiguous_topic_names_ten_of_its_articles() -> None:
+    index = CorpusIndex()
+    for n in range(12):
+        index.add(f"a{n}.txt", newswiki.loads(f"= Foo{'_' * (n + 1)}bar =\n"))
+    index.add("e.md", _event("Foo bar: A."))
+    (link,) = index.topic_links()
+    assert len(link.candidates) == 12
+    assert str(link) == (
+        "e.md:3:3: topic 'Foo bar': names 12 articles: a0.txt, a1.txt, a2.txt, a3.txt, a4.txt,"
+        " a5.txt, a6.txt, a7.txt, a8.txt, a9.txt and 2 more"
+    )

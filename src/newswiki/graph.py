@@ -209,6 +209,9 @@ class Link:
         }
 
 
+# How many of an ambiguous topic's articles its message names (to_json gives them all).
+_SHOWN_CANDIDATES = 10
+
 #: What became of a topic: it names an article (and, for ``Title#Section``, a section of
 #: it), no article has its title, the article has no such section, or several articles have
 #: its title.
@@ -264,8 +267,12 @@ class TopicLink:
     def why(self) -> str:
         """What became of the topic, in words."""
         if self.status == "ambiguous":
-            shown = ", ".join(map(printable, self.candidates))
-            return f"names {len(self.candidates)} articles: {shown}"
+            # A few are enough to see why; all of them, for every topic, would make the
+            # text grow with the square of an archive of look-alike titles.
+            shown = ", ".join(map(printable, self.candidates[:_SHOWN_CANDIDATES]))
+            more = len(self.candidates) - _SHOWN_CANDIDATES
+            rest = f" and {more:,} more" if more > 0 else ""
+            return f"names {len(self.candidates):,} articles: {shown}{rest}"
         if self.status == "missing":
             return "no article has that title"
         if self.status == "no-section":
