@@ -29,7 +29,7 @@ import attrs
 import newswiki
 from newswiki.convert import to_dict
 from newswiki.diff import unified_diff
-from newswiki.errors import DecodeError
+from newswiki.errors import DecodeError, printable
 from newswiki.files import BatchError, Durability, WriteBatch
 from newswiki.graph import CorpusIndex, Link, TopicLink, _Facts, _facts, _index_facts
 from newswiki.model import Event, canonical
@@ -40,6 +40,7 @@ from newswiki.parallel import (
     Ok,
     Outcome,
     Tally,
+    _run_one,
     apply,
     map_batches,
     map_failures,
@@ -723,19 +724,37 @@ def _run_links(args: argparse.Namespace, console: _Console) -> int:
 # -- timeline ---------------------------------------------------------------------------------
 
 
+def _document(strict: bool, path: str, data: bytes) -> newswiki.Document:
+    return loads(data, strict=strict)
+
+
+def _event_again(path: str, strict: bool) -> Event | FileError:
+    """The event file ``path`` read again for its headlines, or why it cannot be: the file
+    may have changed since the index read it (an archive being written to)."""
+    outcome = _cli_outcome(_run_one(functools.partial(_document, strict), path))
+    if outcome.error is not None:
+        return outcome.error
+    if not isinstance(outcome.value, Event):
+        return FileError(path, "read", "it changed as it was read: it holds no event now")
+    return outcome.value
+
+
 def _told(
-    index: CorpusIndex, story: list[TopicLink], strict: bool
+    index: CorpusIndex, story: list[TopicLink], strict: bool, failed: list[FileError]
 ) -> Iterator[tuple[TopicLink, str]]:
     """Each event of a timeline once, with its headline: an event file's own headline, or
-    the title of a related item pointing at it (whose file may be missing)."""
-    events: dict[str, Event] = {}
+    the title of a related item pointing at it (whose file may be missing).  An event file
+    that cannot be read again is left out, its error added to ``failed``."""
+    events: dict[str, Event | FileError] = {}
     chosen: dict[tuple[str, str], tuple[TopicLink, str]] = {}
     for found in story:
         event = events.get(found.source)
         if event is None:
-            document = newswiki.load(found.source, strict=strict)
-            assert isinstance(document, Event)  # the index took it as one
-            event = events[found.source] = document
+            event = events[found.source] = _event_again(found.source, strict)
+            if isinstance(event, FileError):
+                failed.append(event)
+        if isinstance(event, FileError):
+            continue
         if found.related is None:
             key, text = ("file", found.source), event.headline
         else:
@@ -760,15 +779,20 @@ def _run_timeline(args: argparse.Namespace, console: _Console) -> int:
     except ValueError as error:
         raise UsageError(f"{error}: give the article's file instead") from None
     shown = 0
-    for found, text in _told(index, index.timeline(article), not args.lenient):
+    failed: list[FileError] = []
+    for found, text in _told(index, index.timeline(article), not args.lenient, failed):
         shown += 1
         if args.format == "jsonl":
             console.print(json.dumps({**found.to_json(), "text": text}, ensure_ascii=False))
             continue
         day = "undated   " if found.date is None else found.date.isoformat()
-        where = found.source if found.line is None else f"{found.source}:{found.line}"
-        console.print(f"{day}  {text}  ({where})")
-    console.print(f"{_plural(shown, 'event')} on {article}.", err=True)
+        where = printable(found.source)
+        where = where if found.line is None else f"{where}:{found.line}"
+        console.print(f"{day}  {printable(text)}  ({where})")
+    for unread in failed:
+        console.print(str(unread), err=True)
+        status = max(status, _status(unread))
+    console.print(f"{_plural(shown, 'event')} on {printable(article)}.", err=True)
     return status
 
 

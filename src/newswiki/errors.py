@@ -84,7 +84,7 @@ class ParseError(ValueError):
         return f"expected {self.expected}{found}"
 
     def __str__(self) -> str:
-        where = f"{self.filename or '<string>'}:{self.line}:{self.column}"
+        where = f"{printable(self.filename or '<string>')}:{self.line}:{self.column}"
         number = str(self.line)
         gutter = " " * len(number)
         shown, caret = _display(self.source_line, self.column)
@@ -159,6 +159,30 @@ def _glyph(char: str) -> tuple[str, int]:
     if category in ("Mn", "Me"):
         return char, 0
     return char, 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def printable(text: str) -> str:
+    """A file name, or text read from a file, as a message shows it on a terminal's line.
+
+    A control or format character (a newline, a tab, ESC, a right-to-left mark ...) is
+    escaped as Python writes it (``\\n``, ``\\x1b``), so that no stranger's name or headline
+    can end the line of its message or drive the terminal; a byte of a file name that is not
+    UTF-8 (which Python reads as a lone surrogate) is shown ``\\xNN``, as the tables write it.
+
+    >>> printable("news/new\\nline.md")
+    'news/new\\\\nline.md'
+    """
+    if text.isprintable():
+        return text
+    return "".join(_printable_char(char) for char in text)
+
+
+def _printable_char(char: str) -> str:
+    if char.isprintable() or unicodedata.category(char) == "Zs":
+        return char
+    if "\udc80" <= char <= "\udcff":  # a byte that is not UTF-8, as os.fsdecode gives it
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    return repr(char)[1:-1]
 
 
 def _rebuild(cls: type[ParseError], state: dict[str, object]) -> ParseError:

@@ -17,6 +17,7 @@ from typing import Literal, TypeVar, cast
 
 import attrs
 
+from newswiki.errors import printable
 from newswiki.layout import LineLayout, position
 from newswiki.model import (
     PADDING,
@@ -184,16 +185,16 @@ class Link:
     def why(self) -> str:
         """What became of the link, in words."""
         if self.resolved is not None:
-            return f"resolves to {self.resolved}"
+            return f"resolves to {printable(self.resolved)}"
         if self.target_error is None:
             return "no such event file"
         error = self.target_error
         where = "" if error.line is None else f" (line {error.line}, column {error.column})"
-        return f"{error.filename} exists but does not parse{where}: {error.message}"
+        return f"{printable(error.filename)} exists but does not parse{where}: {error.message}"
 
     def __str__(self) -> str:
-        where = self.source if self.line is None else f"{self.source}:{self.line}:{self.column}"
-        return f"{where}: related link to {self.target}: {self.why}"
+        where = _where(self.source, self.line, self.column)
+        return f"{where}: related link to {printable(self.target)}: {self.why}"
 
     def to_json(self) -> dict[str, object]:
         """The link as a JSON object (``newswiki links --format jsonl`` writes one a line)."""
@@ -211,6 +212,9 @@ class Link:
         }
 
 
+# How many of an ambiguous topic's articles its message names (to_json gives them all).
+_SHOWN_CANDIDATES = 10
+
 #: What became of a topic: it names an article (and, for ``Title#Section``, a section of
 #: it), no article has its title, the article has no such section, or several articles have
 #: its title.
@@ -227,7 +231,8 @@ class TopicLink:
     (``Syrian civil war`` for ``Syrian Civil War``, as a wiki's redirect would).
     ``Title#Section`` names the section of that article, at any level, whose heading
     compares equal to ``Section`` the same way (the first such in file order).  A topic that
-    is the whole title of an article (``C#``) names it, ``#`` and all.  Two articles whose
+    is the whole title of an article (``C#``) names it, ``#`` and all; one whose title is
+    blank (``#Section``, ``_``) names no article.  Two articles whose
     titles compare equal make the topic ambiguous: both are named, none is chosen.
 
     ``str(link)`` reads like a compiler message, ``FILE:LINE:COL: topic 'TOPIC': why``.
@@ -265,16 +270,21 @@ class TopicLink:
     def why(self) -> str:
         """What became of the topic, in words."""
         if self.status == "ambiguous":
-            return f"names {len(self.candidates)} articles: {', '.join(self.candidates)}"
+            # A few are enough to see why; all of them, for every topic, would make the
+            # text grow with the square of an archive of look-alike titles.
+            shown = ", ".join(map(printable, self.candidates[:_SHOWN_CANDIDATES]))
+            more = len(self.candidates) - _SHOWN_CANDIDATES
+            rest = f" and {more:,} more" if more > 0 else ""
+            return f"names {len(self.candidates):,} articles: {shown}{rest}"
         if self.status == "missing":
             return "no article has that title"
         if self.status == "no-section":
-            return f"{self.article} has no section {self.topic.partition('#')[2]!r}"
+            return f"{printable(str(self.article))} has no section {self.topic.partition('#')[2]!r}"
         section = "" if self.section is None else f", section {self.section!r}"
-        return f"resolves to {self.article}{section}"
+        return f"resolves to {printable(str(self.article))}{section}"
 
     def __str__(self) -> str:
-        where = self.source if self.line is None else f"{self.source}:{self.line}:{self.column}"
+        where = _where(self.source, self.line, self.column)
         item = "" if self.related is None else f" of related item {self.related}"
         return f"{where}: topic {self.topic!r}{item}: {self.why}"
 
@@ -296,8 +306,17 @@ class TopicLink:
         }
 
 
+def _where(source: str, line: int | None, column: int | None) -> str:
+    """``FILE:LINE:COL`` of a message, or ``FILE`` when the place is not known."""
+    name = printable(source)
+    return name if line is None else f"{name}:{line}:{column}"
+
+
 # What a topic resolves to: its status, article, section and candidates.
 _Resolution = tuple[TopicStatus, str | None, str | None, tuple[str, ...]]
+# Resolutions by topic as written, and by its keys (whole, title, section): see
+# CorpusIndex._resolve_topic.
+_Resolved = dict[str | tuple[str, str, str | None], _Resolution]
 
 
 class CorpusIndex:
@@ -428,6 +447,8 @@ class CorpusIndex:
         if not isinstance(article, str):
             raise KeyError(f"{os.fspath(article)!r} is no article file of the index")
         titled = self._named(title_key(article))
+        if not titled and found is not None:
+            raise KeyError(f"{article!r} is an event file, and no article has that title")
         if not titled:
             raise KeyError(f"no article titled {article!r}, nor an article file of that name")
         if len(titled) > 1:
@@ -490,13 +511,25 @@ class CorpusIndex:
         key differs from it in case alone (``Syrian civil war`` for ``Syrian Civil War``)."""
         return self._titled.get(key) or self._folded.get(key.casefold(), [])
 
-    def _resolve_topic(self, topic: str) -> _Resolution:
+    def _resolve_topic(self, topic: str, resolved: _Resolved) -> _Resolution:
+        """What ``topic`` names; ``resolved`` caches it by its keys, so that the spellings of
+        one title share one answer (and its candidates: an adversary's thousand spellings of
+        a title a thousand articles share would otherwise cost a million)."""
         title, section = topic_key(topic)
         whole = title_key(topic)
+        keys = whole, title, section
+        resolution = resolved.get(keys)
+        if resolution is None:
+            resolution = resolved[keys] = self._resolve_keys(whole, title, section)
+        return resolution
+
+    def _resolve_keys(self, whole: str, title: str, section: str | None) -> _Resolution:
         if whole != title and whole in self._titled:  # an article whose title holds a "#"
             found, section = self._titled[whole], None
-        else:
+        elif title:
             found = self._named(title)
+        else:  # "#", "#Section", "_": no page is named, though a title may be blank too
+            found = []
         if not found:
             return "missing", None, None, ()
         if len(found) > 1:
@@ -506,7 +539,7 @@ class CorpusIndex:
         heading = self._heading(found[0], section)
         return ("no-section" if heading is None else "resolved"), found[0], heading, ()
 
-    def _topic_links(self, record: int, resolved: dict[str, _Resolution]) -> list[TopicLink]:
+    def _topic_links(self, record: int, resolved: _Resolved) -> list[TopicLink]:
         """The topic links of the event ``self._records[record]``; ``resolved`` caches
         resolutions."""
         source, date, targets, topics = self._records[record]
@@ -514,7 +547,7 @@ class CorpusIndex:
         for topic, related, line, column in _unflat(topics):
             resolution = resolved.get(topic)
             if resolution is None:
-                resolution = resolved[topic] = self._resolve_topic(topic)
+                resolution = resolved[topic] = self._resolve_topic(topic, resolved)
             status, article, section, candidates = resolution
             previous = found[-1] if found else None
             same_line = previous is not None and previous.related == (related or None)
@@ -549,7 +582,7 @@ class CorpusIndex:
     def topic_links(self) -> Iterator[TopicLink]:
         """Every topic link of every event, in the order the events were added (for each,
         as :meth:`topics` gives them)."""
-        resolved: dict[str, _Resolution] = {}
+        resolved: _Resolved = {}
         for record in range(len(self._records)):
             yield from self._topic_links(record, resolved)
 

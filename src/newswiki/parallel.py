@@ -9,11 +9,13 @@ chunk's values where they were made.
 from __future__ import annotations
 
 import collections
+import errno
 import functools
 import gc
 import os
 import pickle
 import signal
+import stat
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -22,7 +24,7 @@ from typing import Any, ClassVar, Generic, Literal, NoReturn, TypeAlias, TypeVar
 
 import attrs
 
-from newswiki.errors import DecodeError, ParseError
+from newswiki.errors import DecodeError, ParseError, printable
 from newswiki.walk import Unreadable
 
 __all__ = [
@@ -84,9 +86,10 @@ class FileError:
     exception: ParseError | None = attrs.field(default=None, eq=False, repr=False)
 
     def __str__(self) -> str:
+        name = printable(self.filename)
         if self.line is None:
-            return f"{self.filename}: {self.message}"
-        return f"{self.filename}:{self.line}:{self.column}: {self.message}"
+            return f"{name}: {self.message}"
+        return f"{name}:{self.line}:{self.column}: {self.message}"
 
     @classmethod
     def from_parse_error(cls, filename: str, error: ParseError) -> FileError:
@@ -180,12 +183,25 @@ def _run_one(func: Callable[[str, bytes], T], path: str) -> Outcome[T]:
         plain = str(path)
         return Failed(plain, FileError(plain, "read", path.message))
     try:
-        with open(path, "rb") as file:
-            data = file.read()
+        data = _read(path)
     except OSError as error:
         reason = error.strerror or str(error)
         return Failed(path, FileError(path, "read", f"cannot read the file: {reason}"))
     return apply(func, path, data)
+
+
+def _read(path: str) -> bytes:
+    """The bytes of ``path``.  A named pipe named on the command line is read too (``<(...)``
+    of the shell is one), but is opened without waiting for a writer: a stranger's pipe
+    that a shell's ``*.md`` passed on would wait for one forever.  One that no writer had
+    open is refused, rather than read as an empty file."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with open(fd, "rb") as file:
+        os.set_blocking(fd, True)  # a writer that is there is waited for, as ever
+        data = file.read()
+        if not data and stat.S_ISFIFO(os.fstat(fd).st_mode):
+            raise OSError(errno.EPIPE, "it is a named pipe that nothing was written to")
+    return data
 
 
 def apply(func: Callable[[str, bytes], T], path: str, data: bytes) -> Outcome[T]:

@@ -83,11 +83,11 @@ def walk(
     Each argument is a file (yielded as given, whatever its name), a folder (walked
     recursively: regular files whose names match ``include`` and not ``exclude`` are
     yielded, hidden names starting with ``.`` are skipped, links to folders are not followed)
-    or a glob pattern (``news/2016/**/*.md``; ``**`` crosses folders; the pattern takes the
-    place of ``include``, and the files it matches whose names match ``exclude`` are
-    skipped, so ``news/*/*/*/*.md`` leaves out the day pages).  Paths are yielded as the
-    arguments spell them (``news/2016/7/x.md`` for ``news``).  Arguments are taken in the
-    order given; inside a folder or a glob, paths are in natural order (see
+    or a glob pattern (``news/2016/**/*.md``; ``**`` crosses folders but not links to
+    them; the pattern takes the place of ``include``, and the files it matches whose names
+    match ``exclude`` are skipped, so ``news/*/*/*/*.md`` leaves out the day pages).  Paths
+    are yielded as the arguments spell them (``news/2016/7/x.md`` for ``news``).  Arguments
+    are taken in the order given; inside a folder or a glob, paths are in natural order (see
     :func:`natural_key`), so a run over the same tree always sees the files in the same
     order.
 
@@ -107,7 +107,7 @@ def walk(
             roots.append(("dir", arg))
         elif os.path.lexists(arg):  # a link that loops or leads nowhere: read, and say why
             roots.append(("file", arg))
-        elif _GLOB_MAGIC.search(arg) and glob.glob(arg, recursive=True):
+        elif _GLOB_MAGIC.search(arg) and next(_glob(arg), None) is not None:
             roots.append(("glob", arg))
         else:
             raise FileNotFoundError(2, "No such file or directory", arg)
@@ -125,12 +125,54 @@ def _walk(
         elif kind == "glob":
             matched = (
                 _as_file(p, functools.partial(os.stat, p))
-                for p in glob.iglob(root, recursive=True)
+                for p in _glob(root)
                 if not excluded(os.path.basename(p))
             )
-            yield from sorted((p for p in matched if p is not None), key=_path_key)
+            yield from sorted({p for p in matched if p is not None}, key=_path_key)
         else:
             yield from _walk_dir(root, included, excluded)
+
+
+def _glob(pattern: str) -> Iterator[str]:
+    """The paths ``pattern`` matches, spelled as ``glob.iglob(pattern, recursive=True)``
+    spells them, but ``**`` does not follow links to folders, as the walk of a folder does
+    not: Python's does, so three links to ``..`` in a stranger's folder made ``**`` match
+    the same files without end.  (A ``*`` still goes through a link: it takes one level.)"""
+    parts = pattern.split(os.sep)
+    if "**" not in parts:
+        yield from glob.iglob(pattern)
+        return
+    at = parts.index("**")
+    prefix = os.sep.join(parts[:at]) or (os.sep if pattern.startswith(os.sep) else "")
+    bases = glob.glob(prefix) if _GLOB_MAGIC.search(prefix) else [prefix]
+    rest = os.sep.join(parts[at + 1 :])
+    for base in bases:
+        if not os.path.isdir(base or os.curdir):
+            continue
+        for folder in _folders(base):
+            if rest:
+                yield from _glob(os.path.join(glob.escape(folder), rest))
+            else:  # "**" last: everything below, as glob gives it
+                yield from glob.iglob(os.path.join(glob.escape(folder), "*"))
+
+
+def _folders(base: str) -> Iterator[str]:
+    """``base`` and every folder below it that is not hidden, links to folders not
+    followed; folders that cannot be listed are passed over, as glob does."""
+    stack = [base]
+    while stack:
+        folder = stack.pop()
+        yield folder
+        try:
+            with os.scandir(folder or os.curdir) as entries:
+                below = [
+                    os.path.join(folder, entry.name)
+                    for entry in entries
+                    if not entry.name.startswith(".") and _is_itself(entry.is_dir)
+                ]
+        except OSError:
+            continue
+        stack.extend(below)
 
 
 def _walk_dir(
