@@ -382,6 +382,44 @@ def spellings_of_a_title(draw: st.DrawFn, most: int = 5) -> tuple[str, str]:
     return title, ends + variant + ends
 
 
+@pytest.mark.parametrize(
+    ("title", "key"),
+    [
+        ("syrian_civil&nbsp;War ", "Syrian civil War"),
+        ("  a__b \u3000 c_", "A b c"),  # runs of spaces and "_" become one, the ends go
+        ("\u00e9t\u00e9", "\u00c9t\u00e9"),  # only the first letter is upper-cased
+        ("e\u0301t\u00e9", "\u00c9t\u00e9"),  # NFC first: the accent goes with its letter
+        ("iPhone", "IPhone"),
+        ("AT&amp;T", "AT&T"),
+        ("x", "X"),
+        ("", ""),
+        (" _ ", ""),
+    ],
+)
+def test_title_key_by_hand(title: str, key: str) -> None:
+    assert newswiki.title_key(title) == key
+
+
+@pytest.mark.parametrize(
+    ("topic", "key"),
+    [
+        (
+            "conflict-of-interest editing on Wikipedia#orangemoody",
+            ("Conflict-of-interest editing on Wikipedia", "Orangemoody"),
+        ),
+        ("2016_Aktobe_shootings", ("2016 Aktobe shootings", None)),
+        ("a#b#c", ("A", "B#c")),  # split at the first "#"
+        ("a&#35;b", ("A", "B")),  # an entity for "#" splits too
+        ("a&#160;b", ("A b", None)),  # a no-break space is no split
+        ("a#", ("A", None)),  # an empty section names the page itself
+        ("a# _ ", ("A", None)),
+        ("#b", ("", "B")),
+    ],
+)
+def test_topic_key_by_hand(topic: str, key: tuple[str, str | None]) -> None:
+    assert newswiki.topic_key(topic) == key
+
+
 @given(spellings_of_a_title())
 def test_a_title_spelled_any_way_names_its_article(pair: tuple[str, str]) -> None:
     title, variant = pair

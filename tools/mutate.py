@@ -53,10 +53,12 @@ from grammar_mutants import GRAMMAR_MUTANTS  # noqa: E402
 
 #: The modules whose Python mutants are made: reading (``reader.py``, ``parse.py``,
 #: ``lenient.py``, ``build.py``), the error it reports (``errors.py``), the model
-#: (``model.py``, ``layout.py``) and writing (``write.py``, ``spelling.py``).  Left out:
-#: ``grammar.py`` (finding the grammar files and caching the built parsers: the grammar text
-#: has mutants of its own), ``convert.py``, ``tabular.py`` and ``text.py`` (what is done with
-#: the values once read), and the command line, corpus and dask front ends.
+#: (``model.py``, ``layout.py``) and writing (``write.py``, ``spelling.py``); the parser
+#: cache of ``grammar.py`` (what it trusts runs code when unpickled); and what a corpus is
+#: read and joined with: walking folders (``walk.py``), the topics of a headline
+#: (``text.py``), titles compared as a wiki does (``titles.py``) and the links between
+#: files (``graph.py``).  Left out: ``convert.py`` and ``tabular.py`` (what is done with the
+#: values once read), and the command line, corpus and dask front ends.
 MODULES = (
     "build.py",
     "write.py",
@@ -67,6 +69,11 @@ MODULES = (
     "layout.py",
     "lenient.py",
     "spelling.py",
+    "grammar.py",
+    "walk.py",
+    "text.py",
+    "titles.py",
+    "graph.py",
 )
 
 #: The test files of the quick subset, and the tests left out of it (with why).
@@ -85,6 +92,9 @@ TEST_FILES = (
     "tests/test_edges.py",
     "tests/test_hostile.py",
     "tests/test_cache.py",
+    "tests/test_corpus.py",
+    "tests/test_text.py",
+    "tests/test_graph.py",
 )
 LEFT_OUT = {
     # Concurrency, not logic: every line it runs, the one-thread tests run too (15-40 s).
