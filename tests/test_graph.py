@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import newswiki
 from newswiki import Article, Event, RelatedEvent, Section
 from newswiki.cli import main
-from newswiki.corpus import Corpus, CorpusIndex, TopicLink
+from newswiki.corpus import Corpus, CorpusIndex, FileError, TopicLink
 from newswiki.tabular import DatasetWriter, read_jsonl, schema, topic_rows
 
 DATA = Path(__file__).parent / "data"
@@ -292,7 +292,7 @@ def test_articles_and_their_sections_at_every_level() -> None:
         Section(title="Other", subsections=[Section(title="X", level=3, subsections=[four])]),
     ]
     index.add("a.txt", Article(title="T", sections=sections))
-    topics = ["t", "T#two", "T#Three", "T#four", "T#x", "T#Five", "T#"]
+    topics = ["t", "T#two", "T#Three", "T#four", "T#x", "T#Five", "T#", "T#tHREE"]
     index.add("e.md", Event(date=D5, headline=": ".join([*topics, "Done."])))
     assert [(f.topic, f.article, f.section, f.status) for f in index.topics("e.md")] == [
         ("t", "a.txt", None, "resolved"),
@@ -302,7 +302,56 @@ def test_articles_and_their_sections_at_every_level() -> None:
         ("T#x", "a.txt", "X", "resolved"),
         ("T#Five", "a.txt", None, "no-section"),
         ("T#", "a.txt", None, "resolved"),  # an empty section names the article itself
+        ("T#tHREE", "a.txt", "Three", "resolved"),  # differing in case alone, as a redirect
     ]
+
+
+def test_related_links_say_what_became_of_them() -> None:
+    index = CorpusIndex()
+    related = [
+        RelatedEvent(title="Found.", path="/news/2016/06/05/a.md"),
+        RelatedEvent(title="Broken.", path="/news/2016/06/6/bad.md"),
+        RelatedEvent(title="Not UTF-8.", path="/news/2016/06/6/latin.md"),
+        RelatedEvent(title="Gone.", path="/news/2016/06/6/gone.md"),
+    ]
+    index.add("news/2016/06/7/b.md", Event(date=D7, headline="Links.", related=related))
+    index.add("news/2016/06/5/a.md", Event(date=D5, headline="Found."))
+    bad = FileError("news/2016/06/06/bad.md", "parse", "expected a headline", 3, 1)
+    index.add_error(bad)
+    latin = FileError("news/2016/06/6/latin.md", "decode", "not UTF-8")
+    index.add_error(latin)
+    index.add_error(FileError("wiki/undated.txt", "decode", "not UTF-8"))  # no day: no target
+    found = list(index.links())
+    assert [(f.status, f.resolved, f.target_error) for f in found] == [
+        ("resolved", "news/2016/06/5/a.md", None),
+        ("unparsable", None, bad),
+        ("unparsable", None, latin),
+        ("missing", None, None),
+    ]
+    # Built by hand: no place in a file.
+    assert [str(f) for f in found] == [
+        "news/2016/06/7/b.md: related link to /news/2016/06/05/a.md:"
+        " resolves to news/2016/06/5/a.md",
+        "news/2016/06/7/b.md: related link to /news/2016/06/6/bad.md:"
+        " news/2016/06/06/bad.md exists but does not parse (line 3, column 1):"
+        " expected a headline",
+        "news/2016/06/7/b.md: related link to /news/2016/06/6/latin.md:"
+        " news/2016/06/6/latin.md exists but does not parse: not UTF-8",
+        "news/2016/06/7/b.md: related link to /news/2016/06/6/gone.md: no such event file",
+    ]
+    assert found[1].to_json() == {
+        "source": "news/2016/06/7/b.md",
+        "line": None,
+        "column": None,
+        "number": 2,
+        "target": "/news/2016/06/6/bad.md",
+        "status": "unparsable",
+        "resolved": None,
+        "target_file": "news/2016/06/06/bad.md",
+        "target_error": "news/2016/06/06/bad.md:3:1: expected a headline",
+    }
+    assert found[0].to_json()["target_file"] is None
+    assert found[0].to_json()["target_error"] is None
 
 
 # -- paths spelled any way --------------------------------------------------------------------

@@ -217,4 +217,25 @@ EQUIVALENT: dict[str, str] = {
         "a line with no line end in reach is cut one character later: past 40 characters it is"
         " shown as its first 37 and `...` either way."
     ),
+    # --- titles.py ---
+    "titles.py _decoded: `\"&\"` -> `('')`": (
+        "`'&' in text` only spares decoding a title without entities; `'' in text` is always"
+        " true, and decoding a text without `&` gives it back unchanged."
+    ),
+    # --- text.py ---
+    "text.py split_topics: `end < 0` -> `(end <= 0)`": (
+        "`end` is 0 only when the headline starts with `: `, where the segment before it is"
+        " empty and no topic: the loop ends there either way.  Past the first topic `end` is"
+        " at least `start`, which is past 0."
+    ),
+    # --- walk.py ---
+    "walk.py <module>: `r\"[*?[]\"` -> `('')`": (
+        "the glob characters only spare `glob.glob` an argument that is no glob; such an"
+        " argument is neither a folder nor a path that exists (checked before), and `glob`"
+        " matches a plain path only when it exists: no match, the same `FileNotFoundError`."
+    ),
+    "walk.py walk: `\"dir\"` -> `('')`": (
+        "the kind of a root is only asked whether it is `file` or `glob`; every other kind is"
+        " walked as a folder, as `dir` is."
+    ),
 }

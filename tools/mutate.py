@@ -40,6 +40,7 @@ import signal
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -568,7 +569,11 @@ def run_baseline(tree: Path, cache: Path, workdir: Path) -> Baseline:
             result.write_text(
                 json.dumps({"seconds": record.seconds, "failed": record.failed, "covered": covered})
             )
+        except BaseException:  # e.g. coverage not installed: say so in the log shown
+            traceback.print_exc()
         finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
             os._exit(int(code))
     _, status = os.waitpid(pid, 0)
     if not result.exists() or os.waitstatus_to_exitcode(status) != 0:
