@@ -43,6 +43,23 @@ def test_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> N
     assert cache_dir() is None
 
 
+@pytest.mark.parametrize("inside", [True, False])
+def test_the_grammars_are_found_in_a_wheel_and_in_a_source_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, inside: bool
+) -> None:
+    # A wheel carries them in the package (newswiki/grammars); a source tree beside src/.
+    package = tmp_path / "src" / "newswiki"
+    folder = package / "grammars" if inside else tmp_path / "grammars"
+    folder.mkdir(parents=True)
+    (folder / "event.lark").write_text("// the event grammar\n", encoding="utf-8")
+    monkeypatch.setattr(grammar, "_PACKAGE", str(package))
+    assert grammar_text("event") == "// the event grammar\n"
+    with pytest.raises(
+        ValueError, match=r"^no grammar for 'nope'; the formats are \('event', 'article'\)$"
+    ):
+        grammar_text("nope")
+
+
 def test_without_a_home_there_is_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     # os.path.expanduser gives "~" back when it finds no home directory.
     monkeypatch.delenv("NEWSWIKI_CACHE_DIR", raising=False)

@@ -284,6 +284,22 @@ def test_an_undated_related_item_ends_the_timeline() -> None:
     assert [(found.line, found.column) for found in index.topics("late.md")] == [(None, None)] * 2
 
 
+def test_a_timeline_puts_an_events_headline_before_its_related_items_of_the_same_day() -> None:
+    index = CorpusIndex()
+    index.add("a.txt", Article(title="Story"))
+    related = [
+        RelatedEvent(title="Story: Same day.", path="/news/2016/06/7/same.md"),
+        RelatedEvent(title="Story: Same day again.", path="/news/2016/06/07/again.md"),
+    ]
+    index.add("b.md", Event(date=D7, headline="Story: Story: Headline.", related=related))
+    assert [(f.related, f.position) for f in index.timeline("Story")] == [
+        (None, 1),
+        (None, 2),
+        (1, 1),
+        (2, 1),
+    ]
+
+
 def test_articles_and_their_sections_at_every_level() -> None:
     index = CorpusIndex()
     four = Section(title="Four", level=4)
