@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import newswiki
 from newswiki import Article, Event, RelatedEvent, Section
 from newswiki.cli import main
-from newswiki.corpus import Corpus, CorpusIndex, FileError, TopicLink
+from newswiki.corpus import Corpus, CorpusIndex, FileError, Link, TopicLink
 from newswiki.tabular import DatasetWriter, read_jsonl, schema, topic_rows
 
 DATA = Path(__file__).parent / "data"
@@ -368,6 +368,33 @@ def test_related_links_say_what_became_of_them() -> None:
     }
     assert found[0].to_json()["target_file"] is None
     assert found[0].to_json()["target_error"] is None
+
+
+def test_links_compare_without_the_targets_error() -> None:
+    error = FileError("news/2016/06/06/bad.md", "parse", "expected a headline", 3, 1)
+    broken = Link("b.md", 1, "/news/2016/06/6/bad.md", None, target_error=error)
+    assert broken == Link("b.md", 1, "/news/2016/06/6/bad.md", None)
+    assert broken.status == "unparsable"
+
+
+def test_a_topic_link_is_built_with_keywords_and_defaults() -> None:
+    with pytest.raises(TypeError):
+        TopicLink("e.md", "Topic")  # type: ignore[misc]
+    found = TopicLink(source="e.md", topic="Topic")
+    assert (found.related, found.position, found.line, found.column, found.date) == (
+        None,
+        1,
+        None,
+        None,
+        None,
+    )
+    assert (found.article, found.section, found.candidates, found.status) == (
+        None,
+        None,
+        (),
+        "missing",
+    )
+    assert str(found) == "e.md: topic 'Topic': no article has that title"
 
 
 # -- paths spelled any way --------------------------------------------------------------------

@@ -238,4 +238,27 @@ EQUIVALENT: dict[str, str] = {
         "the kind of a root is only asked whether it is `file` or `glob`; every other kind is"
         " walked as a folder, as `dir` is."
     ),
+    # --- graph.py ---
+    "graph.py <module>: `\"resolved\"` -> `('')`": (
+        "a value of the `Literal` type `LinkStatus`, read by the type checker only: the"
+        " statuses the code gives are spelled where they are given."
+    ),
+    "graph.py <module>: `\"missing\"` -> `('')`": "as above.",
+    "graph.py <module>: `\"unparsable\"` -> `('')`": "as above.",
+    "graph.py <module>: `\"resolved\"` -> `('')` #2": "as above, for `TopicStatus`.",
+    "graph.py <module>: `\"missing\"` -> `('')` #2": "as above, for `TopicStatus`.",
+    "graph.py <module>: `\"no-section\"` -> `('')`": "as above, for `TopicStatus`.",
+    "graph.py <module>: `\"ambiguous\"` -> `('')`": "as above, for `TopicStatus`.",
+    "graph.py _unflat: `True` -> `(False)`": (
+        "`zip(..., strict=True)` of one iterator four times over a tuple that `_flat` made of"
+        " four parts a topic: strict or not, the same topics."
+    ),
+    "graph.py _facts: `True` -> `(False)`": (
+        "`zip(..., strict=True)` of an event's related links and their places, one place per"
+        " link: strict or not, the same pairs."
+    ),
+    "graph.py _value_start: `column < len(text)` -> `(column <= len(text))`": (
+        "the padding skipped is followed by the value, which holds a topic: `column` never"
+        " reaches the end of the line's text."
+    ),
 }
