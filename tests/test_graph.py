@@ -397,6 +397,14 @@ def test_a_topic_link_is_built_with_keywords_and_defaults() -> None:
     assert str(found) == "e.md: topic 'Topic': no article has that title"
 
 
+def test_a_heading_spelled_exactly_wins_over_one_differing_in_case() -> None:
+    index = CorpusIndex()
+    sections = [Section(title="Us and them"), Section(title="US and them")]
+    index.add("a.txt", Article(title="T", sections=sections))
+    index.add("e.md", Event(date=D5, headline="T#US and them: T#us and them: Done."))
+    assert [f.section for f in index.topics("e.md")] == ["US and them", "Us and them"]
+
+
 # -- paths spelled any way --------------------------------------------------------------------
 
 
@@ -428,6 +436,19 @@ def test_every_method_takes_every_spelling(archive: CorpusIndex, tmp_path: Path)
     story = archive.timeline("wiki/syria.txt")
     for spelling in spellings(tmp_path, "wiki/syria.txt"):
         assert archive.timeline(spelling) == story, spelling
+
+
+def test_a_file_added_under_two_spellings_answers_to_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As Corpus("news", "./news") would add each file twice: each spelling is its own event.
+    monkeypatch.chdir(tmp_path)
+    index = CorpusIndex()
+    index.add("a.md", Event(date=D5, headline="First: Added."))
+    index.add("./a.md", Event(date=D5, headline="Second: Added."))
+    assert [f.topic for f in index.topics("./a.md")] == ["Second"]
+    assert [f.topic for f in index.topics("a.md")] == ["First"]
+    assert [f.topic for f in index.topics(tmp_path / "a.md")] == ["First"]  # the first added
 
 
 def test_a_file_that_is_not_in_the_index_is_an_error(archive: CorpusIndex) -> None:

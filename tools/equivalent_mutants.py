@@ -228,11 +228,16 @@ EQUIVALENT: dict[str, str] = {
         " empty and no topic: the loop ends there either way.  Past the first topic `end` is"
         " at least `start`, which is past 0."
     ),
+    "text.py split_topics: `0` -> `(1)` #2": "`end < 1` is `end <= 0`: see the mutant above.",
     # --- walk.py ---
     "walk.py <module>: `r\"[*?[]\"` -> `('')`": (
         "the glob characters only spare `glob.glob` an argument that is no glob; such an"
         " argument is neither a folder nor a path that exists (checked before), and `glob`"
         " matches a plain path only when it exists: no match, the same `FileNotFoundError`."
+    ),
+    "walk.py _is_itself: `return False` -> `return None`": (
+        "both callers ask `if _is_itself(...)` (or `... if plain else ...`): `None` is as false"
+        " as `False`."
     ),
     "walk.py walk: `\"dir\"` -> `('')`": (
         "the kind of a root is only asked whether it is `file` or `glob`; every other kind is"
@@ -257,8 +262,20 @@ EQUIVALENT: dict[str, str] = {
         "`zip(..., strict=True)` of an event's related links and their places, one place per"
         " link: strict or not, the same pairs."
     ),
+    "graph.py _facts: `\"event\"` -> `('')`": (
+        "the kind of what is kept of a document is only asked whether it is `article`: an empty"
+        " name for an event is not, as `event` is not."
+    ),
+    "graph.py CorpusIndex._add_facts: `1` -> `(2)`": (
+        "`name.rsplit('/', 2)[-1]` is the same last part as `name.rsplit('/', 1)[-1]`."
+    ),
     "graph.py _value_start: `column < len(text)` -> `(column <= len(text))`": (
         "the padding skipped is followed by the value, which holds a topic: `column` never"
         " reaches the end of the line's text."
+    ),
+    # --- grammar.py ---
+    "grammar.py _trusted: `return False` -> `return None`": (
+        "every caller asks `if not _trusted(...)` (or `... if _trusted(...) else None`): `None`"
+        " is as false as `False`."
     ),
 }
