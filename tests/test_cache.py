@@ -122,6 +122,22 @@ def test_a_cached_parser_reads_like_a_built_one(
     assert from_cache.value.expected == from_built.value.expected  # type: ignore[attr-defined]
 
 
+class _Unpicklable(lark.Transformer[lark.Token, str]):
+    """A transformer that cannot be pickled: it holds a lambda."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hook = lambda text: text
+
+
+def test_the_cache_keeps_no_transformer(cache: Path, event_text: str) -> None:
+    # The transformer is given anew at every load: it is not saved, so any will do.
+    assert build_parser("event", transformer=_Unpicklable(), cache=True).parse(event_text)
+    [file] = cache.iterdir()
+    assert build_parser("event", transformer=_Unpicklable(), cache=True).parse(event_text)
+    assert [path.name for path in cache.iterdir()] == [file.name]
+
+
 @pytest.mark.parametrize("content", [b"", b"not a cache\n", b"0" * 64 + b"\n\x80\x05truncated"])
 def test_a_broken_cache_file_is_rebuilt(
     cache: Path, content: bytes, event_text: str, monkeypatch: pytest.MonkeyPatch
