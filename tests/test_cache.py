@@ -203,6 +203,11 @@ def test_the_key_holds_the_grammar_and_the_options(monkeypatch: pytest.MonkeyPat
     assert grammar._cache_key(text) != key
 
 
+def test_a_parser_is_cached_only_when_asked(cache: Path, event_text: str) -> None:
+    assert build_parser("event").parse(event_text)
+    assert not cache.exists()
+
+
 def test_the_cache_directory_is_private(cache: Path) -> None:
     build_parser("article", cache=True)
     assert cache.stat().st_mode & 0o077 == 0
@@ -395,7 +400,11 @@ def test_a_trusted_cache_file_is_read(cache: Path, tmp_path: Path, event_text: s
     assert marker.exists()
 
 
-def test_the_cache_file_is_private_whatever_the_umask(cache: Path) -> None:
+@pytest.mark.parametrize("folder_fd", [True, False])
+def test_the_cache_file_is_private_whatever_the_umask(
+    cache: Path, monkeypatch: pytest.MonkeyPatch, folder_fd: bool
+) -> None:
+    monkeypatch.setattr(grammar, "_FOLDER_FD", folder_fd and grammar._FOLDER_FD)
     previous = os.umask(0)
     try:
         build_parser("event", cache=True)

