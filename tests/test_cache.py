@@ -3,10 +3,14 @@ that a broken or unwritable cache only costs time."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
+import re
+import signal
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import lark
@@ -36,6 +40,30 @@ def test_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("NEWSWIKI_CACHE_DIR", "/somewhere/else")
     assert cache_dir() == "/somewhere/else"
     monkeypatch.setenv("NEWSWIKI_CACHE_DIR", "")
+    assert cache_dir() is None
+
+
+@pytest.mark.parametrize("inside", [True, False])
+def test_the_grammars_are_found_in_a_wheel_and_in_a_source_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, inside: bool
+) -> None:
+    # A wheel carries them in the package (newswiki/grammars); a source tree beside src/.
+    package = tmp_path / "src" / "newswiki"
+    folder = package / "grammars" if inside else tmp_path / "grammars"
+    folder.mkdir(parents=True)
+    (folder / "event.lark").write_text("// the event grammar\n", encoding="utf-8")
+    monkeypatch.setattr(grammar, "_PACKAGE", str(package))
+    assert grammar_text("event") == "// the event grammar\n"
+    with pytest.raises(
+        ValueError, match=r"^no grammar for 'nope'; the formats are \('event', 'article'\)$"
+    ):
+        grammar_text("nope")
+
+
+def test_without_a_home_there_is_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    # os.path.expanduser gives "~" back when it finds no home directory.
+    monkeypatch.delenv("NEWSWIKI_CACHE_DIR", raising=False)
+    monkeypatch.setattr(grammar.os.path, "expanduser", lambda path: path)
     assert cache_dir() is None
 
 
@@ -94,6 +122,22 @@ def test_a_cached_parser_reads_like_a_built_one(
     assert from_cache.value.expected == from_built.value.expected  # type: ignore[attr-defined]
 
 
+class _Unpicklable(lark.Transformer[lark.Token, str]):
+    """A transformer that cannot be pickled: it holds a lambda."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hook = lambda text: text
+
+
+def test_the_cache_keeps_no_transformer(cache: Path, event_text: str) -> None:
+    # The transformer is given anew at every load: it is not saved, so any will do.
+    assert build_parser("event", transformer=_Unpicklable(), cache=True).parse(event_text)
+    [file] = cache.iterdir()
+    assert build_parser("event", transformer=_Unpicklable(), cache=True).parse(event_text)
+    assert [path.name for path in cache.iterdir()] == [file.name]
+
+
 @pytest.mark.parametrize("content", [b"", b"not a cache\n", b"0" * 64 + b"\n\x80\x05truncated"])
 def test_a_broken_cache_file_is_rebuilt(
     cache: Path, content: bytes, event_text: str, monkeypatch: pytest.MonkeyPatch
@@ -126,6 +170,44 @@ def test_a_changed_grammar_gets_a_cache_file_of_its_own(cache: Path) -> None:
     assert [path.name for path in cache.iterdir()] == [first]
 
 
+def test_the_cache_files_name_says_what_it_holds(cache: Path) -> None:
+    build_parser("event", cache=True)
+    [file] = cache.iterdir()
+    digest = hashlib.sha256(grammar_text("event").encode("utf-8")).hexdigest()
+    python = f"{sys.version_info.major}{sys.version_info.minor}"
+    assert file.name == f"event-{digest[:16]}-py{python}-lark{lark.__version__}.parser-cache"
+    assert re.fullmatch(rb"[0-9a-f]{64}\n", file.read_bytes().split(b"\n", 1)[0] + b"\n")
+
+
+def test_a_bugfix_release_of_python_keeps_the_cache_a_new_one_does_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = grammar_text("event")
+    name, key = grammar._cache_name("event", text), grammar._cache_key(text)
+    major, minor, micro = sys.version_info[:3]
+    bugfix = types.SimpleNamespace(version_info=(major, minor, micro + 1, "final", 0))
+    monkeypatch.setattr(grammar, "sys", bugfix)
+    assert (grammar._cache_name("event", text), grammar._cache_key(text)) == (name, key)
+    newer = types.SimpleNamespace(version_info=(major, minor + 1, 0, "final", 0))
+    monkeypatch.setattr(grammar, "sys", newer)
+    assert grammar._cache_name("event", text) != name
+    assert grammar._cache_key(text) != key
+
+
+def test_the_key_holds_the_grammar_and_the_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = grammar_text("event")
+    key = grammar._cache_key(text)
+    assert re.fullmatch(b"[0-9a-f]{64}", key)
+    assert grammar._cache_key(text + " ") != key
+    monkeypatch.setattr(grammar, "_OPTIONS", {"parser": "lalr", "lexer": "basic"})
+    assert grammar._cache_key(text) != key
+
+
+def test_a_parser_is_cached_only_when_asked(cache: Path, event_text: str) -> None:
+    assert build_parser("event").parse(event_text)
+    assert not cache.exists()
+
+
 def test_the_cache_directory_is_private(cache: Path) -> None:
     build_parser("article", cache=True)
     assert cache.stat().st_mode & 0o077 == 0
@@ -138,6 +220,86 @@ def test_a_directory_others_can_write_to_is_not_used(cache: Path, event_text: st
     cache.chmod(0o777)
     assert build_parser("event", cache=True).parse(event_text)
     assert list(cache.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="permission bits are POSIX")
+def test_a_directory_others_can_read_and_enter_is_used(cache: Path, event_text: str) -> None:
+    # What mkdir makes under the usual umask 022: others may read it, not write to it.
+    cache.mkdir()
+    cache.chmod(0o755)
+    assert build_parser("event", cache=True).parse(event_text)
+    assert [path.name.split("-")[0] for path in cache.iterdir()] == ["event"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_in_place_of_the_cache_folder_means_no_cache_at_once(
+    cache: Path, event_text: str
+) -> None:
+    os.mkfifo(cache, 0o600)
+
+    def expire(*_: object) -> None:
+        # Not TimeoutError: an OSError, which the cache takes for a folder it cannot open.
+        raise AssertionError("opening the named pipe waits for a writer")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(20)
+    try:
+        assert build_parser("event", cache=True).parse(event_text)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="owners and permission bits are POSIX")
+def test_a_link_in_place_of_the_cache_folder_is_not_followed(
+    cache: Path, tmp_path: Path, event_text: str
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    cache.symlink_to(elsewhere)
+    assert build_parser("event", cache=True).parse(event_text)
+    assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("folder_fd", [True, False])
+def test_a_folder_in_place_of_the_cache_file_only_means_no_cache(
+    cache: Path, event_text: str, monkeypatch: pytest.MonkeyPatch, folder_fd: bool
+) -> None:
+    monkeypatch.setattr(grammar, "_FOLDER_FD", folder_fd and grammar._FOLDER_FD)
+    build_parser("event", cache=True)
+    [file] = cache.iterdir()
+    file.unlink()
+    file.mkdir(mode=0o700)
+    assert build_parser("event", cache=True).parse(event_text)
+    assert [(path.name, path.is_dir()) for path in cache.iterdir()] == [(file.name, True)]
+
+
+@pytest.mark.parametrize("folder_fd", [True, False])
+def test_a_save_that_fails_leaves_no_temporary_file(
+    cache: Path, event_text: str, monkeypatch: pytest.MonkeyPatch, folder_fd: bool
+) -> None:
+    monkeypatch.setattr(grammar, "_FOLDER_FD", folder_fd and grammar._FOLDER_FD)
+
+    def full(*_: object, **__: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(grammar._UncheckedLark, "save", full)
+    assert build_parser("event", cache=True).parse(event_text)
+    assert list(cache.iterdir()) == []
+
+
+def test_strict_builds_with_larks_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The strict build itself takes many seconds (tests/test_grammar.py runs it): here only
+    # what is asked of Lark.
+    asked: list[dict[str, object]] = []
+
+    def lark_(text: str, **options: object) -> str:
+        asked.append(options)
+        return text
+
+    monkeypatch.setattr(grammar.lark, "Lark", lark_)
+    assert build_parser("article", strict=True) == grammar_text("article")
+    assert asked == [{"parser": "lalr", "transformer": None, "strict": True}]
 
 
 _PROGRAM = """
@@ -239,7 +401,11 @@ def test_a_trusted_cache_file_is_read(cache: Path, tmp_path: Path, event_text: s
     assert marker.exists()
 
 
-def test_the_cache_file_is_private_whatever_the_umask(cache: Path) -> None:
+@pytest.mark.parametrize("folder_fd", [True, False])
+def test_the_cache_file_is_private_whatever_the_umask(
+    cache: Path, monkeypatch: pytest.MonkeyPatch, folder_fd: bool
+) -> None:
+    monkeypatch.setattr(grammar, "_FOLDER_FD", folder_fd and grammar._FOLDER_FD)
     previous = os.umask(0)
     try:
         build_parser("event", cache=True)
@@ -299,10 +465,12 @@ def test_every_folder_newswiki_creates_is_private_whatever_the_umask(
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="owners and permission bits are POSIX")
+@pytest.mark.parametrize("folder_fd", [True, False])
 def test_a_link_in_place_of_the_cache_file_is_not_followed(
-    cache: Path, tmp_path: Path, event_text: str
+    cache: Path, tmp_path: Path, event_text: str, monkeypatch: pytest.MonkeyPatch, folder_fd: bool
 ) -> None:
     # The planted pickle is this user's and private: only the link gives it away.
+    monkeypatch.setattr(grammar, "_FOLDER_FD", folder_fd and grammar._FOLDER_FD)
     build_parser("event", cache=True)
     [file] = cache.iterdir()
     marker = tmp_path / "the pickle ran"

@@ -185,6 +185,69 @@ def test_walk_gives_bad_paths_as_unreadable_and_goes_on(tmp_path: Path, no_hang:
     assert list(walk(paths["loop"])) == [str(paths["loop"])]
 
 
+def test_walk_names_a_socket_and_a_device(tmp_path: Path) -> None:
+    import socket
+
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(tmp_path / "s.md"))
+        assert [(p, p.message) for p in walk(tmp_path)] == [  # type: ignore[attr-defined]
+            (str(tmp_path / "s.md"), "cannot read the file: it is a socket, not a regular file")
+        ]
+    finally:
+        server.close()
+    if not os.path.exists("/dev/null"):
+        pytest.skip("no /dev/null here")
+    assert [(p, p.message) for p in walk("/dev/nul[l]")] == [  # type: ignore[attr-defined]
+        ("/dev/null", "cannot read the file: it is a device, not a regular file")
+    ]
+
+
+class _Gone:
+    """A folder's entry for a file removed since the listing, on a file system whose listing
+    does not say what each entry is: every question about it fails."""
+
+    def __init__(self, entry: os.DirEntry[str]) -> None:
+        self.name, self.path = entry.name, entry.path
+
+    def _fails(self, *_: object, **__: object) -> bool:
+        raise FileNotFoundError(2, "No such file or directory", self.path)
+
+    is_dir = is_file = stat = _fails
+
+
+def test_a_file_gone_since_the_listing_is_its_own_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = write(tmp_path, "a.md", EVENT)
+    gone = write(tmp_path, "b.md", EVENT)
+    last = write(tmp_path, "c.md", EVENT)
+    scandir = os.scandir
+
+    class Listing:
+        def __init__(self, folder: str) -> None:
+            with scandir(folder) as entries:
+                self.entries = [_Gone(e) if e.name == "b.md" else e for e in entries]
+
+        def __enter__(self) -> list[object]:
+            return self.entries
+
+        def __exit__(self, *_: object) -> None:
+            pass
+
+    monkeypatch.setattr(os, "scandir", Listing)
+    found = list(walk(tmp_path))
+    assert found == [str(first), str(gone), str(last)]
+    assert getattr(found[1], "message", None) == NOWHERE
+
+
+def test_a_missing_argument_is_a_plain_file_not_found_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError) as missing:
+        walk(tmp_path / "nope.md")
+    assert (missing.value.errno, missing.value.strerror) == (2, "No such file or directory")
+    assert str(missing.value) == f"[Errno 2] No such file or directory: '{tmp_path / 'nope.md'}'"
+
+
 def test_a_folder_that_cannot_be_listed_is_its_own_error(
     tmp_path: Path, secret_folders: None
 ) -> None:

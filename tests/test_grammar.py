@@ -123,7 +123,7 @@ def test_without_groups_makes_every_group_non_capturing(pattern: str, expected: 
     assert without_groups(pattern) == expected
 
 
-@pytest.mark.parametrize("pattern", [r"(a)\1", r"(?P<x>a)(?P=x)", r"(a)b\9"])
+@pytest.mark.parametrize("pattern", [r"(a)\1", r"(?P<x>a)(?P=x)", r"(a)b\9", r"(a)\1b"])
 def test_without_groups_refuses_backreferences(pattern: str) -> None:
     with pytest.raises(ValueError, match="backreference"):
         without_groups(pattern)

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import newswiki
 from newswiki import Article, Event, RelatedEvent, Section
 from newswiki.cli import main
-from newswiki.corpus import Corpus, CorpusIndex, TopicLink
+from newswiki.corpus import Corpus, CorpusIndex, FileError, Link, TopicLink
 from newswiki.tabular import DatasetWriter, read_jsonl, schema, topic_rows
 
 DATA = Path(__file__).parent / "data"
@@ -284,6 +284,22 @@ def test_an_undated_related_item_ends_the_timeline() -> None:
     assert [(found.line, found.column) for found in index.topics("late.md")] == [(None, None)] * 2
 
 
+def test_a_timeline_puts_an_events_headline_before_its_related_items_of_the_same_day() -> None:
+    index = CorpusIndex()
+    index.add("a.txt", Article(title="Story"))
+    related = [
+        RelatedEvent(title="Story: Same day.", path="/news/2016/06/7/same.md"),
+        RelatedEvent(title="Story: Same day again.", path="/news/2016/06/07/again.md"),
+    ]
+    index.add("b.md", Event(date=D7, headline="Story: Story: Headline.", related=related))
+    assert [(f.related, f.position) for f in index.timeline("Story")] == [
+        (None, 1),
+        (None, 2),
+        (1, 1),
+        (2, 1),
+    ]
+
+
 def test_articles_and_their_sections_at_every_level() -> None:
     index = CorpusIndex()
     four = Section(title="Four", level=4)
@@ -292,7 +308,7 @@ def test_articles_and_their_sections_at_every_level() -> None:
         Section(title="Other", subsections=[Section(title="X", level=3, subsections=[four])]),
     ]
     index.add("a.txt", Article(title="T", sections=sections))
-    topics = ["t", "T#two", "T#Three", "T#four", "T#x", "T#Five", "T#"]
+    topics = ["t", "T#two", "T#Three", "T#four", "T#x", "T#Five", "T#", "T#tHREE"]
     index.add("e.md", Event(date=D5, headline=": ".join([*topics, "Done."])))
     assert [(f.topic, f.article, f.section, f.status) for f in index.topics("e.md")] == [
         ("t", "a.txt", None, "resolved"),
@@ -302,7 +318,91 @@ def test_articles_and_their_sections_at_every_level() -> None:
         ("T#x", "a.txt", "X", "resolved"),
         ("T#Five", "a.txt", None, "no-section"),
         ("T#", "a.txt", None, "resolved"),  # an empty section names the article itself
+        ("T#tHREE", "a.txt", "Three", "resolved"),  # differing in case alone, as a redirect
     ]
+
+
+def test_related_links_say_what_became_of_them() -> None:
+    index = CorpusIndex()
+    related = [
+        RelatedEvent(title="Found.", path="/news/2016/06/05/a.md"),
+        RelatedEvent(title="Broken.", path="/news/2016/06/6/bad.md"),
+        RelatedEvent(title="Not UTF-8.", path="/news/2016/06/6/latin.md"),
+        RelatedEvent(title="Gone.", path="/news/2016/06/6/gone.md"),
+    ]
+    index.add("news/2016/06/7/b.md", Event(date=D7, headline="Links.", related=related))
+    index.add("news/2016/06/5/a.md", Event(date=D5, headline="Found."))
+    bad = FileError("news/2016/06/06/bad.md", "parse", "expected a headline", 3, 1)
+    index.add_error(bad)
+    latin = FileError("news/2016/06/6/latin.md", "decode", "not UTF-8")
+    index.add_error(latin)
+    index.add_error(FileError("wiki/undated.txt", "decode", "not UTF-8"))  # no day: no target
+    found = list(index.links())
+    assert [(f.status, f.resolved, f.target_error) for f in found] == [
+        ("resolved", "news/2016/06/5/a.md", None),
+        ("unparsable", None, bad),
+        ("unparsable", None, latin),
+        ("missing", None, None),
+    ]
+    # Built by hand: no place in a file.
+    assert [str(f) for f in found] == [
+        "news/2016/06/7/b.md: related link to /news/2016/06/05/a.md:"
+        " resolves to news/2016/06/5/a.md",
+        "news/2016/06/7/b.md: related link to /news/2016/06/6/bad.md:"
+        " news/2016/06/06/bad.md exists but does not parse (line 3, column 1):"
+        " expected a headline",
+        "news/2016/06/7/b.md: related link to /news/2016/06/6/latin.md:"
+        " news/2016/06/6/latin.md exists but does not parse: not UTF-8",
+        "news/2016/06/7/b.md: related link to /news/2016/06/6/gone.md: no such event file",
+    ]
+    assert found[1].to_json() == {
+        "source": "news/2016/06/7/b.md",
+        "line": None,
+        "column": None,
+        "number": 2,
+        "target": "/news/2016/06/6/bad.md",
+        "status": "unparsable",
+        "resolved": None,
+        "target_file": "news/2016/06/06/bad.md",
+        "target_error": "news/2016/06/06/bad.md:3:1: expected a headline",
+    }
+    assert found[0].to_json()["target_file"] is None
+    assert found[0].to_json()["target_error"] is None
+
+
+def test_links_compare_without_the_targets_error() -> None:
+    error = FileError("news/2016/06/06/bad.md", "parse", "expected a headline", 3, 1)
+    broken = Link("b.md", 1, "/news/2016/06/6/bad.md", None, target_error=error)
+    assert broken == Link("b.md", 1, "/news/2016/06/6/bad.md", None)
+    assert broken.status == "unparsable"
+
+
+def test_a_topic_link_is_built_with_keywords_and_defaults() -> None:
+    with pytest.raises(TypeError):
+        TopicLink("e.md", "Topic")  # type: ignore[misc]
+    found = TopicLink(source="e.md", topic="Topic")
+    assert (found.related, found.position, found.line, found.column, found.date) == (
+        None,
+        1,
+        None,
+        None,
+        None,
+    )
+    assert (found.article, found.section, found.candidates, found.status) == (
+        None,
+        None,
+        (),
+        "missing",
+    )
+    assert str(found) == "e.md: topic 'Topic': no article has that title"
+
+
+def test_a_heading_spelled_exactly_wins_over_one_differing_in_case() -> None:
+    index = CorpusIndex()
+    sections = [Section(title="Us and them"), Section(title="US and them")]
+    index.add("a.txt", Article(title="T", sections=sections))
+    index.add("e.md", Event(date=D5, headline="T#US and them: T#us and them: Done."))
+    assert [f.section for f in index.topics("e.md")] == ["US and them", "Us and them"]
 
 
 # -- paths spelled any way --------------------------------------------------------------------
@@ -336,6 +436,19 @@ def test_every_method_takes_every_spelling(archive: CorpusIndex, tmp_path: Path)
     story = archive.timeline("wiki/syria.txt")
     for spelling in spellings(tmp_path, "wiki/syria.txt"):
         assert archive.timeline(spelling) == story, spelling
+
+
+def test_a_file_added_under_two_spellings_answers_to_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As Corpus("news", "./news") would add each file twice: each spelling is its own event.
+    monkeypatch.chdir(tmp_path)
+    index = CorpusIndex()
+    index.add("a.md", Event(date=D5, headline="First: Added."))
+    index.add("./a.md", Event(date=D5, headline="Second: Added."))
+    assert [f.topic for f in index.topics("./a.md")] == ["Second"]
+    assert [f.topic for f in index.topics("a.md")] == ["First"]
+    assert [f.topic for f in index.topics(tmp_path / "a.md")] == ["First"]  # the first added
 
 
 def test_a_file_that_is_not_in_the_index_is_an_error(archive: CorpusIndex) -> None:
@@ -380,6 +493,44 @@ def spellings_of_a_title(draw: st.DrawFn, most: int = 5) -> tuple[str, str]:
         variant = unicodedata.normalize("NFD", variant)
     ends = draw(st.sampled_from(["", "_", "&nbsp;"]))
     return title, ends + variant + ends
+
+
+@pytest.mark.parametrize(
+    ("title", "key"),
+    [
+        ("syrian_civil&nbsp;War ", "Syrian civil War"),
+        ("  a__b \u3000 c_", "A b c"),  # runs of spaces and "_" become one, the ends go
+        ("\u00e9t\u00e9", "\u00c9t\u00e9"),  # only the first letter is upper-cased
+        ("e\u0301t\u00e9", "\u00c9t\u00e9"),  # NFC first: the accent goes with its letter
+        ("iPhone", "IPhone"),
+        ("AT&amp;T", "AT&T"),
+        ("x", "X"),
+        ("", ""),
+        (" _ ", ""),
+    ],
+)
+def test_title_key_by_hand(title: str, key: str) -> None:
+    assert newswiki.title_key(title) == key
+
+
+@pytest.mark.parametrize(
+    ("topic", "key"),
+    [
+        (
+            "conflict-of-interest editing on Wikipedia#orangemoody",
+            ("Conflict-of-interest editing on Wikipedia", "Orangemoody"),
+        ),
+        ("2016_Aktobe_shootings", ("2016 Aktobe shootings", None)),
+        ("a#b#c", ("A", "B#c")),  # split at the first "#"
+        ("a&#35;b", ("A", "B")),  # an entity for "#" splits too
+        ("a&#160;b", ("A b", None)),  # a no-break space is no split
+        ("a#", ("A", None)),  # an empty section names the page itself
+        ("a# _ ", ("A", None)),
+        ("#b", ("", "B")),
+    ],
+)
+def test_topic_key_by_hand(topic: str, key: tuple[str, str | None]) -> None:
+    assert newswiki.topic_key(topic) == key
 
 
 @given(spellings_of_a_title())

@@ -218,4 +218,101 @@ EQUIVALENT: dict[str, str] = {
         "a line with no line end in reach is cut one character later: past 40 characters it is"
         " shown as its first 37 and `...` either way."
     ),
+    # --- titles.py ---
+    "titles.py _decoded: `\"&\"` -> `('')`": (
+        "`'&' in text` only spares decoding a title without entities; `'' in text` is always"
+        " true, and decoding a text without `&` gives it back unchanged."
+    ),
+    # --- text.py ---
+    "text.py split_topics: `end < 0` -> `(end <= 0)`": (
+        "`end` is 0 only when the headline starts with `: `, where the segment before it is"
+        " empty and no topic: the loop ends there either way.  Past the first topic `end` is"
+        " at least `start`, which is past 0."
+    ),
+    "text.py split_topics: `0` -> `(1)` #2": "`end < 1` is `end <= 0`: see the mutant above.",
+    # --- walk.py ---
+    "walk.py <module>: `r\"[*?[]\"` -> `('')`": (
+        "the glob characters only spare `glob.glob` an argument that is no glob; such an"
+        " argument is neither a folder nor a path that exists (checked before), and `glob`"
+        " matches a plain path only when it exists: no match, the same `FileNotFoundError`."
+    ),
+    "walk.py _is_itself: `return False` -> `return None`": (
+        "both callers ask `if _is_itself(...)` (or `... if plain else ...`): `None` is as false"
+        " as `False`."
+    ),
+    "walk.py walk: `\"dir\"` -> `('')`": (
+        "the kind of a root is only asked whether it is `file` or `glob`; every other kind is"
+        " walked as a folder, as `dir` is."
+    ),
+    # --- graph.py ---
+    "graph.py <module>: `\"resolved\"` -> `('')`": (
+        "a value of the `Literal` type `LinkStatus`, read by the type checker only: the"
+        " statuses the code gives are spelled where they are given."
+    ),
+    "graph.py <module>: `\"missing\"` -> `('')`": "as above.",
+    "graph.py <module>: `\"unparsable\"` -> `('')`": "as above.",
+    "graph.py <module>: `\"resolved\"` -> `('')` #2": "as above, for `TopicStatus`.",
+    "graph.py <module>: `\"missing\"` -> `('')` #2": "as above, for `TopicStatus`.",
+    "graph.py <module>: `\"no-section\"` -> `('')`": "as above, for `TopicStatus`.",
+    "graph.py <module>: `\"ambiguous\"` -> `('')`": "as above, for `TopicStatus`.",
+    "graph.py <module>: `\"_L\"` -> `('')`": (
+        "the name of a type variable, read by the type checker only."
+    ),
+    "graph.py _unflat: `True` -> `(False)`": (
+        "`zip(..., strict=True)` of one iterator four times over a tuple that `_flat` made of"
+        " four parts a topic: strict or not, the same topics."
+    ),
+    "graph.py _facts: `True` -> `(False)`": (
+        "`zip(..., strict=True)` of an event's related links and their places, one place per"
+        " link: strict or not, the same pairs."
+    ),
+    "graph.py _facts: `\"event\"` -> `('')`": (
+        "the kind of what is kept of a document is only asked whether it is `article`: an empty"
+        " name for an event is not, as `event` is not."
+    ),
+    "graph.py CorpusIndex._add_facts: `1` -> `(2)`": (
+        "`name.rsplit('/', 2)[-1]` is the same last part as `name.rsplit('/', 1)[-1]`."
+    ),
+    "graph.py _value_start: `column < len(text)` -> `(column <= len(text))`": (
+        "the padding skipped is followed by the value, which holds a topic: `column` never"
+        " reaches the end of the line's text."
+    ),
+    # --- grammar.py ---
+    "grammar.py <module>: `\"postlex\"` -> `('')`": (
+        "newswiki builds its parsers without a postlexer, lexer callbacks or terminal edits:"
+        " saved, their defaults read back as the defaults a load gives them anyway."
+    ),
+    "grammar.py <module>: `\"lexer_callbacks\"` -> `('')`": "as above.",
+    "grammar.py <module>: `\"edit_terminals\"` -> `('')`": "as above.",
+    "grammar.py <module>: `0` -> `(1)`": (
+        "the value of `O_NOFOLLOW` where `os` has none (Windows): every system the tests run"
+        " on has it, so the default is never taken."
+    ),
+    'grammar.py <module>: `getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)` ->'
+    " `(getattr(os, 'O_CLOEXEC', 0) & getattr(os, 'O_BINARY', 0))`": (
+        "`O_CLOEXEC` left out of the flags: Python opens every descriptor non-inheritable"
+        " already (PEP 446, with `O_CLOEXEC` itself where there is one), so it changes nothing;"
+        " `O_BINARY` is Windows's, and 0 elsewhere."
+    ),
+    "grammar.py <module>: `\"O_CLOEXEC\"` -> `('')`": "`O_CLOEXEC` left out: as above.",
+    "grammar.py <module>: `0` -> `(1)` #2": (
+        "the value of `O_CLOEXEC` where `os` has none: every system the tests run on has it."
+    ),
+    "grammar.py <module>: `\"O_BINARY\"` -> `('')`": (
+        "`O_BINARY` exists on Windows only; elsewhere `getattr(os, '', 0)` is the same 0."
+    ),
+    'grammar.py <module>: `hasattr(os, "O_DIRECTORY") and {os.open, os.rename, os.un...` ->'
+    " `(hasattr(os, 'O_DIRECTORY') or {os.open, os.rename, os.un...`": (
+        "where the tests run, `os` has `O_DIRECTORY` and opens, renames and removes relative to"
+        " a folder's descriptor: both sides are true, and so is either."
+    ),
+    "grammar.py <module>: `{os.open, os.rename, os.unlink} <= os.supports_dir_fd` -> `({os.open,"
+    " os.rename, os.unlink} < os.supports_dir_fd)`": (
+        "where the tests run, `os.supports_dir_fd` holds more functions than these three (`stat`,"
+        " `mkdir`, ...): a subset of it is a proper one too."
+    ),
+    "grammar.py _trusted: `return False` -> `return None`": (
+        "every caller asks `if not _trusted(...)` (or `... if _trusted(...) else None`): `None`"
+        " is as false as `False`."
+    ),
 }

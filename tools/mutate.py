@@ -40,6 +40,7 @@ import signal
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,10 +54,12 @@ from grammar_mutants import GRAMMAR_MUTANTS  # noqa: E402
 
 #: The modules whose Python mutants are made: reading (``reader.py``, ``parse.py``,
 #: ``lenient.py``, ``build.py``), the error it reports (``errors.py``), the model
-#: (``model.py``, ``layout.py``) and writing (``write.py``, ``spelling.py``).  Left out:
-#: ``grammar.py`` (finding the grammar files and caching the built parsers: the grammar text
-#: has mutants of its own), ``convert.py``, ``tabular.py`` and ``text.py`` (what is done with
-#: the values once read), and the command line, corpus and dask front ends.
+#: (``model.py``, ``layout.py``) and writing (``write.py``, ``spelling.py``); the parser
+#: cache of ``grammar.py`` (what it trusts runs code when unpickled); and what a corpus is
+#: read and joined with: walking folders (``walk.py``), the topics of a headline
+#: (``text.py``), titles compared as a wiki does (``titles.py``) and the links between
+#: files (``graph.py``).  Left out: ``convert.py`` and ``tabular.py`` (what is done with the
+#: values once read), and the command line, corpus and dask front ends.
 MODULES = (
     "build.py",
     "write.py",
@@ -67,6 +70,11 @@ MODULES = (
     "layout.py",
     "lenient.py",
     "spelling.py",
+    "grammar.py",
+    "walk.py",
+    "text.py",
+    "titles.py",
+    "graph.py",
 )
 
 #: The test files of the quick subset, and the tests left out of it (with why).
@@ -85,6 +93,9 @@ TEST_FILES = (
     "tests/test_edges.py",
     "tests/test_hostile.py",
     "tests/test_cache.py",
+    "tests/test_corpus.py",
+    "tests/test_text.py",
+    "tests/test_graph.py",
 )
 LEFT_OUT = {
     # Concurrency, not logic: every line it runs, the one-thread tests run too (15-40 s).
@@ -558,7 +569,11 @@ def run_baseline(tree: Path, cache: Path, workdir: Path) -> Baseline:
             result.write_text(
                 json.dumps({"seconds": record.seconds, "failed": record.failed, "covered": covered})
             )
+        except BaseException:  # e.g. coverage not installed: say so in the log shown
+            traceback.print_exc()
         finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
             os._exit(int(code))
     _, status = os.waitpid(pid, 0)
     if not result.exists() or os.waitstatus_to_exitcode(status) != 0:

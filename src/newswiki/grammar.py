@@ -319,8 +319,11 @@ def _load(
         fd = folder.open_file(name, os.O_RDONLY)
     except OSError:  # missing, a link planted in its place, ...
         return None
+    if not _trusted(os.fstat(fd), stat.S_IFREG):  # before fdopen, which refuses a folder
+        os.close(fd)
+        return None
     with os.fdopen(fd, "rb") as file:
-        if not _trusted(os.fstat(fd), stat.S_IFREG) or file.readline() != key + b"\n":
+        if file.readline() != key + b"\n":
             return None
         parser = _UncheckedLark.__new__(_UncheckedLark)
         try:
