@@ -288,6 +288,19 @@ def test_a_save_that_fails_leaves_no_temporary_file(
     assert list(cache.iterdir()) == []
 
 
+def test_a_parser_is_built_without_larks_terminal_checks(
+    event_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # They cost more than the rest of a build, at every start; the strict build of the tests
+    # runs them.
+    def compared(*_: object, **__: object) -> None:
+        raise AssertionError("Lark compared the terminals")
+
+    build_parser("article")  # Lark checks its own grammar's terminals when it first reads one
+    monkeypatch.setattr(lark.lexer, "_check_regex_collisions", compared)
+    assert build_parser("event").parse(event_text)
+
+
 def test_strict_builds_with_larks_checks(monkeypatch: pytest.MonkeyPatch) -> None:
     # The strict build itself takes many seconds (tests/test_grammar.py runs it): here only
     # what is asked of Lark.
