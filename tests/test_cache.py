@@ -250,6 +250,40 @@ def test_a_named_pipe_in_place_of_the_cache_folder_means_no_cache_at_once(
         signal.signal(signal.SIGALRM, previous)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_in_place_of_the_cache_file_is_rebuilt_over_at_once(
+    cache: Path, event_text: str
+) -> None:
+    build_parser("event", cache=True)
+    [file] = cache.iterdir()
+    file.unlink()
+    os.mkfifo(file, 0o600)
+
+    def expire(*_: object) -> None:
+        raise AssertionError("opening the named pipe waits for a writer")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(20)
+    try:
+        assert build_parser("event", cache=True).parse(event_text)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert file.is_file()  # a cache file again, read at the next start
+    assert file.read_bytes().startswith(grammar._cache_key(grammar_text("event")) + b"\n")
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="permission bits are POSIX")
+def test_a_cache_folder_named_with_a_final_slash_gets_its_parents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSWIKI_CACHE_DIR", str(tmp_path / "a" / "cache") + os.sep)
+    build_parser("event", cache=True)
+    created = [tmp_path / "a", tmp_path / "a" / "cache"]
+    assert [oct(path.stat().st_mode & 0o777) for path in created] == ["0o700"] * 2
+    assert [path.name.split("-")[0] for path in created[1].iterdir()] == ["event"]
+
+
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="owners and permission bits are POSIX")
 def test_a_link_in_place_of_the_cache_folder_is_not_followed(
     cache: Path, tmp_path: Path, event_text: str
