@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -71,3 +73,20 @@ def secret_folders(monkeypatch: pytest.MonkeyPatch) -> None:
         return scandir(folder)
 
     monkeypatch.setattr(os, "scandir", refusing)
+
+
+@pytest.fixture
+def no_hang() -> Iterator[None]:
+    """Fail, instead of hanging the suite, when a test takes over a minute.
+
+    With an ``AssertionError``, not a ``TimeoutError``: that is an ``OSError``, which code that
+    goes on past a file it cannot open (the parser cache, a corpus's reader) would swallow."""
+
+    def expire(*_: object) -> None:
+        raise AssertionError("the test hung")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)

@@ -11,7 +11,6 @@ import itertools
 import os
 import pickle
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -99,20 +98,6 @@ def make_tree(root: Path) -> dict[str, Path]:
 @pytest.fixture
 def tree(tmp_path: Path) -> dict[str, Path]:
     return make_tree(tmp_path)
-
-
-@pytest.fixture
-def no_hang() -> Iterator[None]:
-    """Fail, instead of hanging the suite, when a test takes over a minute."""
-
-    def expire(*_: object) -> None:
-        raise TimeoutError("the test hung")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(60)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
 
 
 # -- walk -------------------------------------------------------------------------------------

@@ -296,6 +296,10 @@ EQUIVALENT: dict[str, str] = {
     ),
     "grammar.py <module>: `\"O_CLOEXEC\"` -> `('')`": "`O_CLOEXEC` left out: as above.",
     "grammar.py <module>: `0` -> `(1)` #2": (
+        "the value of `O_NONBLOCK` where `os` has none (Windows): every system the tests run on"
+        " has it."
+    ),
+    "grammar.py <module>: `0` -> `(1)` #3": (
         "the value of `O_CLOEXEC` where `os` has none: every system the tests run on has it."
     ),
     "grammar.py <module>: `\"O_BINARY\"` -> `('')`": (

@@ -151,6 +151,8 @@ _OPTIONS: dict[str, Any] = {"parser": "lalr"}
 # (the transformer) or may hold objects that do not pickle.
 _NOT_SAVED = frozenset({"transformer", "postlex", "lexer_callbacks", "edit_terminals"})
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+# A named pipe in place of a cache file is opened without waiting for a writer (then refused).
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 # POSIX opens the cache folder once and its files relative to it; Windows, which cannot open
 # a folder, keeps per-user folders and no permission bits to check, and opens them by name.
@@ -193,6 +195,8 @@ def _make_private_folders(path: str) -> None:
     """Create the folder ``path`` and every missing parent, each ``0o700``: private to this
     user whatever the umask (``os.makedirs`` gives the parents ``0o777`` less the umask)."""
     parent, child = os.path.split(path)
+    if not child:  # "a/cache/" is the folder "a/cache", whose parent is "a"
+        parent, child = os.path.split(parent)
     if parent and child and not os.path.isdir(parent):
         _make_private_folders(parent)
     with contextlib.suppress(FileExistsError):  # made meanwhile by another process
@@ -316,7 +320,7 @@ def _load(
     """The parser in the cache file ``name``, if this user owns it, no one else may write
     to it, and it holds a parser of this grammar; else ``None``."""
     try:
-        fd = folder.open_file(name, os.O_RDONLY)
+        fd = folder.open_file(name, os.O_RDONLY | _NONBLOCK)
     except OSError:  # missing, a link planted in its place, ...
         return None
     if not _trusted(os.fstat(fd), stat.S_IFREG):  # before fdopen, which refuses a folder
