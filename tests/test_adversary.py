@@ -76,6 +76,28 @@ def test_parse_shows_hostile_names_with_the_source_line(
     ]
 
 
+def test_fmt_names_each_file_to_reformat_on_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # A file that would change, under each hostile name: `fmt --check` names it, and the
+    # headers of `fmt --diff` show it, as every other message does.
+    messy = EVENT.replace(b"\n", b"\r\n", 1)
+    for name in HOSTILE_NAMES:
+        (tmp_path / name).write_bytes(messy)
+    assert main(["fmt", "--check", str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    assert sorted(out.splitlines()) == sorted(
+        f"would reformat {tmp_path}/{shown}" for shown in HOSTILE_NAMES.values()
+    )
+    assert err == "4 files would be reformatted, 0 files already canonical.\n"
+    assert main(["fmt", "--diff", str(tmp_path / "new\nline.md")]) == 1
+    out, _ = capsys.readouterr()
+    assert out.splitlines()[:2] == [
+        f"--- {tmp_path}/new\\nline.md",
+        f"+++ {tmp_path}/new\\nline.md",
+    ]
+
+
 def test_links_and_timeline_show_hostile_names_on_one_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

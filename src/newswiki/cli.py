@@ -462,7 +462,7 @@ def _format_file(mode: _FmtMode, verify: bool, path: str, data: bytes) -> tuple[
     if new is None:
         return False, data.decode("utf-8") if mode == "print" else ""
     if mode == "diff":
-        return True, unified_diff(data.decode("utf-8"), new[0], path)
+        return True, unified_diff(data.decode("utf-8"), new[0], printable(path))
     return True, new[0] if mode == "print" else ""
 
 
@@ -544,7 +544,7 @@ def _run_fmt(args: argparse.Namespace, console: _Console) -> int:
             unchanged += 1
         console.write(text)
         if was_changed and mode == "check":
-            console.print(f"would reformat {outcome.path}")
+            console.print(f"would reformat {printable(outcome.path)}")
     verb = "reformatted" if mode in ("write", "print") else "would be reformatted"
     errors = f", {_plural(failed, 'error')} (left unchanged)" if failed else ""
     console.print(
