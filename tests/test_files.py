@@ -328,7 +328,7 @@ renamed = []
 real_replace = os.replace
 
 def replace(source, target):
-    if len(renamed) == after:
+    if len(renamed) >= after:
         os.kill(os.getpid(), signal.SIGKILL)  # killed in the middle of the renames
     real_replace(source, target)
     renamed.append(target)
@@ -356,6 +356,26 @@ def test_a_batch_killed_midway_leaves_every_file_old_or_new(tmp_path: Path, afte
         # The next run (this process has not written there yet) cleans them up.
         assert write_file(folder / "other.md", b"text") is True
         assert hidden(folder) == []
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_a_batch_killed_while_renaming_in_several_folders_leaves_every_file_old_or_new() -> None:
+    # Folders are renamed side by side: the kill falls while several renames are under way.
+    folder = fresh_folder()
+    try:
+        paths = [write(folder / f"day{i % 4}" / f"{i}.md", b"old text") for i in range(12)]
+        command = [sys.executable, "-c", _KILLED_BATCH, "5", *map(str, paths)]
+        done = subprocess.run(command, capture_output=True, check=False, timeout=60)
+        assert done.returncode == -signal.SIGKILL, done.stderr
+        contents = [p.read_bytes() for p in paths]
+        assert set(contents) == {b"old text", b"new text"}
+        leftovers = [f / name for f in sorted(folder.iterdir()) for name in hidden(f)]
+        assert len(leftovers) == contents.count(b"old text")
+        aged(*leftovers)
+        write_files((path, b"newer") for path in paths)  # the next run cleans up
+        assert [p.read_bytes() for p in paths] == [b"newer"] * 12
+        assert [name for f in folder.iterdir() for name in hidden(f)] == []
     finally:
         shutil.rmtree(folder)
 
@@ -429,6 +449,93 @@ def test_a_durable_batch_waits_for_the_disk_twice_not_twice_per_file(
     counts.update(fsync=0, syncfs=0)
     assert write_file(paths[0], b"alone") is True
     assert counts == {"fsync": 2, "syncfs": 0}  # one file: its data, then its folder
+
+
+def test_a_durable_batch_syncs_the_data_before_the_first_rename_and_the_names_after_the_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = [write(tmp_path / f"day{i % 3}" / f"{i}.md", b"old") for i in range(9)]
+    events: list[str] = []
+    real_replace, real_syncfs = os.replace, files._syncfs()
+    assert real_syncfs is not None  # Linux
+
+    def replace(source: str, target: str) -> None:
+        events.append("rename")
+        real_replace(source, target)
+
+    def syncfs(fd: int) -> int:
+        events.append("sync")
+        return real_syncfs(fd)
+
+    monkeypatch.setattr(files.os, "replace", replace)
+    monkeypatch.setattr(files, "_syncfs", lambda: syncfs)
+    write_files((path, b"new") for path in paths)
+    assert events == ["sync", *["rename"] * 9, "sync"]
+    assert [p.read_bytes() for p in paths] == [b"new"] * 9
+
+
+def test_folders_are_renamed_side_by_side_each_by_one_thread_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = [write(tmp_path / f"day{i % 3}" / f"{i}.md", b"old") for i in range(9)]
+    together = threading.Barrier(3, timeout=10)  # each folder's first rename waits for the others
+    renamed: list[tuple[int, str]] = []
+    real_replace = os.replace
+
+    def replace(source: str, target: str) -> None:
+        folder = os.path.dirname(target)
+        if not any(os.path.dirname(done) == folder for _, done in renamed):
+            together.wait()  # broken (an error) unless three threads wait here at once
+        real_replace(source, target)
+        renamed.append((threading.get_ident(), target))
+
+    monkeypatch.setattr(files.os, "replace", replace)
+    write_files((path, b"new") for path in paths)
+    for day in range(3):
+        mine = [(thread, target) for thread, target in renamed if f"day{day}" in target]
+        assert [target for _, target in mine] == [str(p) for p in paths[day::3]]
+        assert len({thread for thread, _ in mine}) == 1
+    assert len({thread for thread, _ in renamed}) == 3
+    assert threading.get_ident() not in {thread for thread, _ in renamed}
+
+
+@pytest.mark.parametrize("during", ["the data sync", "the renames"])
+def test_ctrl_c_in_a_batch_leaves_each_file_old_or_new_and_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, during: str
+) -> None:
+    # Ctrl-C before the renames: no file is renamed; during them: they end first, all of them.
+    paths = [write(tmp_path / f"day{i % 3}" / f"{i}.md", b"old") for i in range(12)]
+    write_file(tmp_path / "day0" / "warm-up.md", b"")  # leftovers looked for, caches filled
+    before = sorted(os.listdir("/proc/self/fd"))
+    main = threading.get_ident()
+    real_replace, real_syncfs = os.replace, files._syncfs()
+    assert real_syncfs is not None  # Linux
+    ctrl_c = [True]
+
+    def press_ctrl_c() -> None:
+        if ctrl_c:
+            ctrl_c.clear()
+            signal.pthread_kill(main, signal.SIGINT)
+
+    def syncfs(fd: int) -> int:
+        if during == "the data sync":
+            press_ctrl_c()
+        return real_syncfs(fd)
+
+    def replace(source: str, target: str) -> None:
+        if during == "the renames":
+            press_ctrl_c()
+            time.sleep(0.01)  # the batch hears it while the renames are under way
+        real_replace(source, target)
+
+    monkeypatch.setattr(files, "_syncfs", lambda: syncfs)
+    monkeypatch.setattr(files.os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        write_files((path, b"new") for path in paths)
+    expected = b"old" if during == "the data sync" else b"new"
+    assert [p.read_bytes() for p in paths] == [expected] * 12
+    assert [name for day in range(3) for name in hidden(tmp_path / f"day{day}")] == []
+    assert sorted(os.listdir("/proc/self/fd")) == before
 
 
 def test_a_batch_holds_a_bounded_number_of_files_open(
