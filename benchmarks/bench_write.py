@@ -12,20 +12,20 @@ safe writes cost on top of it, on event files of real size that all need rewriti
   (durable, and with ``durability="none"``), and one ``dump(document, path)`` per file,
   against the same edit written with plain writes.
 
-Every contender starts from the archive's original text (put back untimed), and they take
-turns round after round, so all meet the same machine load; the report gives each median and
-the median of the per-round ratios against the plain loop.  It asserts nothing about time.
+Every run starts from a fresh copy of the archive (the copy is not timed), and the contenders
+take turns round after round, so all meet the same machine load; the report gives each median
+and the median of the per-round ratios against the plain loop.  It asserts nothing about time.
 Run from the repository root::
 
     python benchmarks/bench_write.py              # 1,500 event files (7.5 MB), 5 rounds
     python benchmarks/bench_write.py --quick      # 100 files, one round (CI smoke run)
 
-The original text is written back into the same files, not copied afresh: deleting the last
-run's copy would free some 3,000 files and folders just before each contender, and a file
-system that waits before reusing freed inodes (ext4 without a journal keeps each one aside for
-one to six minutes, and checks each of them again for every file it creates nearby) would
-charge that to the writers that create files, which the plain loop does not.  A user's archive
-has not just been deleted beside itself; ``--fresh-copy`` measures as if it had.
+The copies are deleted at the end, not before each run: deleting the last copy would free
+some 3,000 files and folders just before each contender, and a file system that waits before
+reusing freed inodes (ext4 without a journal keeps each aside for one to six minutes, and
+checks each of them again for every file it creates nearby) would charge that to the writers
+that create files, which the plain loop does not.  A user's archive has not just been
+deleted beside itself; ``--delete-copies`` measures as if it had.
 
 The files are written on the file system of ``--scratch`` (default: beside this script,
 ``benchmarks/_corpus/``, ignored by git), since the cost of syncing depends on the disk.
@@ -39,6 +39,7 @@ import io
 import os
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -116,22 +117,21 @@ def dump_edit(paths: list[str]) -> object:
     return None
 
 
-def _original(source: Path, scratch: Path, *, fresh_copy: bool) -> list[str]:
-    """The archive in ``scratch`` with its original text, its files listed: copied the first
-    time (or every time with ``fresh_copy``), else written back into the same files."""
-    if fresh_copy or not scratch.exists():
+def _copy(source: Path, scratch: Path, *, delete: bool) -> list[str]:
+    """A fresh copy of the archive in a new folder of ``scratch``, its files listed; with
+    ``delete``, the copies made before are deleted first."""
+    if delete:
         shutil.rmtree(scratch, ignore_errors=True)
-        shutil.copytree(source, scratch, ignore=shutil.ignore_patterns(".complete"))
-    else:
-        for path in walk(scratch):
-            Path(path).write_bytes((source / os.path.relpath(path, scratch)).read_bytes())
-    return sorted(walk(scratch))
+    scratch.mkdir(parents=True, exist_ok=True)
+    copy = Path(tempfile.mkdtemp(dir=scratch))
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns(".complete"), dirs_exist_ok=True)
+    return sorted(walk(copy))
 
 
-def _timed(run: Run, source: Path, scratch: Path, *, fresh_copy: bool) -> tuple[float, float]:
-    """Wall-clock and CPU seconds of ``run`` over the archive's original text."""
-    paths = _original(source, scratch, fresh_copy=fresh_copy)
-    os.sync()  # the setup's dirty pages are not charged to the contender
+def _timed(run: Run, source: Path, scratch: Path, *, delete: bool) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of ``run`` over a fresh copy of the archive."""
+    paths = _copy(source, scratch, delete=delete)
+    os.sync()  # the copy's dirty pages are not charged to the contender
     cpu = time.process_time()
     start = time.perf_counter()
     run(paths)
@@ -145,9 +145,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=5, help="runs of each contender")
     parser.add_argument("--scratch", type=Path, default=CACHE, help="where files are written")
     parser.add_argument(
-        "--fresh-copy",
+        "--delete-copies",
         action="store_true",
-        help="delete and copy the archive before each run, instead of writing its text back",
+        help="delete the copies made before each run, not only at the end",
     )
     args = harness.command_line(parser, argv, {"files": 100, "rounds": 1})
     source = CACHE / f"write-{args.files}-events"
@@ -168,8 +168,8 @@ def main(argv: list[str] | None = None) -> None:
     print(harness.machine())
     print(harness.subject())
     print(f"median of {args.rounds} round(s); the contenders take turns in each round")
-    setup = "a fresh copy" if args.fresh_copy else "its original text written back in place"
-    print(f"each run starts from the archive as {setup}")
+    deleted = "just before it" if args.delete_copies else "at the end"
+    print(f"each run rewrites a fresh copy of the archive; the copies are deleted {deleted}")
     print()
     rows = []
     try:
@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> None:
             for _ in range(args.rounds):
                 for name in names:
                     times[name].append(
-                        _timed(runs[name], source, scratch, fresh_copy=args.fresh_copy)
+                        _timed(runs[name], source, scratch, delete=args.delete_copies)
                     )
             for name in names:
                 # Ratios round by round: each run against the plain loop of the same round.
