@@ -548,18 +548,26 @@ def _rename_by_folder(
     folders: dict[str, list[_Staged]] = {}
     for file in staged:
         folders.setdefault(os.path.dirname(file.target), []).append(file)
+    waiting = iter(folders.values())
+    taking = threading.Lock()
 
-    def rename(files: list[_Staged]) -> None:
-        for file in files:
-            try:
-                os.replace(file.temporary, file.target)
-            except OSError as error:
-                failures[file.path] = error
-            else:
-                renamed.append(file)
+    def rename_folders() -> None:  # one folder after another, until none is left
+        while True:
+            with taking:
+                files = next(waiting, None)
+            if files is None:
+                return
+            for file in files:
+                try:
+                    os.replace(file.temporary, file.target)
+                except OSError as error:
+                    failures[file.path] = error
+                else:
+                    renamed.append(file)
 
-    with _uninterrupted(), ThreadPoolExecutor(min(_RENAMERS, len(folders))) as renamers:
-        for each in [renamers.submit(rename, files) for files in folders.values()]:
+    threads = min(_RENAMERS, len(folders))
+    with _uninterrupted(), ThreadPoolExecutor(threads) as renamers:
+        for each in [renamers.submit(rename_folders) for _ in range(threads)]:
             each.result()
 
 
