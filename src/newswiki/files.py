@@ -581,7 +581,8 @@ class WriteBatch:
     place before the next one is written.  Leaving the ``with`` block with an exception
     drops the files not yet put in place, which keep their old text; Ctrl-C while they are
     being renamed into place takes effect when the renames are done.  A file written twice
-    gets the text of the second write.
+    gets the text of the second write.  The files of different folders are renamed from a few
+    threads at once, so that their waits for the disk overlap; those of one folder, in order.
 
     >>> import os, tempfile
     >>> folder = tempfile.mkdtemp()
