@@ -298,12 +298,15 @@ def test_temporary_names_are_made_afresh_and_exclusively(
     monkeypatch.setattr(files.os, "open", spy)
     write_file(path, b"new")
     write_file(path, b"newer")
+    write_files({path: b"newest"})  # a batch makes its temporary files the same way
     temporaries = [(name, flags) for name, flags in opened if name.endswith(TEMPORARY_SUFFIX)]
-    assert len(temporaries) == 2
+    assert len(temporaries) == 3
     assert all(flags & os.O_CREAT and flags & os.O_EXCL for _, flags in temporaries)
-    first, second = (name for name, _ in temporaries)
-    assert first != second  # not a name another user could plant in advance
-    assert re.fullmatch(r"\.a\.md\.[0-9a-f]{12}" + re.escape(TEMPORARY_SUFFIX), first)
+    names = [name for name, _ in temporaries]
+    assert len(set(names)) == 3  # not a name another user could plant in advance
+    assert all(
+        re.fullmatch(r"\.a\.md\.[0-9a-f]{12}" + re.escape(TEMPORARY_SUFFIX), n) for n in names
+    )
 
 
 @pytest.mark.parametrize(
@@ -471,6 +474,33 @@ def test_a_durable_batch_syncs_the_data_before_the_first_rename_and_the_names_af
     monkeypatch.setattr(files, "_syncfs", lambda: syncfs)
     write_files((path, b"new") for path in paths)
     assert events == ["sync", *["rename"] * 9, "sync"]
+    assert [p.read_bytes() for p in paths] == [b"new"] * 9
+
+
+def test_without_syncfs_a_durable_batch_syncs_each_file_then_each_folder_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Systems without syncfs: the data of every temporary file before the first rename, then
+    # each folder of the batch once after the last.
+    paths = [write(tmp_path / f"day{i % 3}" / f"{i}.md", b"old") for i in range(9)]
+    events: list[str] = []
+    real_replace, real_fsync = os.replace, os.fsync
+
+    def replace(source: str, target: str) -> None:
+        events.append("rename")
+        real_replace(source, target)
+
+    def fsync(fd: int) -> None:
+        name = os.readlink(f"/proc/self/fd/{fd}")
+        events.append("folder " + os.path.basename(name) if os.path.isdir(name) else "file")
+        real_fsync(fd)
+
+    monkeypatch.setattr(files, "_syncfs", lambda: None)
+    monkeypatch.setattr(files.os, "replace", replace)
+    monkeypatch.setattr(files.os, "fsync", fsync)
+    write_files((path, b"new") for path in paths)
+    assert events[:18] == ["file"] * 9 + ["rename"] * 9
+    assert sorted(events[18:]) == ["folder day0", "folder day1", "folder day2"]
     assert [p.read_bytes() for p in paths] == [b"new"] * 9
 
 

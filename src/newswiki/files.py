@@ -696,7 +696,7 @@ class WriteBatch:
             # The names: the renamed files' file systems synced at once, which writes every
             # folder of the batch in one go; else each folder once.
             fds = [file.fd for file in renamed]
-            if durable and fds and not _sync_file_systems(fds):  # pragma: no cover
+            if durable and fds and not _sync_file_systems(fds):
                 for folder in {os.path.dirname(file.target) or os.curdir for file in renamed}:
                     _sync_folder(folder)
         finally:  # the files not renamed (failed, or Ctrl-C before the renames) keep their text
@@ -719,7 +719,7 @@ class WriteBatch:
             return True
         fds = [file.fd for file in staged]
         try:
-            if not _sync_file_systems(fds):  # pragma: no cover - other systems
+            if not _sync_file_systems(fds):
                 for fd in fds:
                     os.fsync(fd)
         except OSError as error:
