@@ -215,6 +215,18 @@ def test_bench_write_quick() -> None:
     assert "load average at the end" in output
 
 
+def test_bench_write_calls_quick() -> None:
+    output = _run("bench_write_calls.py")
+    rows = _has_rows(output, ["open the file (emptied)", "create the temporary file", "rename"])
+    assert float(rows["open the file (emptied)"][0]) > 0  # the plain way's column
+    assert rows["open the file (emptied)"][1:] == ["", "", ""]
+    assert rows["rename"][0] == ""
+    assert all(float(cell) > 0 for cell in rows["rename"][1:])  # every safe way renames
+    assert rows["syncfs (the data)"][:2] == ["", ""]  # not plain, not durability none
+    assert rows["close the old file (frees it)"][:3] == ["", "", ""]
+    assert all(float(cell) > 0 for cell in rows["total"])
+
+
 def test_bench_diff_quick() -> None:
     output = _run("bench_diff.py")
     rows = _has_rows(output, ["0.025 MB", "0.05 MB", "0.1 MB"])

@@ -298,12 +298,15 @@ def test_temporary_names_are_made_afresh_and_exclusively(
     monkeypatch.setattr(files.os, "open", spy)
     write_file(path, b"new")
     write_file(path, b"newer")
+    write_files({path: b"newest"})  # a batch makes its temporary files the same way
     temporaries = [(name, flags) for name, flags in opened if name.endswith(TEMPORARY_SUFFIX)]
-    assert len(temporaries) == 2
+    assert len(temporaries) == 3
     assert all(flags & os.O_CREAT and flags & os.O_EXCL for _, flags in temporaries)
-    first, second = (name for name, _ in temporaries)
-    assert first != second  # not a name another user could plant in advance
-    assert re.fullmatch(r"\.a\.md\.[0-9a-f]{12}" + re.escape(TEMPORARY_SUFFIX), first)
+    names = [name for name, _ in temporaries]
+    assert len(set(names)) == 3  # not a name another user could plant in advance
+    assert all(
+        re.fullmatch(r"\.a\.md\.[0-9a-f]{12}" + re.escape(TEMPORARY_SUFFIX), n) for n in names
+    )
 
 
 @pytest.mark.parametrize(
@@ -328,7 +331,7 @@ renamed = []
 real_replace = os.replace
 
 def replace(source, target):
-    if len(renamed) == after:
+    if len(renamed) >= after:
         os.kill(os.getpid(), signal.SIGKILL)  # killed in the middle of the renames
     real_replace(source, target)
     renamed.append(target)
@@ -356,6 +359,26 @@ def test_a_batch_killed_midway_leaves_every_file_old_or_new(tmp_path: Path, afte
         # The next run (this process has not written there yet) cleans them up.
         assert write_file(folder / "other.md", b"text") is True
         assert hidden(folder) == []
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_a_batch_killed_while_renaming_in_several_folders_leaves_every_file_old_or_new() -> None:
+    # Folders are renamed side by side: the kill falls while several renames are under way.
+    folder = fresh_folder()
+    try:
+        paths = [write(folder / f"day{i % 4}" / f"{i}.md", b"old text") for i in range(12)]
+        command = [sys.executable, "-c", _KILLED_BATCH, "5", *map(str, paths)]
+        done = subprocess.run(command, capture_output=True, check=False, timeout=60)
+        assert done.returncode == -signal.SIGKILL, done.stderr
+        contents = [p.read_bytes() for p in paths]
+        assert set(contents) == {b"old text", b"new text"}
+        leftovers = [f / name for f in sorted(folder.iterdir()) for name in hidden(f)]
+        assert len(leftovers) == contents.count(b"old text")
+        aged(*leftovers)
+        write_files((path, b"newer") for path in paths)  # the next run cleans up
+        assert [p.read_bytes() for p in paths] == [b"newer"] * 12
+        assert [name for f in folder.iterdir() for name in hidden(f)] == []
     finally:
         shutil.rmtree(folder)
 
@@ -429,6 +452,120 @@ def test_a_durable_batch_waits_for_the_disk_twice_not_twice_per_file(
     counts.update(fsync=0, syncfs=0)
     assert write_file(paths[0], b"alone") is True
     assert counts == {"fsync": 2, "syncfs": 0}  # one file: its data, then its folder
+
+
+def test_a_durable_batch_syncs_the_data_before_the_first_rename_and_the_names_after_the_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = [write(tmp_path / f"day{i % 3}" / f"{i}.md", b"old") for i in range(9)]
+    events: list[str] = []
+    real_replace, real_syncfs = os.replace, files._syncfs()
+    assert real_syncfs is not None  # Linux
+
+    def replace(source: str, target: str) -> None:
+        events.append("rename")
+        real_replace(source, target)
+
+    def syncfs(fd: int) -> int:
+        events.append("sync")
+        return real_syncfs(fd)
+
+    monkeypatch.setattr(files.os, "replace", replace)
+    monkeypatch.setattr(files, "_syncfs", lambda: syncfs)
+    write_files((path, b"new") for path in paths)
+    assert events == ["sync", *["rename"] * 9, "sync"]
+    assert [p.read_bytes() for p in paths] == [b"new"] * 9
+
+
+def test_without_syncfs_a_durable_batch_syncs_each_file_then_each_folder_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Systems without syncfs: the data of every temporary file before the first rename, then
+    # each folder of the batch once after the last.
+    paths = [write(tmp_path / f"day{i % 3}" / f"{i}.md", b"old") for i in range(9)]
+    events: list[str] = []
+    real_replace, real_fsync = os.replace, os.fsync
+
+    def replace(source: str, target: str) -> None:
+        events.append("rename")
+        real_replace(source, target)
+
+    def fsync(fd: int) -> None:
+        name = os.readlink(f"/proc/self/fd/{fd}")
+        events.append("folder " + os.path.basename(name) if os.path.isdir(name) else "file")
+        real_fsync(fd)
+
+    monkeypatch.setattr(files, "_syncfs", lambda: None)
+    monkeypatch.setattr(files.os, "replace", replace)
+    monkeypatch.setattr(files.os, "fsync", fsync)
+    write_files((path, b"new") for path in paths)
+    assert events[:18] == ["file"] * 9 + ["rename"] * 9
+    assert sorted(events[18:]) == ["folder day0", "folder day1", "folder day2"]
+    assert [p.read_bytes() for p in paths] == [b"new"] * 9
+
+
+def test_folders_are_renamed_side_by_side_each_by_one_thread_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = [write(tmp_path / f"day{i % 3}" / f"{i}.md", b"old") for i in range(9)]
+    together = threading.Barrier(3, timeout=10)  # each folder's first rename waits for the others
+    renamed: list[tuple[int, str]] = []
+    real_replace = os.replace
+
+    def replace(source: str, target: str) -> None:
+        folder = os.path.dirname(target)
+        if not any(os.path.dirname(done) == folder for _, done in renamed):
+            together.wait()  # broken (an error) unless three threads wait here at once
+        real_replace(source, target)
+        renamed.append((threading.get_ident(), target))
+
+    monkeypatch.setattr(files.os, "replace", replace)
+    write_files((path, b"new") for path in paths)
+    for day in range(3):
+        mine = [(thread, target) for thread, target in renamed if f"day{day}" in target]
+        assert [target for _, target in mine] == [str(p) for p in paths[day::3]]
+        assert len({thread for thread, _ in mine}) == 1
+    assert len({thread for thread, _ in renamed}) == 3
+    assert threading.get_ident() not in {thread for thread, _ in renamed}
+
+
+@pytest.mark.parametrize("during", ["the data sync", "the renames"])
+def test_ctrl_c_in_a_batch_leaves_each_file_old_or_new_and_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, during: str
+) -> None:
+    # Ctrl-C before the renames: no file is renamed; during them: they end first, all of them.
+    paths = [write(tmp_path / f"day{i % 3}" / f"{i}.md", b"old") for i in range(12)]
+    write_file(tmp_path / "day0" / "warm-up.md", b"")  # leftovers looked for, caches filled
+    before = sorted(os.listdir("/proc/self/fd"))
+    main = threading.get_ident()
+    real_replace, real_syncfs = os.replace, files._syncfs()
+    assert real_syncfs is not None  # Linux
+    ctrl_c = [True]
+
+    def press_ctrl_c() -> None:
+        if ctrl_c:
+            ctrl_c.clear()
+            signal.pthread_kill(main, signal.SIGINT)
+
+    def syncfs(fd: int) -> int:
+        if during == "the data sync":
+            press_ctrl_c()
+        return real_syncfs(fd)
+
+    def replace(source: str, target: str) -> None:
+        if during == "the renames":
+            press_ctrl_c()
+            time.sleep(0.01)  # the batch hears it while the renames are under way
+        real_replace(source, target)
+
+    monkeypatch.setattr(files, "_syncfs", lambda: syncfs)
+    monkeypatch.setattr(files.os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        write_files((path, b"new") for path in paths)
+    expected = b"old" if during == "the data sync" else b"new"
+    assert [p.read_bytes() for p in paths] == [expected] * 12
+    assert [name for day in range(3) for name in hidden(tmp_path / f"day{day}")] == []
+    assert sorted(os.listdir("/proc/self/fd")) == before
 
 
 def test_a_batch_holds_a_bounded_number_of_files_open(

@@ -62,7 +62,8 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import IO, Literal
+from concurrent.futures import ThreadPoolExecutor
+from typing import IO, Literal, NamedTuple
 
 try:
     import fcntl
@@ -380,7 +381,8 @@ def _write_in_place(target: str, source: IO[bytes], *, durable: bool) -> None:
 @contextlib.contextmanager
 def _uninterrupted() -> Iterator[None]:
     """Hold Ctrl-C (and the other signals that end a run) while a file is rewritten in
-    place; they take effect when it is whole.  Only the main thread can hold them."""
+    place, or a batch's files are renamed; they take effect when that is done.  Only the main
+    thread can hold them."""
     held = {signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)}
     if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
         threading.main_thread()
@@ -520,6 +522,55 @@ class BatchError(OSError):
         return (type(self), (self.failures,))
 
 
+class _Staged(NamedTuple):
+    """A file of a batch written to its temporary file, waiting to be renamed into place."""
+
+    path: str  # as the caller gave it
+    target: str  # the file to replace: the path, its symbolic link followed
+    fd: int  # the temporary file, open and locked
+    temporary: str
+
+
+# A rename over a file also frees the old file, which can wait for the disk (ext4 without a
+# journal, mounted with ``discard``, discards the old file's blocks before the rename returns),
+# and ext4 starts writing the new file's data if it is not on disk yet: a few threads let
+# several folders wait at once.  The renames in one folder take the folder's lock one after
+# another, so each folder's files go to one thread, in order.
+_RENAMERS = 4
+
+
+def _rename_by_folder(
+    staged: list[_Staged], renamed: list[_Staged], failures: dict[str, OSError]
+) -> None:
+    """Rename each temporary file of ``staged`` over its target, several folders at once,
+    adding each file renamed to ``renamed`` and the error of each that cannot be to
+    ``failures``.  Ctrl-C waits until they are done: no rename is left under way."""
+    folders: dict[str, list[_Staged]] = {}
+    for file in staged:
+        folders.setdefault(os.path.dirname(file.target), []).append(file)
+    waiting = iter(folders.values())
+    taking = threading.Lock()
+
+    def rename_folders() -> None:  # one folder after another, until none is left
+        while True:
+            with taking:
+                files = next(waiting, None)
+            if files is None:
+                return
+            for file in files:
+                try:
+                    os.replace(file.temporary, file.target)
+                except OSError as error:
+                    failures[file.path] = error
+                else:
+                    renamed.append(file)
+
+    threads = min(_RENAMERS, len(folders))
+    with _uninterrupted(), ThreadPoolExecutor(threads) as renamers:
+        for each in [renamers.submit(rename_folders) for _ in range(threads)]:
+            each.result()
+
+
 class WriteBatch:
     """Write many files at once, each kept as :func:`write_file` keeps it, and durable once
     per batch rather than once per file (see the module's description).
@@ -528,8 +579,10 @@ class WriteBatch:
     the end of a ``with`` block) makes them all durable and puts them in place.  A batch
     holds at most ``group`` temporary files open: when it has that many, they are put in
     place before the next one is written.  Leaving the ``with`` block with an exception
-    drops the files not yet put in place, which keep their old text.  A file written twice
-    gets the text of the second write.
+    drops the files not yet put in place, which keep their old text; Ctrl-C while they are
+    being renamed into place takes effect when the renames are done.  A file written twice
+    gets the text of the second write.  The files of different folders are renamed from a few
+    threads at once, so that their waits for the disk overlap; those of one folder, in order.
 
     >>> import os, tempfile
     >>> folder = tempfile.mkdtemp()
@@ -560,7 +613,7 @@ class WriteBatch:
         #: ``"durable"`` or ``"none"``.
         self.durability: Durability = durability
         self._group = group
-        self._staged: list[tuple[str, str, int, str]] = []  # path, target, fd, temporary
+        self._staged: list[_Staged] = []
         self._in_place: list[tuple[str, str, bytes]] = []  # path, target, text
         self._targets: set[str] = set()
         self._failures: dict[str, OSError] = {}
@@ -604,7 +657,7 @@ class WriteBatch:
             _drop(fd, temporary)
             self._keep_in_place(path, target, data)
             return
-        self._staged.append((path, target, fd, temporary))
+        self._staged.append(_Staged(path, target, fd, temporary))
         self._targets.add(target)
 
     def _keep_in_place(self, path: str, target: str, data: bytes) -> None:
@@ -628,58 +681,52 @@ class WriteBatch:
         staged, self._staged = self._staged, []
         self._in_place = []
         self._targets.clear()
-        for _, _, fd, temporary in staged:
-            _drop(fd, temporary)
+        for file in staged:
+            _drop(file.fd, file.temporary)
 
     def _put_in_place(self) -> None:
         staged, self._staged = self._staged, []
         in_place, self._in_place = self._in_place, []
         self._targets.clear()
         durable = self.durability == "durable"
+        renamed: list[_Staged] = []
         try:
-            if durable:
-                self._sync([fd for _, _, fd, _ in staged])
-        except OSError as error:  # nothing is renamed: every file keeps its old text
-            for path, _, fd, temporary in staged:
-                _drop(fd, temporary)
-                self._failures[path] = error
-            staged = []
-        renamed: list[int] = []
-        folders = set()
-        try:
-            for index, (path, target, fd, temporary) in enumerate(staged):
-                try:
-                    os.replace(temporary, target)
-                except OSError as error:
-                    self._failures[path] = error
-                    _drop(fd, temporary)
-                    continue
-                except BaseException:  # Ctrl-C: the files not yet renamed keep their old text
-                    for _, _, left_fd, left in staged[index:]:
-                        _drop(left_fd, left)
-                    raise
-                renamed.append(fd)
-                folders.add(os.path.dirname(target) or os.curdir)
+            if staged and self._data_synced(staged):
+                _rename_by_folder(staged, renamed, self._failures)
             # The names: the renamed files' file systems synced at once, which writes every
             # folder of the batch in one go; else each folder once.
-            if durable and renamed and not _sync_file_systems(renamed):  # pragma: no cover
-                for folder in folders:
+            fds = [file.fd for file in renamed]
+            if durable and fds and not _sync_file_systems(fds):
+                for folder in {os.path.dirname(file.target) or os.curdir for file in renamed}:
                     _sync_folder(folder)
-        finally:
-            for fd in renamed:
-                os.close(fd)
+        finally:  # the files not renamed (failed, or Ctrl-C before the renames) keep their text
+            done = {file.temporary for file in renamed}
+            for file in staged:
+                if file.temporary in done:
+                    os.close(file.fd)
+                else:
+                    _drop(file.fd, file.temporary)
         for path, target, data in in_place:
             try:
                 _write_in_place(target, io.BytesIO(data), durable=durable)
             except OSError as error:
                 self._failures[path] = error
 
-    @staticmethod
-    def _sync(fds: list[int]) -> None:
-        """The data of every temporary file, on disk at once."""
-        if fds and not _sync_file_systems(fds):  # pragma: no cover - other systems
-            for fd in fds:
-                os.fsync(fd)
+    def _data_synced(self, staged: list[_Staged]) -> bool:
+        """The data of every temporary file, on disk at once (when the batch is durable);
+        ``False`` when that failed: then no file is renamed, each keeps its old text."""
+        if self.durability == "none":
+            return True
+        fds = [file.fd for file in staged]
+        try:
+            if not _sync_file_systems(fds):
+                for fd in fds:
+                    os.fsync(fd)
+        except OSError as error:
+            for file in staged:
+                self._failures[file.path] = error
+            return False
+        return True
 
 
 def _drop(fd: int, temporary: str) -> None:
