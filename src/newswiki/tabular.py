@@ -531,7 +531,7 @@ class TopicTable:
     >>> for path in ["examples/event-almaty-2016-07-18.md",
     ...              "examples/article-aktobe-shootings.txt"]:
     ...     table.add(path, newswiki.load(path))
-    >>> second = json.loads(table.jsonl().splitlines()[1])
+    >>> second = json.loads(b"".join(table.jsonl()).splitlines()[1])
     >>> second["topic"], second["related"], second["article"], second["status"]
     ('2016 Aktobe shootings', 1, 'examples/article-aktobe-shootings.txt', 'resolved')
     """
@@ -583,32 +583,31 @@ class TopicTable:
         if self.format != "parquet":
             raise ValueError("arrow() joins Parquet parts; use jsonl() for JSON Lines")
         named = self._named()
-        if not self._parts:
-            return to_arrow([], "topics")
         pa, shape = _pyarrow(), schema("topics")
-        placed = pa.concat_tables([part.placed for part in self._parts]).columns
-        rows = [named[topic] for part in self._parts for topic in part.topics]
-        columns = _columns(rows, len(_RESOLVED))
         types = [shape.field(name).type for name in _RESOLVED]
-        arrays = [pa.array(values, kind) for values, kind in zip(columns, types, strict=True)]
-        result: pyarrow.Table = pa.Table.from_arrays([*placed, *arrays], schema=shape)
+        tables = []
+        for part in self._parts:  # what a part's topics name: a few columns more
+            columns = _columns([named[topic] for topic in part.topics], len(_RESOLVED))
+            arrays = [pa.array(values, kind) for values, kind in zip(columns, types, strict=True)]
+            tables.append(pa.Table.from_arrays([*part.placed.columns, *arrays], schema=shape))
+        result: pyarrow.Table = pa.concat_tables(tables) if tables else to_arrow([], "topics")
         return result
 
-    def jsonl(self) -> bytes:
-        """The table as JSON Lines, each line :func:`json_line` of its row (of JSON Lines
-        parts)."""
+    def jsonl(self) -> Iterator[bytes]:
+        """The table as JSON Lines in UTF-8, a block of lines for each part in turn; each
+        line is :func:`json_line` of its row and ends in ``\\n`` (of JSON Lines parts)."""
         if self.format != "jsonl":
             raise ValueError("jsonl() joins JSON Lines parts; use arrow() for Parquet")
         ends = {  # each topic's columns, after the "{" of a line of their own
-            topic: json_line(dict(zip(_RESOLVED, named, strict=True)))[1:]
+            topic: json_line(dict(zip(_RESOLVED, named, strict=True)))[1:] + "\n"
             for topic, named in self._named().items()
         }
-        lines = [
-            start + ends[topic]
-            for part in self._parts
-            for start, topic in zip(part.placed, part.topics, strict=True)
-        ]
-        return "".join(line + "\n" for line in lines).encode("utf-8")
+        return self._jsonl_blocks(ends)
+
+    def _jsonl_blocks(self, ends: dict[str, str]) -> Iterator[bytes]:
+        for part in self._parts:
+            lines = zip(part.placed, part.topics, strict=True)
+            yield "".join(start + ends[topic] for start, topic in lines).encode("utf-8")
 
 
 def error_row(error: FileError) -> ErrorRow:
@@ -1225,7 +1224,8 @@ class DatasetWriter(_Committing):
                 if self.format == "parquet":
                     topics.write_arrow(self.topics.arrow())
                 else:
-                    topics.write_jsonl(self.topics.jsonl())
+                    for block in self.topics.jsonl():
+                        topics.write_jsonl(block)
             for writer in self.writers.values():
                 writer.close()
         except BaseException:
