@@ -38,6 +38,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -495,7 +496,9 @@ def _topic_part(files: Iterable[tuple[str, _Facts | None]], format: Format) -> T
         file = _path_text(path)
         day, targets = cast(datetime.date | None, date), cast(_Links, links)
         for topic, related, position, line, column, when in _placed(day, targets, topics):
-            placed.append((file, related, position, topic, line, column, when))
+            # Topics repeat from event to event (a story's name): one string for each, in
+            # the part and in the parent that unpickles it.
+            placed.append((file, related, position, sys.intern(topic), line, column, when))
     made: Any
     if format == "jsonl":  # each row's line up to the columns its topic's article fills
         made = [json_line(dict(zip(_PLACED, row, strict=True)))[:-1] + "," for row in placed]
