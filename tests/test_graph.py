@@ -13,6 +13,7 @@ import subprocess
 import sys
 import unicodedata
 from pathlib import Path
+from typing import Literal
 
 import pyarrow.parquet as pq
 import pytest
@@ -23,7 +24,16 @@ import newswiki
 from newswiki import Article, Event, RelatedEvent, Section
 from newswiki.cli import main
 from newswiki.corpus import Corpus, CorpusIndex, FileError, Link, TopicLink
-from newswiki.tabular import DatasetWriter, read_jsonl, schema, topic_rows
+from newswiki.tabular import (
+    DatasetWriter,
+    TopicTable,
+    json_line,
+    read_jsonl,
+    schema,
+    to_arrow,
+    topic_part,
+    topic_rows,
+)
 
 DATA = Path(__file__).parent / "data"
 AKTOBE = (DATA / "article-aktobe-shootings.txt").read_bytes()
@@ -778,11 +788,57 @@ def test_the_api_writer_writes_the_topics_table(archive: CorpusIndex, tmp_path: 
     assert found == list(topic_rows(archive))
 
 
-OPTIONS = ("--to", "jsonl", "--no-progress", "-o")
+def _as_tuples(found: list[dict[str, object]]) -> list[tuple[object, ...]]:
+    return [tuple(row[c] for c in COLUMNS) for row in found]
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "jsonl"])
+def test_the_topics_table_made_in_parts(
+    archive: CorpusIndex, fmt: Literal["parquet", "jsonl"]
+) -> None:
+    # As the workers of convert -j N make it: parts of a few files each, where the events
+    # come before the articles their topics name (walk order: news/ before wiki/).
+    files = list(Corpus("news", "wiki"))
+    table = TopicTable(fmt)
+    for start in range(0, len(files), 3):
+        table.add_part(topic_part(files[start : start + 3], fmt))
+    expected = list(topic_rows(archive))
+    if fmt == "parquet":
+        made = table.arrow()
+        assert made.schema == schema("topics")
+        assert _as_tuples(made.to_pylist()) == TOPIC_ROWS[:-1]
+        assert made.equals(to_arrow(expected, "topics"))
+    else:
+        made_lines = b"".join(table.jsonl())
+        found = [json.loads(line) for line in made_lines.splitlines()]
+        for row in found:
+            row["date"] = row["date"] and datetime.date.fromisoformat(row["date"])
+        assert _as_tuples(found) == TOPIC_ROWS[:-1]
+        assert made_lines == "".join(json_line(row) + "\n" for row in expected).encode()
+
+
+def test_a_topics_table_takes_documents_and_parts_in_the_order_given(archive: CorpusIndex) -> None:
+    files = list(Corpus("news", "wiki"))
+    table = TopicTable("parquet")
+    assert table.arrow().num_rows == 0
+    assert table.arrow().schema == schema("topics")
+    table.add(*files[0])  # a.md, one topic
+    table.add_part(topic_part(files[1:3], "parquet"))  # b.md and c.md
+    for path, document in files[3:]:
+        table.add(path, document)
+    assert _as_tuples(table.arrow().to_pylist()) == TOPIC_ROWS[:-1]
+    with pytest.raises(ValueError, match="expected a part of a parquet table, not of jsonl"):
+        table.add_part(topic_part(files[:1], "jsonl"))
+    with pytest.raises(ValueError, match="arrow\\(\\) joins Parquet parts"):
+        TopicTable("jsonl").arrow()
+    with pytest.raises(ValueError, match="jsonl\\(\\) joins JSON Lines parts"):
+        table.jsonl()
+    assert list(TopicTable("jsonl").jsonl()) == []
 
 
 @pytest.mark.slow
-def test_convert_in_parallel_writes_the_same_topics(archive: CorpusIndex) -> None:
+@pytest.mark.parametrize("fmt", ["parquet", "jsonl"])
+def test_convert_in_parallel_writes_the_same_topics(archive: CorpusIndex, fmt: str) -> None:
     for jobs in ("1", "2"):
         done = subprocess.run(
             [
@@ -794,7 +850,7 @@ def test_convert_in_parallel_writes_the_same_topics(archive: CorpusIndex) -> Non
                 jobs,
                 "news",
                 "wiki",
-                *OPTIONS,
+                *("--to", fmt, "--no-progress", "-o"),
                 f"out{jobs}",
             ],
             capture_output=True,
@@ -804,6 +860,11 @@ def test_convert_in_parallel_writes_the_same_topics(archive: CorpusIndex) -> Non
             env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
         )
         assert done.returncode == 0, done.stderr
-    serial = Path("out1/topics.jsonl").read_bytes()
-    assert serial.count(b"\n") == 12
-    assert Path("out2/topics.jsonl").read_bytes() == serial
+    if fmt == "parquet":
+        serial = pq.read_table("out1/topics.parquet")
+        assert pq.read_table("out2/topics.parquet").equals(serial)
+        assert _as_tuples(serial.to_pylist()) == TOPIC_ROWS[:-1]
+    else:
+        serial_lines = Path("out1/topics.jsonl").read_bytes()
+        assert serial_lines.count(b"\n") == 12
+        assert Path("out2/topics.jsonl").read_bytes() == serial_lines

@@ -51,8 +51,11 @@ from newswiki.tabular import (
     FORMATS,
     DatasetParts,
     DatasetWriter,
+    Format,
     Table,
+    TopicPart,
     _by_table,
+    _topic_part,
     json_line,
     rows,
     write_parts,
@@ -563,22 +566,23 @@ def _run_fmt(args: argparse.Namespace, console: _Console) -> int:
 def _convert_file(
     jsonl: bool, strict: bool, path: str, data: bytes
 ) -> tuple[dict[Table, list[Any]], tuple[str, _Facts | None]]:
-    """The rows of a file by table, and what the topics table needs of it (written at the
-    end, from the whole corpus)."""
+    """The rows of a file by table, and what its chunk's part of the topics table needs of
+    it."""
     document = loads(data, strict=strict)
-    found = _by_table(rows(document, path))
-    facts = path, _facts(document)
+    found: dict[Table, list[Any]] = dict(_by_table(rows(document, path)))
     if jsonl:  # encode here, in the worker: the parent only writes
-        return {table: [json_line(row) for row in items] for table, items in found}, facts
-    return dict(found), facts
+        found = {table: [json_line(row) for row in items] for table, items in found.items()}
+    return found, (path, _facts(document))
 
 
-def _with_facts(
+def _with_topics(
     pack: Callable[[list[dict[Table, list[Any]]]], T],
+    format: Format,
     values: list[tuple[dict[Table, list[Any]], tuple[str, _Facts | None]]],
-) -> tuple[T, list[tuple[str, _Facts | None]]]:
-    """``pack`` the rows of a chunk's files; their facts for the topics table go beside."""
-    return pack([found for found, _ in values]), [facts for _, facts in values]
+) -> tuple[T, TopicPart]:
+    """``pack`` the rows of a chunk's files, and make their part of the topics table: the
+    parent only joins the parts, and works out what each distinct topic names."""
+    return pack([found for found, _ in values]), _topic_part([facts for _, facts in values], format)
 
 
 def _merge(values: list[dict[Table, list[Any]]]) -> dict[Table, list[Any]]:
@@ -626,12 +630,12 @@ def _run_convert(args: argparse.Namespace, console: _Console) -> int:
     files = size = 0
     func = functools.partial(_convert_file, jsonl, not args.lenient)
     # What a worker makes of a chunk: the names of its Parquet parts, or its JSON lines; and
-    # beside them what the topics table needs of its files (written at the end).
+    # its part of the topics table.
     blocks: Callable[[list[dict[Table, list[Any]]]], Any] = _jsonl_blocks
     chunksize = DEFAULT_CHUNKSIZE
     if isinstance(writer, DatasetParts):
         blocks, chunksize = functools.partial(_parquet_parts, writer.folders), _PART_FILES
-    pack = functools.partial(_with_facts, blocks)
+    pack = functools.partial(_with_topics, blocks, args.to)
     with writer:
         try:
             for batch in map_batches(func, pack, paths, jobs=args.jobs, chunksize=chunksize):
@@ -643,14 +647,12 @@ def _run_convert(args: argparse.Namespace, console: _Console) -> int:
                         status = max(status, _status(outcome.error))
                         console.print(str(outcome.error), err=True)
                         writer.add_error(outcome.error)
-                made, facts = batch.value
+                made, topics = batch.value
                 if isinstance(writer, DatasetParts):
                     writer.add_parts(made)
                 else:
                     writer.add_jsonl(made)
-                for path, found in facts:
-                    if found is not None:
-                        writer.index._add_facts(path, found)
+                writer.topics.add_part(topics)
         finally:
             console.progress.close()
     elapsed = time.monotonic() - start

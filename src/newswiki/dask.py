@@ -24,19 +24,21 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from newswiki.errors import ParseError
-from newswiki.graph import CorpusIndex, _Facts, _facts
+from newswiki.graph import _Facts, _facts
 from newswiki.model import Document
 from newswiki.parallel import FileError
 from newswiki.parse import loads
 from newswiki.tabular import (
     TABLES,
     Table,
+    TopicPart,
+    TopicTable,
     _by_table,
+    _topic_part,
     error_row,
     rows,
     schema,
     to_arrow,
-    topic_rows,
 )
 from newswiki.walk import (
     _GLOB_MAGIC,
@@ -340,10 +342,10 @@ def _frame(items: Any, table: Table) -> Any:
 
 def _tables(files: list[tuple[str, str]], fs: Any, strict: bool, on_error: OnError) -> Any:
     """One partition of :func:`read_tables`: the rows of every table but ``topics`` from one
-    parse of each file, as pandas frames by table name, and under ``"facts"`` what the
-    ``topics`` table needs of each file (it is made from every partition's)."""
+    parse of each file, as pandas frames by table name, and its part of the ``topics`` table
+    (see :class:`~newswiki.tabular.TopicTable`), which is joined from every partition's."""
     found: dict[Table, list[Mapping[str, Any]]] = {table: [] for table in TABLES}
-    facts: list[tuple[str, _Facts]] = []
+    facts: list[tuple[str, _Facts | None]] = []  # what the topics table needs of each file
     for named, document in _outcomes(files, fs, strict):
         if isinstance(document, FileError):
             if on_error == "raise":
@@ -352,20 +354,17 @@ def _tables(files: list[tuple[str, str]], fs: Any, strict: bool, on_error: OnErr
             continue
         for table, items in _by_table(rows(document, named)):
             found[table].extend(items)
-        made = _facts(document)
-        if made is not None:
-            facts.append((named, made))
+        facts.append((named, _facts(document)))
     frames = {table: _frame(items, table) for table, items in found.items() if table != "topics"}
-    return {**frames, "facts": facts}
+    return {**frames, "topics": _topic_part(facts, "parquet")}
 
 
-def _topics(partitions: list[list[tuple[str, _Facts]]]) -> Any:
-    """The ``topics`` table of :func:`read_tables`, from every partition's facts."""
-    index = CorpusIndex()
-    for facts in partitions:
-        for path, found in facts:
-            index._add_facts(path, found)
-    return _frame(topic_rows(index), "topics")
+def _topics(parts: list[TopicPart]) -> Any:
+    """The ``topics`` table of :func:`read_tables`, from every partition's part."""
+    table = TopicTable("parquet")
+    for part in parts:
+        table.add_part(part)
+    return table.arrow().to_pandas(types_mapper=_import("pandas").ArrowDtype)
 
 
 def read_tables(
@@ -382,8 +381,8 @@ def read_tables(
     by name (``events``, ``articles``, ``sections``, ``topics``, ``errors``), read in one
     pass: each partition parses its files once for all five, so computing them together
     (``dask.compute(*tables.values())``, or :func:`write_tables`) reads every file once.
-    The ``topics`` table is one partition, made from the small facts (titles, headings,
-    topics) every partition keeps of its files, since a topic names an article of any file.
+    The ``topics`` table is one partition, joined from the part of it each partition makes
+    (see :class:`~newswiki.tabular.TopicTable`), since a topic names an article of any file.
 
     The columns are those of :func:`newswiki.tabular.schema`, as pandas ``ArrowDtype``
     columns (nested lists and structs stay typed; :func:`write_tables` writes Parquet with
@@ -405,7 +404,7 @@ def read_tables(
     for table in TABLES:
         meta = schema(table).empty_table().to_pandas(types_mapper=pandas.ArrowDtype)
         if table == "topics":  # one partition, from all: a topic names an article of any file
-            made = [delayed(_topics, pure=True)([part["facts"] for part in parts])]
+            made = [delayed(_topics, pure=True)([part["topics"] for part in parts])]
         else:
             made = [part[table] for part in parts]
         frames[table] = dataframe.from_delayed(made, meta=meta, verify_meta=False)

@@ -124,6 +124,24 @@ def _topic_facts(event: Event | UndatedEvent) -> tuple[_Topic, ...]:
     return tuple(topics)
 
 
+# A topic of an event, placed: the topic, the related item it leads (None: the headline), its
+# 1-based position among the topics there, its line and column, and its day (the event's, or
+# the date in its related item's path).
+_Placed = tuple[str, int | None, int, int | None, int | None, datetime.date | None]
+
+
+def _placed(
+    date: datetime.date | None, links: _Links, topics: Iterable[_Topic]
+) -> Iterator[_Placed]:
+    """The topics of an event of ``date`` with related ``links``, placed."""
+    rank, previous = 0, -1
+    for topic, related, line, column in topics:
+        rank = rank + 1 if related == previous else 1
+        previous = related
+        day = _related_date(links[related - 1][0]) if related else date
+        yield topic, related or None, rank, line, column, day
+
+
 def _link_places(event: Event | UndatedEvent) -> list[_Place]:
     """Where each related link of a parsed event starts in its file (its line, column 1)."""
     places: list[_Place] = []
@@ -512,15 +530,18 @@ class CorpusIndex:
         return self._titled.get(key) or self._folded.get(key.casefold(), [])
 
     def _resolve_topic(self, topic: str, resolved: _Resolved) -> _Resolution:
-        """What ``topic`` names; ``resolved`` caches it by its keys, so that the spellings of
-        one title share one answer (and its candidates: an adversary's thousand spellings of
-        a title a thousand articles share would otherwise cost a million)."""
-        title, section = topic_key(topic)
-        whole = title_key(topic)
-        keys = whole, title, section
-        resolution = resolved.get(keys)
+        """What ``topic`` names; ``resolved`` caches it by the topic as written and by its
+        keys, so that the spellings of one title share one answer (and its candidates: an
+        adversary's thousand spellings of a title a thousand articles share would otherwise
+        cost a million)."""
+        resolution = resolved.get(topic)
         if resolution is None:
-            resolution = resolved[keys] = self._resolve_keys(whole, title, section)
+            title, section = topic_key(topic)
+            keys = title_key(topic), title, section
+            resolution = resolved.get(keys)
+            if resolution is None:
+                resolution = resolved[keys] = self._resolve_keys(*keys)
+            resolved[topic] = resolution
         return resolution
 
     def _resolve_keys(self, whole: str, title: str, section: str | None) -> _Resolution:
@@ -544,22 +565,17 @@ class CorpusIndex:
         resolutions."""
         source, date, targets, topics = self._records[record]
         found: list[TopicLink] = []
-        for topic, related, line, column in _unflat(topics):
-            resolution = resolved.get(topic)
-            if resolution is None:
-                resolution = resolved[topic] = self._resolve_topic(topic, resolved)
-            status, article, section, candidates = resolution
-            previous = found[-1] if found else None
-            same_line = previous is not None and previous.related == (related or None)
+        for topic, related, rank, line, column, day in _placed(date, targets, _unflat(topics)):
+            status, article, section, candidates = self._resolve_topic(topic, resolved)
             found.append(
                 TopicLink(
                     source=source,
                     topic=topic,
-                    related=related or None,
-                    position=previous.position + 1 if previous and same_line else 1,
+                    related=related,
+                    position=rank,
                     line=line,
                     column=column,
-                    date=_related_date(targets[related - 1][0]) if related else date,
+                    date=day,
                     article=article,
                     section=section,
                     candidates=candidates,

@@ -38,17 +38,19 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, get_args, overload
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, cast, get_args, overload
 
+import attrs
 from cattrs.gen import make_dict_structure_fn, override
 from cattrs.preconf.json import make_converter
 
 from newswiki.convert import structure
 from newswiki.files import TEMPORARY_SUFFIX, Replacement, sync_file_systems, temporary_folder
-from newswiki.graph import CorpusIndex, TopicLink
+from newswiki.graph import CorpusIndex, TopicLink, _Facts, _facts, _Links, _placed, _Resolved
 from newswiki.model import (
     Article,
     Block,
@@ -90,7 +92,9 @@ __all__ = [
     "SourceRow",
     "Table",
     "TableWriter",
+    "TopicPart",
     "TopicRow",
+    "TopicTable",
     "UndatedEventRow",
     "UnparsedRow",
     "article_row",
@@ -104,6 +108,7 @@ __all__ = [
     "section_rows",
     "spark_schema",
     "to_arrow",
+    "topic_part",
     "topic_rows",
     "write_parts",
 ]
@@ -438,6 +443,174 @@ def _topic_row(link: TopicLink) -> TopicRow:
         "candidates": [_path_text(path) or "" for path in link.candidates],
         "status": link.status,
     }
+
+
+# -- the topics table, made in parts ---------------------------------------------------------
+
+# The columns of a topics row that its event gives, made where the event is read; the others
+# (_RESOLVED) say what its topic names, which only the articles of the whole corpus tell.
+_PLACED = ("path", "related", "position", "topic", "line", "column", "date")
+_RESOLVED = ("article", "section", "candidates", "status")
+# Files per part that TopicTable.add() makes: a worker's chunk of newswiki convert, or so.
+_PART_FILES = 512
+
+
+@attrs.frozen
+class TopicPart:
+    """What a chunk of files gives the ``topics`` table (see :func:`topic_part`): no more than
+    the parent process of ``newswiki convert -j N`` needs, in a form that is quick to send
+    back and to join."""
+
+    #: ``"parquet"`` or ``"jsonl"``: the form of :attr:`placed`.
+    format: Format
+    #: The topic of each row, in order: what it names is worked out at the end.
+    topics: list[str]
+    #: The columns ``path`` to ``date`` of each row, which its event gives: a
+    #: ``pyarrow.Table`` (Parquet), or the start of each row's JSON line (JSON Lines).
+    placed: Any
+    #: The title and headings of each article of the chunk, which the topics of any part
+    #: may name.
+    articles: list[tuple[str, _Facts]]
+
+
+def topic_part(
+    documents: Iterable[tuple[str | os.PathLike[str], Document]], format: Format = "parquet"
+) -> TopicPart:
+    """What the documents, each read from its path, give the ``topics`` table of ``format``;
+    make it where they are read (a worker process), and give it to :meth:`TopicTable.add_part`.
+    """
+    files = [(os.fspath(path), _facts(document)) for path, document in documents]
+    return _topic_part(files, format)
+
+
+def _topic_part(files: Iterable[tuple[str, _Facts | None]], format: Format) -> TopicPart:
+    placed: list[tuple[Any, ...]] = []  # rows of the columns _PLACED
+    articles: list[tuple[str, _Facts]] = []
+    for path, facts in files:
+        if facts is None:  # an unparsed document
+            continue
+        kind, date, links, topics = facts
+        if kind == "article":
+            articles.append((path, facts))
+            continue
+        file = _path_text(path)
+        day, targets = cast(datetime.date | None, date), cast(_Links, links)
+        for topic, related, position, line, column, when in _placed(day, targets, topics):
+            # Topics repeat from event to event (a story's name): one string for each, in
+            # the part and in the parent that unpickles it.
+            placed.append((file, related, position, sys.intern(topic), line, column, when))
+    made: Any
+    if format == "jsonl":  # each row's line up to the columns its topic's article fills
+        made = [json_line(dict(zip(_PLACED, row, strict=True)))[:-1] + "," for row in placed]
+    else:
+        pa, shape = _pyarrow(), schema("topics")
+        fields = pa.schema([shape.field(name) for name in _PLACED])
+        made = pa.Table.from_arrays(_columns(placed, len(_PLACED)), schema=fields)
+    return TopicPart(format, [row[3] for row in placed], made, articles)
+
+
+def _columns(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
+    """The columns of ``rows``, each a tuple of ``width`` values."""
+    return [list(column) for column in zip(*rows, strict=True)] or [[] for _ in range(width)]
+
+
+# What a topic names: the columns article, section, candidates and status of its rows.
+_Named = tuple[str | None, str | None, list[str], str]
+
+
+class TopicTable:
+    """The ``topics`` table of a corpus, made in parts (as ``newswiki convert -j N`` makes it):
+    the rows of :func:`topic_rows` for the same files, in the order added.
+
+    A row has two halves.  Its event gives the first, ``path`` to ``date``: :func:`topic_part`
+    makes it where a chunk of files is read, in a worker process, and :meth:`add_part`
+    takes it.  What its topic names, ``article`` to ``status``, needs the titles and
+    headings of every article of the corpus (a part brings those of its files): :meth:`arrow`
+    and :meth:`jsonl` work it out at the end, once for each distinct topic, and join the
+    halves.  :meth:`add` takes documents one at a time.
+
+    >>> import newswiki
+    >>> table = TopicTable("jsonl")
+    >>> for path in ["examples/event-almaty-2016-07-18.md",
+    ...              "examples/article-aktobe-shootings.txt"]:
+    ...     table.add(path, newswiki.load(path))
+    >>> second = json.loads(b"".join(table.jsonl()).splitlines()[1])
+    >>> second["topic"], second["related"], second["article"], second["status"]
+    ('2016 Aktobe shootings', 1, 'examples/article-aktobe-shootings.txt', 'resolved')
+    """
+
+    def __init__(self, format: Format) -> None:
+        #: ``"parquet"`` or ``"jsonl"``: the format of the parts it takes.
+        self.format = format
+        self._parts: list[TopicPart] = []
+        self._pending: list[tuple[str, _Facts | None]] = []  # added, not yet in a part
+        self._articles = CorpusIndex()  # of the articles only: what topics name
+
+    def add(self, path: str | os.PathLike[str], document: Document) -> None:
+        """Add the document read from ``path``."""
+        self._pending.append((os.fspath(path), _facts(document)))
+        if len(self._pending) >= _PART_FILES:
+            self._make_part()
+
+    def add_part(self, part: TopicPart) -> None:
+        """Add a part made by :func:`topic_part`, after the files added before.
+
+        Raises:
+            ValueError: a part of the other format.
+        """
+        if part.format != self.format:
+            raise ValueError(f"expected a part of a {self.format} table, not of {part.format}")
+        self._make_part()
+        self._parts.append(part)
+        for path, facts in part.articles:
+            self._articles._add_facts(path, facts)
+
+    def _make_part(self) -> None:
+        if self._pending:
+            pending, self._pending = self._pending, []
+            self.add_part(_topic_part(pending, self.format))
+
+    def _named(self) -> dict[str, _Named]:
+        """What each distinct topic of the rows names."""
+        self._make_part()
+        resolved: _Resolved = {}
+        named: dict[str, _Named] = {}
+        for topic in dict.fromkeys(t for part in self._parts for t in part.topics):
+            status, article, section, candidates = self._articles._resolve_topic(topic, resolved)
+            paths = [_path_text(path) or "" for path in candidates]
+            named[topic] = _path_text(article), section, paths, status
+        return named
+
+    def arrow(self) -> pyarrow.Table:
+        """The table, with the schema of ``topics`` (of Parquet parts)."""
+        if self.format != "parquet":
+            raise ValueError("arrow() joins Parquet parts; use jsonl() for JSON Lines")
+        named = self._named()
+        pa, shape = _pyarrow(), schema("topics")
+        types = [shape.field(name).type for name in _RESOLVED]
+        tables = []
+        for part in self._parts:  # what a part's topics name: a few columns more
+            columns = _columns([named[topic] for topic in part.topics], len(_RESOLVED))
+            arrays = [pa.array(values, kind) for values, kind in zip(columns, types, strict=True)]
+            tables.append(pa.Table.from_arrays([*part.placed.columns, *arrays], schema=shape))
+        result: pyarrow.Table = pa.concat_tables(tables) if tables else to_arrow([], "topics")
+        return result
+
+    def jsonl(self) -> Iterator[bytes]:
+        """The table as JSON Lines in UTF-8, a block of lines for each part in turn; each
+        line is :func:`json_line` of its row and ends in ``\\n`` (of JSON Lines parts)."""
+        if self.format != "jsonl":
+            raise ValueError("jsonl() joins JSON Lines parts; use arrow() for Parquet")
+        ends = {  # each topic's columns, after the "{" of a line of their own
+            topic: json_line(dict(zip(_RESOLVED, named, strict=True)))[1:] + "\n"
+            for topic, named in self._named().items()
+        }
+        return self._jsonl_blocks(ends)
+
+    def _jsonl_blocks(self, ends: dict[str, str]) -> Iterator[bytes]:
+        for part in self._parts:
+            lines = zip(part.placed, part.topics, strict=True)
+            yield "".join(start + ends[topic] for start, topic in lines).encode("utf-8")
 
 
 def error_row(error: FileError) -> ErrorRow:
@@ -975,7 +1148,7 @@ class DatasetWriter(_Committing):
 
     Every table is written, empty ones too, so readers always find the full schema.  The
     files appear only when :meth:`close` succeeds (see :class:`TableWriter`).  The
-    ``topics`` table is written by :meth:`close`, from :attr:`index` (a topic names an
+    ``topics`` table is written by :meth:`close`, from :attr:`topics` (a topic names an
     article of any file, so the whole corpus must be in first).
 
     >>> import newswiki, tempfile
@@ -993,9 +1166,9 @@ class DatasetWriter(_Committing):
         os.makedirs(folder, exist_ok=True)
         self.folder = os.fspath(folder)
         self.format = format
-        #: The graph of the documents added, which :meth:`close` writes as the ``topics``
-        #: table (a few KB per event: see :class:`~newswiki.corpus.CorpusIndex`).
-        self.index = CorpusIndex()
+        #: The ``topics`` table of the documents added, which :meth:`close` writes (a few
+        #: hundred bytes per topic of an event).
+        self.topics = TopicTable(format)
         self.writers: dict[Table, TableWriter] = {}
         try:
             for table in TABLES:
@@ -1017,9 +1190,9 @@ class DatasetWriter(_Committing):
 
     def add(self, path: str | os.PathLike[str], document: Document) -> None:
         """Add the rows of the document read from ``path`` (see :func:`rows`), and the
-        document to :attr:`index`."""
+        document to :attr:`topics`."""
         self.add_rows(rows(document, path))
-        self.index.add(path, document)
+        self.topics.add(path, document)
 
     def add_rows(self, table_rows: Rows) -> None:
         """Add rows by table name (as :func:`rows` gives them)."""
@@ -1043,17 +1216,19 @@ class DatasetWriter(_Committing):
             self.writers[table].write_lines(lines)
 
     def add_error(self, error: FileError) -> None:
-        """Add a file that gave no document to the ``errors`` table (and to :attr:`index`:
-        links to it say why they dangle)."""
+        """Add a file that gave no document to the ``errors`` table."""
         self.writers["errors"].write([error_row(error)])
-        self.index.add_error(error)
 
     def close(self) -> None:
         """Write the ``topics`` table, finish every table and move them into place."""
         try:
             topics = self.writers["topics"]
             if not topics.rows:  # once, though close() may be called again
-                topics.write(topic_rows(self.index))
+                if self.format == "parquet":
+                    topics.write_arrow(self.topics.arrow())
+                else:
+                    for block in self.topics.jsonl():
+                        topics.write_jsonl(block)
             for writer in self.writers.values():
                 writer.close()
         except BaseException:
@@ -1107,7 +1282,7 @@ class DatasetParts(_Committing):
     processes of ``newswiki convert -j N``), into the hidden folders :attr:`folders`;
     :meth:`add_parts` numbers them in the order given, so the rows of a dataset read in
     that order.  :meth:`close` writes the ``errors`` rows, the ``topics`` table (from
-    :attr:`index`, which the caller fills), and an empty part for a table with no rows
+    :attr:`topics`, which the caller fills), and an empty part for a table with no rows
     (readers always find the full schema), makes everything durable, and
     puts each folder in place of the old table (a file or folder of that name).  pyarrow,
     pandas, Dask, Spark and Polars read such a folder as one table; DuckDB reads
@@ -1133,9 +1308,9 @@ class DatasetParts(_Committing):
         self.folders: dict[Table, str] = {}
         #: Rows written to each table so far.
         self.counts: dict[Table, int] = dict.fromkeys(TABLES, 0)
-        #: The graph of the files converted, which :meth:`close` writes as the ``topics``
-        #: table: add each file's facts to it as they come.
-        self.index = CorpusIndex()
+        #: The ``topics`` table of the files converted, which :meth:`close` writes: add the
+        #: :func:`topic_part` of each chunk of files to it as they come.
+        self.topics = TopicTable("parquet")
         self._parts = dict.fromkeys(TABLES, 0)
         self._errors: list[ErrorRow] = []
         self._locks: list[int] = []  # held while the folders are ours (see temporary_folder)
@@ -1176,16 +1351,9 @@ class DatasetParts(_Committing):
                 for name in os.listdir(folder):  # parts of a worker that died writing them
                     if name.startswith("."):
                         os.unlink(os.path.join(folder, name))
-                # The tables the parent makes (errors, topics), and the schema of a table
-                # with no rows.
-                rows: list[Any] = []
-                if table == "errors":
-                    rows = list(self._errors)
-                elif table == "topics":
-                    rows = list(topic_rows(self.index))
-                    self.counts["topics"] += len(rows)
-                if rows or not self._parts[table]:
-                    name, _ = _write_part(folder, table, to_arrow(rows, table))
+                made = self._made(table)
+                if made.num_rows or not self._parts[table]:  # an empty table has its schema
+                    name, _ = _write_part(folder, table, made)
                     self._take(table, name)
             sync_file_systems([self.folder])
             for table in list(self.folders):
@@ -1195,6 +1363,14 @@ class DatasetParts(_Committing):
             self.abort()
             raise
         self._unlock()
+
+    def _made(self, table: Table) -> pyarrow.Table:
+        """The rows of ``table`` made here, not in parts: the errors and the topics."""
+        if table == "topics":
+            made = self.topics.arrow()
+            self.counts["topics"] += made.num_rows
+            return made
+        return to_arrow(self._errors if table == "errors" else [], table)
 
     def abort(self) -> None:
         """Drop the tables not yet in place."""
