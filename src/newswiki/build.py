@@ -287,7 +287,8 @@ class _Builder(Transformer[Token, Any]):
 
 def _source(match: re.Match[str], index: int, line: int) -> Source:
     """The source read from ``match`` of SOURCE_ITEM, the ``index``-th of its list."""
-    gap, number, raw, url, end = match.groups()
+    gap, number, bracketed, url, end = match.groups()
+    raw = bracketed[:-1]  # LINK_TEXT's group holds the closing "]"
     name = raw.strip(PADDING)
     spelled = raw == name and not end and number == str(index + 1)
     text = None if spelled else match.group()[len(gap) : -1]
@@ -296,7 +297,8 @@ def _source(match: re.Match[str], index: int, line: int) -> Source:
 
 def _related(match: re.Match[str], index: int, line: int) -> RelatedEvent:
     """The related event read from ``match`` of RELATED_ITEM, the ``index``-th of its list."""
-    gap, number, raw, path, context, end = match.groups()
+    gap, number, bracketed, path, context, end = match.groups()
+    raw = bracketed[:-1]  # LINK_TEXT's group holds the closing "]"
     title = raw.strip(PADDING)
     tags = read_tags(context) if context is not None else ()
     spelled = (

@@ -19,7 +19,7 @@ from typing import Any
 __all__ = ["canonical_tags", "read_tags", "reads", "respell"]
 
 _PADDING = " \t\r"
-# LINK_TAIL of grammars/event.lark: a target without spaces or "](".
+# LINK_TARGET of grammars/event.lark: a target without spaces or "](".
 _TAIL = r"\]\(([^ \t\n\]]*(?:\]+[^ \t\n\](][^ \t\n\]]*)*\]*)\)"
 _EOL = r"([ \t\r]*)\Z"
 
