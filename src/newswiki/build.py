@@ -167,31 +167,34 @@ class _Blocks:
     blocks of its lead and of every section through one.
     """
 
-    __slots__ = ("items", "pieces", "read", "spellings")
+    __slots__ = ("blocks", "gaps", "items", "lines", "pieces", "spellings")
 
     def __init__(self) -> None:
-        self.read: list[tuple[Any, str, int]] = []  # (block, gap, first line) each
+        # The blocks read since the last finish(), and the gap before and first line of each.
+        self.blocks: list[Any] = []
+        self.gaps: list[str] = []
+        self.lines: list[int] = []
         self.pieces: list[str] | None = None  # the lines of a paragraph read in pieces
         self.items: list[str] | None = None  # the items of the list being read
         self.spellings: list[str | None] = []
 
-    def add(self, block: str, gap: str, line: int) -> None:
+    def add(self, block: Any, gap: str, line: int) -> None:
         """A paragraph starts on ``line``, after ``gap``."""
         if self.pieces is not None or self.items is not None:
             self.end_block()
-        self.read.append((block, gap, line))
+        self.blocks.append(block)
+        self.gaps.append(gap)
+        self.lines.append(line)
 
     def extend(self, piece: str) -> None:
         """``piece``, lines of the last paragraph, goes on it."""
         if self.pieces is None:
-            self.pieces = [self.read[-1][0]]
+            self.pieces = [self.blocks[-1]]
         self.pieces.append(piece)
 
     def add_list(self, lines: str, gap: str, line: int) -> None:
         """A list starts on ``line``, after ``gap``, with the item lines ``lines``."""
-        if self.pieces is not None or self.items is not None:
-            self.end_block()
-        self.read.append((None, gap, line))  # the list is made by end_block()
+        self.add(None, gap, line)  # the list is made by end_block()
         self.items = []
         self.spellings = []
         self.extend_list(lines)
@@ -207,14 +210,13 @@ class _Blocks:
 
     def end_block(self) -> None:
         """Make the last block of its pieces or items."""
-        _, gap, line = self.read[-1]
         if self.pieces is not None:
-            self.read[-1] = ("\n".join(self.pieces), gap, line)
+            self.blocks[-1] = "\n".join(self.pieces)
             self.pieces = None
         elif self.items is not None:
             read = tuple(self.items)
-            layout = _ListLayout(tuple(self.spellings), line, read)
-            self.read[-1] = (_BulletList(read, layout), gap, line)
+            layout = _ListLayout(tuple(self.spellings), self.lines[-1], read)
+            self.blocks[-1] = _BulletList(read, layout)
             self.items = None
             self.spellings = []
 
@@ -223,11 +225,12 @@ class _Blocks:
         pair them after an edit)."""
         if self.pieces is not None or self.items is not None:
             self.end_block()
-        if not self.read:
+        if not self.blocks:
             return (), _NO_BLOCKS
-        blocks, gaps, lines = zip(*self.read, strict=True)
-        self.read = []
-        return blocks, _BlockLayout(gaps, lines, blocks)
+        blocks = tuple(self.blocks)
+        layout = _BlockLayout(tuple(self.gaps), tuple(self.lines), blocks)
+        self.blocks, self.gaps, self.lines = [], [], []
+        return blocks, layout
 
 
 # The layout of no blocks (a section with subsections only): one for every parse.
