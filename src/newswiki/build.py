@@ -563,7 +563,7 @@ class ArticleBuilder(_Builder):
         # set aside between them) with a line of its kind and no blank line.
         goes_on = token.start_pos == body.end
         for gap, heading, block in self._parts(token):
-            first = line + gap.count("\n")
+            first = line + gap.count("\n") if gap else line
             if heading:
                 level, title, spelling = _heading(heading[:-1])
                 values = (level, title) if spelling is not None else ()

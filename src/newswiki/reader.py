@@ -133,10 +133,10 @@ class _StrictParser:
 
     def tokens(self, text: str, parser_state: ParserState[Any]) -> Iterator[Token]:
         """The tokens of ``text``, each matched in the state the parser is in."""
-        patterns = self._patterns
+        patterns, states = self._patterns, parser_state.state_stack  # the state is on top
         position, line, size = 0, 1, len(text)
         while position < size:
-            match = patterns[parser_state.position](text, position)
+            match = patterns[states[-1]](text, position)
             if match is None:
                 self._refuse(text, position, line, parser_state)
             value = match.group()
