@@ -614,7 +614,7 @@ class ArticleBuilder(_Builder):
         first = title_token.end_line - 1
         spelling = None if spelled else title_token[len(gap) : -1]
         title_layout = line_layout(gap, NO_GAP, spelling, (title,), first)
-        body = _ArticleBody()
+        body = None
         end_gap = ""
         for child in children[1:]:
             if isinstance(child, _ArticleBody):
@@ -623,6 +623,8 @@ class ArticleBuilder(_Builder):
                 body = _ArticleBody(child)
             else:  # END_GAP
                 end_gap = str(child)
+        if body is None:  # a title alone
+            body = _ArticleBody()
         last = body.last or first
         sections = body.finish(last)
         blocks, lead_layout = body.lead
