@@ -93,5 +93,5 @@ GRAMMAR_MUTANTS: list[tuple[str, str, str, str]] = [
     ("article", r"|[*-][^ \n][^\n]*)", r"|[*-][^\n][^\n]*)", "a `* ` line is text"),
     ("article", r"BLOCK_LINES: TEXT_LINE+ |", r"BLOCK_LINES: TEXT_LINE |", "one-line paragraphs"),
     ("article", r"LIST_LINE: /[-*] ", r"LIST_LINE: /- ", "`* ` bullets refused"),
-    ("article", r"(GAP (TEXT_LINE | LIST_LINE) |", r"(GAP TEXT_LINE |", "no lists"),
+    ("article", r"| TEXT_LINE | LIST_LINE))", r"| TEXT_LINE))", "no lists"),
 ]
