@@ -443,12 +443,13 @@ class EventBuilder(_Builder):
 
 
 def _heading(line: str) -> tuple[int, str, str | None]:
-    """Level, title and (when not canonical) spelling of a heading line the lexer matched."""
-    core = line.rstrip(" \t\r")
+    """Level, title and (when not canonical) spelling of a heading line the lexer matched,
+    with its newline."""
+    core = line.rstrip(" \t\r\n")
     level = len(core) - len(core.lstrip("="))
     title = core[level:-level].strip(PADDING)
-    canonical = len(core) == len(line) and len(title) == len(core) - 2 * level
-    return level, title, None if canonical else line
+    canonical = len(core) == len(line) - 1 and len(title) == len(core) - 2 * level
+    return level, title, None if canonical else line[:-1]
 
 
 # A heading read with its blocks, whose section is not closed yet: level, title, heading
@@ -576,7 +577,7 @@ class ArticleBuilder(_Builder):
         for gap, heading, block in self._parts(token):
             first = line + gap.count("\n") if gap else line
             if heading:
-                level, title, spelling = _heading(heading[:-1])
+                level, title, spelling = _heading(heading)
                 values = (level, title) if spelling is not None else ()
                 layout = line_layout(gap, canonical_gap, spelling, values, first)
                 body.start_section(level, title, layout, last)
