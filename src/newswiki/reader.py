@@ -287,8 +287,8 @@ def unencodable(text: str) -> ParseError | None:
     if text.isascii():
         return None
     try:
-        # UTF-16 refuses a lone surrogate at the same place as UTF-8 and, for text beyond
-        # Latin-1 (most text that is not ASCII), encodes in two thirds of the time.
+        # UTF-16 refuses a lone surrogate at the same place as UTF-8, and encodes text in two
+        # thirds of the time (beyond Latin-1) or a tenth of it (Latin-1 only).
         text.encode("utf-16")
     except UnicodeEncodeError as error:
         offset = error.start
