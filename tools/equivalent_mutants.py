@@ -86,6 +86,13 @@ EQUIVALENT: dict[str, str] = {
         "`zip(..., strict=True)` of the filled parts and the tags, in the branch where their"
         " numbers are equal: strict or not, the same pairs."
     ),
+    "spelling.py read_tags: `len(raw) > _KEPT_CONTEXT` -> `(len(raw) >= _KEPT_CONTEXT)`": (
+        "a context of exactly the bound is split each time instead of once: the same tags."
+    ),
+    "spelling.py <module>: `100` -> `(101)`": "as above, one character further.",
+    "spelling.py <module>: `1024` -> `(1025)`": (
+        "one more context kept split: the tags read are the same, kept or not."
+    ),
     # --- build.py ---
     "build.py <module>: `\"T\"` -> `('')`": (
         "the name of a type variable, read by the type checker only."
