@@ -517,6 +517,18 @@ def test_a_related_context_edited_to_a_tag_ending_in_a_comma_keeps_the_line_padd
     assert newswiki.loads(newswiki.dumps(edited)) == edited
 
 
+@pytest.mark.parametrize("name_length", [1, 92, 93, 400])
+def test_a_context_reads_the_same_tags_short_or_long_and_read_again(name_length: int) -> None:
+    # Short contexts are split once and kept, as they come back line after line; longer ones
+    # are split each time (the bound is 100 characters: a name of 92 makes the context 100).
+    name = "x" * name_length
+    text = DATE + f"# H\n\n\n### Related:\n\n1. [T](/q) _Context: {name} , b,  c_\n"
+    for _ in range(2):
+        event = newswiki.loads(text)
+        assert event.related[0].context == (name, "b", "c")
+        assert newswiki.dumps(event) == text
+
+
 def test_a_diagnostic_without_found_says_what_was_expected() -> None:
     assert newswiki.Diagnostic(3, 1, "a headline `# TEXT`").message == (
         "expected a headline `# TEXT`"

@@ -86,6 +86,13 @@ EQUIVALENT: dict[str, str] = {
         "`zip(..., strict=True)` of the filled parts and the tags, in the branch where their"
         " numbers are equal: strict or not, the same pairs."
     ),
+    "spelling.py read_tags: `len(raw) > _KEPT_CONTEXT` -> `(len(raw) >= _KEPT_CONTEXT)`": (
+        "a context of exactly the bound is split each time instead of once: the same tags."
+    ),
+    "spelling.py <module>: `100` -> `(101)`": "as above, one character further.",
+    "spelling.py <module>: `1024` -> `(1025)`": (
+        "one more context kept split: the tags read are the same, kept or not."
+    ),
     # --- build.py ---
     "build.py <module>: `\"T\"` -> `('')`": (
         "the name of a type variable, read by the type checker only."
@@ -134,14 +141,17 @@ EQUIVALENT: dict[str, str] = {
     "build.py _ArticleBody.finish: `0` -> `(1)`": (
         "the sections still open at the end are closed from level 0 or 1: levels are 2 to 6."
     ),
-    "build.py _Blocks.finish: `True` -> `(False)`": (
-        "the blocks, gaps and lines are unzipped from the same entries: always as many of each."
-    ),
-    "reader.py _StrictParser.tokens: `1` -> `(2)` #2": (
+    "reader.py _StrictParser.parse: `1` -> `(2)` #3": (
         "a token's column: every token starts a line, and newswiki reads lines and offsets of"
         " tokens, never their columns."
     ),
-    "reader.py _StrictParser.tokens: `1` -> `(2)` #3": "as above, for the column a token ends at.",
+    "reader.py _StrictParser.parse: `1` -> `(2)` #4": "as above, for the column a token ends at.",
+    "reader.py _StrictParser.parse: `1` -> `(2)` #5": "as above, for the end of the text.",
+    "reader.py _StrictParser.parse: `1` -> `(2)` #6": "as above, for the end of the text.",
+    "reader.py _StrictParser.parse: `\"\"` -> `('X')`": (
+        "the text of the token that ends the text: the parser reads only its type, and an"
+        " error at it is placed at the end of the text by its type too."
+    ),
     # --- write.py ---
     "write.py <module>: `\"heading\"` -> `('')`": (
         "the names of what a line or block follows (a heading, the infobox's end, the headline,"

@@ -167,31 +167,34 @@ class _Blocks:
     blocks of its lead and of every section through one.
     """
 
-    __slots__ = ("items", "pieces", "read", "spellings")
+    __slots__ = ("blocks", "gaps", "items", "lines", "pieces", "spellings")
 
     def __init__(self) -> None:
-        self.read: list[tuple[Any, str, int]] = []  # (block, gap, first line) each
+        # The blocks read since the last finish(), and the gap before and first line of each.
+        self.blocks: list[Any] = []
+        self.gaps: list[str] = []
+        self.lines: list[int] = []
         self.pieces: list[str] | None = None  # the lines of a paragraph read in pieces
         self.items: list[str] | None = None  # the items of the list being read
         self.spellings: list[str | None] = []
 
-    def add(self, block: str, gap: str, line: int) -> None:
+    def add(self, block: Any, gap: str, line: int) -> None:
         """A paragraph starts on ``line``, after ``gap``."""
         if self.pieces is not None or self.items is not None:
             self.end_block()
-        self.read.append((block, gap, line))
+        self.blocks.append(block)
+        self.gaps.append(gap)
+        self.lines.append(line)
 
     def extend(self, piece: str) -> None:
         """``piece``, lines of the last paragraph, goes on it."""
         if self.pieces is None:
-            self.pieces = [self.read[-1][0]]
+            self.pieces = [self.blocks[-1]]
         self.pieces.append(piece)
 
     def add_list(self, lines: str, gap: str, line: int) -> None:
         """A list starts on ``line``, after ``gap``, with the item lines ``lines``."""
-        if self.pieces is not None or self.items is not None:
-            self.end_block()
-        self.read.append((None, gap, line))  # the list is made by end_block()
+        self.add(None, gap, line)  # the list is made by end_block()
         self.items = []
         self.spellings = []
         self.extend_list(lines)
@@ -207,14 +210,13 @@ class _Blocks:
 
     def end_block(self) -> None:
         """Make the last block of its pieces or items."""
-        _, gap, line = self.read[-1]
         if self.pieces is not None:
-            self.read[-1] = ("\n".join(self.pieces), gap, line)
+            self.blocks[-1] = "\n".join(self.pieces)
             self.pieces = None
         elif self.items is not None:
             read = tuple(self.items)
-            layout = _ListLayout(tuple(self.spellings), line, read)
-            self.read[-1] = (_BulletList(read, layout), gap, line)
+            layout = _ListLayout(tuple(self.spellings), self.lines[-1], read)
+            self.blocks[-1] = _BulletList(read, layout)
             self.items = None
             self.spellings = []
 
@@ -223,11 +225,12 @@ class _Blocks:
         pair them after an edit)."""
         if self.pieces is not None or self.items is not None:
             self.end_block()
-        if not self.read:
+        if not self.blocks:
             return (), _NO_BLOCKS
-        blocks, gaps, lines = zip(*self.read, strict=True)
-        self.read = []
-        return blocks, _BlockLayout(gaps, lines, blocks)
+        blocks = tuple(self.blocks)
+        layout = _BlockLayout(tuple(self.gaps), tuple(self.lines), blocks)
+        self.blocks, self.gaps, self.lines = [], [], []
+        return blocks, layout
 
 
 # The layout of no blocks (a section with subsections only): one for every parse.
@@ -237,14 +240,25 @@ _NO_BLOCKS = _BlockLayout((), (), ())
 class _Items:
     """A list of lines under a header (sources, related events, infobox fields) as it is read,
     a token at a time: the grammar's rule for it takes one token more at each step, so that
-    no run of tokens waits on the parser's stack to be read."""
+    no run of tokens waits on the parser's stack to be read.  The first token holds the
+    header and the first items."""
 
-    __slots__ = ("built", "header", "last")
+    __slots__ = ("built", "gap", "kind", "last", "line", "spelling")
 
-    def __init__(self, header: Token) -> None:
-        self.header = header
+    def __init__(self, kind: str, header: re.Match[str], line: int) -> None:
+        gap, trailing = header.groups()
+        self.kind = kind  # the terminal of the first token
+        self.gap: str = gap
+        self.spelling: str | None = header.group()[len(gap) : -1] if trailing else None
+        self.line = line  # the header's
         self.built: list[Any] = []
-        self.last: int = header.end_line - 1  # type: ignore[operator]
+        self.last = line  # the number of the last line read
+
+    def header(self, canonical_gap: str) -> LineLayout:
+        """The header's layout; it remembers the items read under it, so that a header read
+        without any is written even without any."""
+        gap = None if self.gap == canonical_gap else self.gap
+        return _LineLayout(gap, self.spelling, self.line, tuple(self.built))
 
 
 class _Paragraphs(_Blocks):
@@ -264,6 +278,19 @@ class _Builder(Transformer[Token, Any]):
     def __init__(self) -> None:
         super().__init__()
         self.patterns: dict[str, re.Pattern[str]] = {}
+
+    def first_or_more(self, children: list[Any], header: str) -> tuple[_Items, Token, int, int]:
+        """For ``rule: FIRST | rule MORE``, where FIRST is a header and the first items: the
+        items read so far, the token to read more from, and where and on which line its
+        items start."""
+        if len(children) == 1:
+            token = children[0]
+            match = self.patterns[header].match(token)
+            assert match is not None, header  # the token starts with its header
+            line = token.line + match.group(1).count("\n")
+            return _Items(token.type, match, line), token, match.end(), line + 1
+        items, token = children
+        return items, token, 0, token.line
 
     def groups(self, token: Token) -> tuple[Any, ...]:
         """The groups of a one-line token, read with its terminal's own pattern."""
@@ -287,7 +314,8 @@ class _Builder(Transformer[Token, Any]):
 
 def _source(match: re.Match[str], index: int, line: int) -> Source:
     """The source read from ``match`` of SOURCE_ITEM, the ``index``-th of its list."""
-    gap, number, raw, url, end = match.groups()
+    gap, number, bracketed, url, end = match.groups()
+    raw = bracketed[:-1]  # LINK_TEXT's group holds the closing "]"
     name = raw.strip(PADDING)
     spelled = raw == name and not end and number == str(index + 1)
     text = None if spelled else match.group()[len(gap) : -1]
@@ -296,7 +324,8 @@ def _source(match: re.Match[str], index: int, line: int) -> Source:
 
 def _related(match: re.Match[str], index: int, line: int) -> RelatedEvent:
     """The related event read from ``match`` of RELATED_ITEM, the ``index``-th of its list."""
-    gap, number, raw, path, context, end = match.groups()
+    gap, number, bracketed, path, context, end = match.groups()
+    raw = bracketed[:-1]  # LINK_TEXT's group holds the closing "]"
     title = raw.strip(PADDING)
     tags = read_tags(context) if context is not None else ()
     spelled = (
@@ -316,32 +345,30 @@ class EventBuilder(_Builder):
     def _more(
         self,
         children: list[Any],
+        header: str,
         terminal: str,
         make: Callable[[re.Match[str], int, int], Any],
     ) -> _Items:
-        """``rule: HEADER | rule ITEMS``: start the items, or read one more token of them,
-        each line made by ``make(match, index, line)``."""
-        if len(children) == 1:
-            return _Items(children[0])
-        items, token = children
+        """``rule: SECTION | rule ITEMS``: read a section's header and first items, or one
+        more token of items, each line made by ``make(match, index, line)``."""
+        items, token, start, line = self.first_or_more(children, header)
         built = items.built
-        line: int = token.line
-        for match in self.patterns[terminal].finditer(token):  # one line each
+        for match in self.patterns[terminal].finditer(token, start):  # one line each
             gap = match.group(1)
             if gap:
                 line += gap.count("\n")
             built.append(make(match, len(built), line))
             line += 1
         items.last = line - 1
-        return items  # type: ignore[no-any-return]
+        return items
 
     def sources(self, children: list[Any]) -> _Items:
-        """``sources: SOURCE_HEADER | sources SOURCE_ITEMS``."""
-        return self._more(children, "SOURCE_ITEM", _source)
+        """``sources: SOURCES | sources SOURCE_ITEMS``."""
+        return self._more(children, "SOURCE_HEADER", "SOURCE_ITEM", _source)
 
     def related(self, children: list[Any]) -> _Items:
-        """``related: RELATED_HEADER | related RELATED_ITEMS``."""
-        return self._more(children, "RELATED_ITEM", _related)
+        """``related: RELATED | related RELATED_ITEMS``."""
+        return self._more(children, "RELATED_HEADER", "RELATED_ITEM", _related)
 
     def body(self, children: list[Any]) -> _Paragraphs:
         """``body: PARAGRAPHS | body PARAGRAPHS``: read one more token of paragraphs."""
@@ -362,14 +389,6 @@ class EventBuilder(_Builder):
         body.end = token.end_pos
         body.last = token.end_line - 1
         return body
-
-    def _header(self, token: Token, canonical_gap: str, items: tuple[Any, ...]) -> LineLayout:
-        """A section header's layout; it remembers the items read under it, so that a header
-        read without any is written even without any."""
-        gap, end = self.groups(token)
-        line = token.end_line - 1  # type: ignore[operator]
-        text = token[len(gap) : -1] if end else None
-        return _LineLayout(None if gap == canonical_gap else gap, text, line, items)
 
     def start(self, children: list[Any]) -> Event:
         date_token, headline_token = children[0], children[1]
@@ -400,15 +419,14 @@ class EventBuilder(_Builder):
                 blocks, body_layout = child.finish()
                 last = child.last
             elif isinstance(child, _Items):
-                items = tuple(child.built)
                 last = child.last
-                if child.header.type == "SOURCE_HEADER":
-                    sources_header = self._header(child.header, TWO_BLANKS, items)
-                    sources = items
+                if child.kind == "SOURCES":
+                    sources_header = child.header(TWO_BLANKS)
+                    sources = sources_header.reads_as
                 else:
                     canonical_gap = TWO_BLANKS if sources_header is None else ONE_BLANK
-                    related_header = self._header(child.header, canonical_gap, items)
-                    related = items
+                    related_header = child.header(canonical_gap)
+                    related = related_header.reads_as
             else:  # END_GAP
                 end_gap = str(child)
 
@@ -425,12 +443,13 @@ class EventBuilder(_Builder):
 
 
 def _heading(line: str) -> tuple[int, str, str | None]:
-    """Level, title and (when not canonical) spelling of a heading line the lexer matched."""
-    core = line.rstrip(" \t\r")
+    """Level, title and (when not canonical) spelling of a heading line the lexer matched,
+    with its newline."""
+    core = line.rstrip(" \t\r\n")
     level = len(core) - len(core.lstrip("="))
     title = core[level:-level].strip(PADDING)
-    canonical = len(core) == len(line) and len(title) == len(core) - 2 * level
-    return level, title, None if canonical else line
+    canonical = len(core) == len(line) - 1 and len(title) == len(core) - 2 * level
+    return level, title, None if canonical else line[:-1]
 
 
 # A heading read with its blocks, whose section is not closed yet: level, title, heading
@@ -514,13 +533,11 @@ class ArticleBuilder(_Builder):
     """Callbacks for ``grammars/article.lark``."""
 
     def infobox(self, children: list[Any]) -> _Items:
-        """``infobox: INFOBOX_LINE | infobox FIELDS``: read one more token of fields."""
-        if len(children) == 1:
-            return _Items(children[0])
-        fields, token = children
+        """``infobox: INFOBOX | infobox FIELDS``: read the ``Infobox`` line and the first
+        fields, or one more token of fields."""
+        fields, token, start, line = self.first_or_more(children, "INFOBOX_LINE")
         built = fields.built
-        line: int = token.line
-        for match in self.patterns["FIELD"].finditer(token):  # one line each, no gaps
+        for match in self.patterns["FIELD"].finditer(token, start):  # one line each, no gaps
             raw_key, raw_value, end = match.groups()
             key = raw_key.strip(PADDING)
             value = (raw_value or "").strip(PADDING)
@@ -529,7 +546,7 @@ class ArticleBuilder(_Builder):
             built.append(_InfoboxField(key, value, layout))
             line += 1
         fields.last = line - 1
-        return fields  # type: ignore[no-any-return]
+        return fields
 
     @functools.cached_property
     def _parts(self) -> Callable[[str], list[tuple[str, str, str]]]:
@@ -558,9 +575,9 @@ class ArticleBuilder(_Builder):
         # set aside between them) with a line of its kind and no blank line.
         goes_on = token.start_pos == body.end
         for gap, heading, block in self._parts(token):
-            first = line + gap.count("\n")
+            first = line + gap.count("\n") if gap else line
             if heading:
-                level, title, spelling = _heading(heading[:-1])
+                level, title, spelling = _heading(heading)
                 values = (level, title) if spelling is not None else ()
                 layout = line_layout(gap, canonical_gap, spelling, values, first)
                 body.start_section(level, title, layout, last)
@@ -598,7 +615,7 @@ class ArticleBuilder(_Builder):
         first = title_token.end_line - 1
         spelling = None if spelled else title_token[len(gap) : -1]
         title_layout = line_layout(gap, NO_GAP, spelling, (title,), first)
-        body = _ArticleBody()
+        body = None
         end_gap = ""
         for child in children[1:]:
             if isinstance(child, _ArticleBody):
@@ -607,6 +624,8 @@ class ArticleBuilder(_Builder):
                 body = _ArticleBody(child)
             else:  # END_GAP
                 end_gap = str(child)
+        if body is None:  # a title alone
+            body = _ArticleBody()
         last = body.last or first
         sections = body.finish(last)
         blocks, lead_layout = body.lead
@@ -624,11 +643,7 @@ class ArticleBuilder(_Builder):
         return _Article(title, infobox, blocks, sections, (), article_layout)
 
     def _infobox(self, box: _Items, end: str | None) -> Infobox:
-        token = box.header
-        fields = tuple(box.built)
-        gap, trailing = self.groups(token)
-        first: int = token.end_line - 1  # type: ignore[operator]
         # The Infobox line remembers the fields read under it, as a section header its items.
-        text = token[len(gap) : -1] if trailing else None
-        line = _LineLayout(None if gap == ONE_BLANK else gap, text, first, fields)
-        return _Infobox(fields, _InfoboxLayout(line, end, _new_tuple(Span, (first, box.last))))
+        line = box.header(ONE_BLANK)
+        span = _new_tuple(Span, (box.line, box.last))
+        return _Infobox(line.reads_as, _InfoboxLayout(line, end, span))
