@@ -7,6 +7,7 @@ Every expected answer here is written by hand from the files the tests write.
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 import os
 import subprocess
@@ -868,3 +869,57 @@ def test_convert_in_parallel_writes_the_same_topics(archive: CorpusIndex, fmt: s
         serial_lines = Path("out1/topics.jsonl").read_bytes()
         assert serial_lines.count(b"\n") == 12
         assert Path("out2/topics.jsonl").read_bytes() == serial_lines
+
+
+# Titles and headings that compare equal or nearly so, as wiki titles do: first-letter case,
+# "_" for a space, entities, a decomposed letter, a "#" inside a title.
+_TITLES = ["Brexit", "brexit", "Syrian_civil War", "Syrian Civil War", "AT&T", "C#", "Côte"]
+_TOPICS = [*_TITLES, "AT&amp;T", "Co\u0302te", "Syrian Civil War#Peace_process", "Nobody", "C"]
+_HEADINGS = ["Peace process", "Background", "peace_process"]
+
+
+@st.composite
+def _corpora(draw: st.DrawFn) -> list[tuple[str, newswiki.Document]]:
+    """Articles and events in any order, the events' topics drawn from titles that compare
+    alike, and the order of the files the order they are read in."""
+    files: list[tuple[str, newswiki.Document]] = []
+    for number in range(draw(st.integers(0, 9))):
+        if draw(st.booleans()):
+            headings = draw(st.lists(st.sampled_from(_HEADINGS), max_size=2))
+            sections = [Section(title=title, level=2) for title in headings]
+            article = Article(title=draw(st.sampled_from(_TITLES)), sections=sections)
+            files.append((f"wiki/{number}.txt", article))
+        else:
+            topics = draw(st.lists(st.sampled_from(_TOPICS), min_size=1, max_size=3))
+            related = [
+                RelatedEvent(title=f"{topic}: Then.", path=f"/news/{n}.md")
+                for n, topic in enumerate(draw(st.lists(st.sampled_from(_TOPICS), max_size=2)))
+            ]
+            headline = ": ".join(topics) + ": Happened."
+            files.append((f"news/{number}.md", Event(date=D5, headline=headline, related=related)))
+    return files
+
+
+@given(_corpora(), st.lists(st.integers(0, 9)), st.sampled_from(["parquet", "jsonl"]))
+def test_a_topics_table_made_in_any_parts_reads_as_the_index_does(
+    files: list[tuple[str, newswiki.Document]],
+    cuts: list[int],
+    fmt: Literal["parquet", "jsonl"],
+) -> None:
+    # Two ways to the same rows: the index resolves each row's topic against every title,
+    # the table resolves each distinct topic once from the parts' facts.
+    index = CorpusIndex()
+    for path, document in files:
+        index.add(path, document)
+    expected = list(topic_rows(index))
+    table = TopicTable(fmt)
+    bounds = sorted({0, len(files), *(cut for cut in cuts if cut < len(files))})
+    for start, end in itertools.pairwise(bounds):
+        if end - start == 1 and start % 2:
+            table.add(*files[start])  # one document at a time, as DatasetWriter adds them
+        else:
+            table.add_part(topic_part(files[start:end], fmt))
+    if fmt == "parquet":
+        assert table.arrow().equals(to_arrow(expected, "topics"))
+    else:
+        assert b"".join(table.jsonl()) == "".join(json_line(r) + "\n" for r in expected).encode()
