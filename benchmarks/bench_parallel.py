@@ -118,6 +118,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--files", type=int, default=6_000, help="files in the archive")
     parser.add_argument("--rounds", type=int, default=3, help="runs of each row and -j")
     parser.add_argument("--only", help="run only the rows whose name contains this")
+    parser.add_argument(
+        "--charts",
+        metavar="DIR",
+        type=Path,
+        help="also draw the figures as an SVG chart, DIR/parallel.svg (matplotlib, bench extra)",
+    )
     args = harness.command_line(parser, argv, {"files": 300, "rounds": 1})
     events = args.files * 4 // 5  # archives hold many more events than articles
     archive = CACHE / f"par-{events}-{args.files - events}"
@@ -136,11 +142,13 @@ def main(argv: list[str] | None = None) -> None:
         "Corpus iteration (documents)": _corpus_iteration(archive),
     }
     print(f"newswiki -j 1 against -j 2: {files:,} files, {size / harness.MB:.1f} MB")
-    print(harness.machine())
+    started = harness.machine()
+    print(started)
     print(harness.subject())
     print(f"median of {args.rounds} round(s); -j 1 and -j 2 take turns in each round")
     print()
     rows = []
+    speed_ups: dict[str, float] = {}
     try:
         for name, run in rows_to_run.items():
             if args.only and args.only not in name:
@@ -154,6 +162,7 @@ def main(argv: list[str] | None = None) -> None:
             parent = harness.median([own for _, own, _ in timings[2]])
             workers = harness.median([kids for _, _, kids in timings[2]])
             serial_cpu = harness.median([own + kids for _, own, kids in timings[1]])
+            speed_ups[name] = one / two
             rows.append(
                 [
                     name,
@@ -179,6 +188,24 @@ def main(argv: list[str] | None = None) -> None:
     print("which other jobs on the machine do not change as much as they change the times.")
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"load average at the end: {load}")
+    if args.charts is not None:
+        draw_chart(args.charts / "parallel.svg", speed_ups, files, started)
+        print(f"\nChart written to {args.charts / 'parallel.svg'}")
+
+
+#: The rows with a target: -j 2 at least this many times as fast as -j 1.
+TARGETS = {"check": 1.7, "convert --to parquet": 1.7}
+
+
+def draw_chart(path: Path, speed_ups: dict[str, float], files: int, started: str) -> None:
+    """``parallel.svg``: what ``-j 2`` gives each row, against ``-j 1`` and the ceiling."""
+    import charts
+
+    rows = [(name, value, TARGETS.get(name)) for name, value in speed_ups.items()]
+    title = f"What a second core gives: -j 2 against -j 1, {files:,} files"
+    axis = "-j 2 speed as a multiple of -j 1's, in the same rounds (higher is faster)"
+    references = [(1.0, "-j 1"), (2.0, "two idle cores at most")]
+    charts.multiples(path, title, rows, axis, references, harness.caption(started))
 
 
 if __name__ == "__main__":

@@ -571,13 +571,6 @@ def main(argv: list[str] | None = None) -> None:
         print(f"\nCharts written to {args.charts}/throughput.svg and {args.charts}/ladder.svg")
 
 
-def _caption(started: str) -> str:
-    """Which newswiki, when, on what: the machine line of the run's start (with its load), and
-    the load average at the end."""
-    ended = harness.machine().rpartition("load average ")[2]
-    return f"newswiki {newswiki.__version__}; {started}; at the end {ended}"
-
-
 def draw_charts(folder: Path, runs: dict[str, list[Contender]], started: str) -> None:
     """``throughput.svg``: newswiki's ``loads`` against each peer on every row of the reading
     targets (per-round ratios, medians), each with its target."""
@@ -586,7 +579,7 @@ def draw_charts(folder: Path, runs: dict[str, list[Contender]], started: str) ->
     rows = [(row, value, peer, target) for row, _, _, value, peer, target in reading_targets(runs)]
     if rows:
         title = "Reading speed against the peers, files of real size (medians of per-round ratios)"
-        charts.bars(folder / "throughput.svg", title, rows, _caption(started))
+        charts.bars(folder / "throughput.svg", title, rows, harness.caption(started))
 
 
 def draw_ladder_chart(
@@ -608,7 +601,7 @@ def draw_ladder_chart(
         values = [by_label[x].ms_per_mb() / unit if x in by_label else None for x in labels]
         series.append((name, values))
     title = f"Cost per MB across the size ladder (1 = the same as at {base}; flat is linear)"
-    caption = _caption(started)
+    caption = harness.caption(started)
     charts.lines(folder / "ladder.svg", title, labels, series, LINEAR_LIMIT, base, caption)
 
 

@@ -149,6 +149,12 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="delete the copies made before each run, not only at the end",
     )
+    parser.add_argument(
+        "--charts",
+        metavar="DIR",
+        type=Path,
+        help="also draw the figures as an SVG chart, DIR/write.svg (matplotlib, bench extra)",
+    )
     args = harness.command_line(parser, argv, {"files": 100, "rounds": 1})
     source = CACHE / f"write-{args.files}-events"
     files, size = write_archive(source, args.files, 0, args.seed)
@@ -165,13 +171,15 @@ def main(argv: list[str] | None = None) -> None:
         ),
     }
     print(f"writing back {files:,} event files ({size / harness.MB:.1f} MB) that all change")
-    print(harness.machine())
+    started = harness.machine()
+    print(started)
     print(harness.subject())
     print(f"median of {args.rounds} round(s); the contenders take turns in each round")
     deleted = "just before it" if args.delete_copies else "at the end"
     print(f"each run rewrites a fresh copy of the archive; the copies are deleted {deleted}")
     print()
     rows = []
+    multiples: dict[str, float] = {}  # time / plain loop, by run
     try:
         for group, (baseline, contenders) in groups.items():
             names = ["plain loop", *contenders]
@@ -188,6 +196,7 @@ def main(argv: list[str] | None = None) -> None:
                 wall = harness.median([own[0] / base[0] for own, base in pairs])
                 cpu = harness.median([own[1] / base[1] for own, base in pairs])
                 label = f"{group}: plain loop" if name == "plain loop" else name
+                multiples[label] = wall
                 median = harness.median([seconds for seconds, _ in times[name]])
                 rows.append(
                     [
@@ -211,6 +220,29 @@ def main(argv: list[str] | None = None) -> None:
     print("on the machine change less (waiting for the disk is in the time, not in the CPU).")
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"load average at the end: {load}")
+    if args.charts is not None:
+        draw_chart(args.charts / "write.svg", multiples, args.delete_copies, started)
+        print(f"\nChart written to {args.charts / 'write.svg'}")
+
+
+#: The runs the chart shows, each with its target (time / plain loop, at most), if any.
+CHART_ROWS: dict[str, float | None] = {
+    "newswiki fmt -j 1": 1.3,
+    "bulk edit, WriteBatch (durable)": 1.3,
+    "bulk edit, WriteBatch (durability none)": None,
+    "bulk edit, dump(document, path) per file": None,
+}
+
+
+def draw_chart(path: Path, multiples: dict[str, float], deleted: bool, started: str) -> None:
+    """``write.svg``: each safe way of writing back, its time as a multiple of the plain loop's."""
+    import charts
+
+    rows = [(name, multiples[name], target) for name, target in CHART_ROWS.items()]
+    setup = ", copies deleted before each run" if deleted else ""
+    title = f"Writing back 1,500 changed files: time against a plain unsafe loop{setup}"
+    axis = "time as a multiple of the plain loop's, in the same rounds (lower is faster)"
+    charts.multiples(path, title, rows, axis, [(1.0, "plain loop")], harness.caption(started))
 
 
 if __name__ == "__main__":

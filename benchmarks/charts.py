@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["bars", "lines"]
+__all__ = ["bars", "lines", "multiples"]
 
 # newswiki's colour and the peers' grey: one meaning per colour on every chart.
 OURS = "#2a6f97"
@@ -113,6 +113,44 @@ def lines(
     axes.set_title(title, loc="left", fontsize=11)
     # Beside the axes, not on them: the lines cross the whole width and any corner.
     axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    figure.tight_layout(rect=(0, 0.1, 1, 1))
+    _save(figure, path, caption)
+    plt.close(figure)
+
+
+def multiples(
+    path: Path,
+    title: str,
+    rows: Sequence[tuple[str, float, float | None]],
+    axis: str,
+    references: Sequence[tuple[float, str]],
+    caption: str,
+) -> None:
+    """A bar per ``(label, multiple, target)``: a time or speed as a multiple of a baseline's
+    measured in the same rounds, with a mark at ``target`` (``None``: no target); each of
+    ``references`` is a ``(value, name)`` drawn as a line across the rows (the baseline at 1,
+    a ceiling)."""
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(9.0, 0.55 * len(rows) + 1.6))
+    positions = list(range(len(rows)))
+    height = 0.6
+    axes.barh(positions, [value for _, value, _ in rows], height, color=OURS)
+    for position, (_, value, target) in zip(positions, rows, strict=True):
+        label = f" {value:.2f}×" + ("" if target is None else f" (target {target:g}×)")
+        if target is not None:
+            axes.vlines(target, position - height / 2, position + height / 2, color=LIMIT)
+        axes.text(max(value, target or 0.0), position, label, va="center")
+    for value, name in references:
+        axes.axvline(value, color=PEER, linestyle="--", linewidth=1, zorder=0)
+        axes.text(value, -0.75, f" {name}", color="#444444", fontsize=8, va="bottom")
+    axes.set_yticks(positions, [label for label, _, _ in rows])
+    axes.set_ylim(len(rows) - 0.5, -1.1)
+    axes.set_xlabel(axis)
+    largest = max(
+        *(v for _, v, _ in rows), *(t for _, _, t in rows if t), *(v for v, _ in references)
+    )
+    axes.set_xlim(0, largest * 1.35)
+    axes.set_title(title, loc="left", fontsize=11)
     figure.tight_layout(rect=(0, 0.1, 1, 1))
     _save(figure, path, caption)
     plt.close(figure)

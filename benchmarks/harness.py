@@ -16,6 +16,7 @@ from pathlib import Path
 __all__ = [
     "MB",
     "calibrate",
+    "caption",
     "command_line",
     "machine",
     "median",
@@ -80,6 +81,15 @@ def machine() -> str:
         f" {platform.python_implementation()} {platform.python_version()},"
         f" {platform.system()} {platform.release()}{load}"
     )
+
+
+def caption(started: str) -> str:
+    """The last line of a chart: which newswiki, when, on what (``started``: the
+    :func:`machine` line of the run's start, with its load), and the load average at the end."""
+    import newswiki
+
+    ended = machine().rpartition("load average ")[2]
+    return f"newswiki {newswiki.__version__}; {started}; at the end {ended}"
 
 
 def subject() -> str:

@@ -173,25 +173,35 @@ def test_bench_why_quick() -> None:
     assert rows["newswiki"][5] == "exact", output
 
 
+def _chart(path: Path) -> str:
+    """The text of an SVG chart a benchmark drew, checked for what every chart holds."""
+    svg = path.read_text(encoding="utf-8")
+    assert svg.startswith("<?xml")
+    assert "</svg>" in svg
+    assert newswiki.__version__ in svg  # the caption says what was measured
+    return svg
+
+
 def test_bench_speed_draws_its_charts(tmp_path: Path) -> None:
     output = _run("bench_speed.py", "--charts", str(tmp_path))
     assert "Charts written" in output
-    for name in ("throughput.svg", "ladder.svg"):
-        svg = (tmp_path / name).read_text(encoding="utf-8")
-        assert svg.startswith("<?xml")
-        assert "</svg>" in svg
-        assert newswiki.__version__ in svg  # the caption says what was measured
-    assert "markdown-it-py" in (tmp_path / "throughput.svg").read_text(encoding="utf-8")
+    assert "markdown-it-py" in _chart(tmp_path / "throughput.svg")
+    _chart(tmp_path / "ladder.svg")
 
 
-def test_bench_parallel_quick() -> None:
-    output = _run("bench_parallel.py")
+def test_bench_parallel_quick(tmp_path: Path) -> None:
+    output = _run("bench_parallel.py", "--charts", str(tmp_path))
     names = ["check", "convert --to parquet", "convert --to jsonl"]
     names += ["Corpus.map (a number per file)", "map_batches (packed counters)"]
     names.append("Corpus iteration (documents)")
     rows = _has_rows(output, names)
     assert all(rows[name][2].endswith("x") for name in names)  # the speed-up of -j 2
     assert "load average at the end" in output
+    svg = _chart(tmp_path / "parallel.svg")
+    # Every row's bar is labelled with the speed-up the table printed, targets where set.
+    for name in names:
+        assert f"{rows[name][2][:-1]}×" in svg, name
+    assert svg.count("(target 1.7×)") == 2
 
 
 @pytest.mark.slow
@@ -203,8 +213,8 @@ def test_bench_index_quick() -> None:
     assert "topic links in" in output
 
 
-def test_bench_write_quick() -> None:
-    output = _run("bench_write.py")
+def test_bench_write_quick(tmp_path: Path) -> None:
+    output = _run("bench_write.py", "--charts", str(tmp_path))
     names = ["fmt: plain loop", "newswiki fmt -j 1", "bulk edit: plain loop"]
     names += ["bulk edit, WriteBatch (durable)", "bulk edit, WriteBatch (durability none)"]
     names.append("bulk edit, dump(document, path) per file")
@@ -213,6 +223,10 @@ def test_bench_write_quick() -> None:
     assert all(rows[name][3].endswith("x") for name in names)  # the CPU time over it
     assert rows["fmt: plain loop"][2] == "1.00x"
     assert "load average at the end" in output
+    svg = _chart(tmp_path / "write.svg")
+    for name in names[1:2] + names[3:]:  # the safe ways, not the plain loops
+        assert f"{rows[name][2][:-1]}×" in svg, name
+    assert svg.count("(target 1.3×)") == 2
 
 
 def test_bench_write_calls_quick() -> None:
