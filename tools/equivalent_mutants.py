@@ -329,4 +329,27 @@ EQUIVALENT: dict[str, str] = {
         "every caller asks `if not _trusted(...)` (or `... if _trusted(...) else None`): `None`"
         " is as false as `False`."
     ),
+    # --- tabular.py ---
+    "tabular.py _topic_part: `True` -> `(False)`": (
+        "`zip(_PLACED, row, strict=True)`: every row is made of the seven columns of _PLACED,"
+        " by the same function; strict or not, the same pairs."
+    ),
+    "tabular.py TopicTable.arrow: `True` -> `(False)`": (
+        "`zip(columns, types, strict=True)`: both are made from the one list of the schema's"
+        " fields; strict or not, the same pairs."
+    ),
+    "tabular.py TopicTable.jsonl: `True` -> `(False)`": (
+        "`zip(_RESOLVED, named, strict=True)`: `_named` makes each tuple of the four columns"
+        " of _RESOLVED; strict or not, the same pairs."
+    ),
+    "tabular.py TopicTable._jsonl_blocks: `True` -> `(False)`": (
+        "`zip(part.placed, part.topics, strict=True)`: a part gets one placed row for each"
+        " topic, in the same loop; strict or not, the same pairs."
+    ),
+    "tabular.py TopicTable.add: `len(self._pending) >= _PART_FILES` -> `(len(self._pending) >"
+    " _PART_FILES)`": (
+        "it moves where the documents added one by one are cut into parts by one file, and the"
+        " table is the same wherever the parts are cut (a hypothesis property in"
+        " tests/test_graph.py cuts them anywhere)."
+    ),
 }

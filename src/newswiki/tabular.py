@@ -295,6 +295,10 @@ _Data = dict[str, Any]  # rows on their way back to objects: whatever JSON or Ar
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+@overload
+def _path_text(path: str | os.PathLike[str]) -> str: ...
+@overload
+def _path_text(path: str | os.PathLike[str] | None) -> str | None: ...
 def _path_text(path: str | os.PathLike[str] | None) -> str | None:
     """A file path as valid Unicode (undecodable bytes of a name shown as ``\\xNN``)."""
     if path is None:
@@ -440,7 +444,7 @@ def _topic_row(link: TopicLink) -> TopicRow:
         "date": link.date,
         "article": _path_text(link.article),
         "section": link.section,
-        "candidates": [_path_text(path) or "" for path in link.candidates],
+        "candidates": [_path_text(path) for path in link.candidates],
         "status": link.status,
     }
 
@@ -577,7 +581,7 @@ class TopicTable:
         named: dict[str, _Named] = {}
         for topic in dict.fromkeys(t for part in self._parts for t in part.topics):
             status, article, section, candidates = self._articles._resolve_topic(topic, resolved)
-            paths = [_path_text(path) or "" for path in candidates]
+            paths = [_path_text(path) for path in candidates]
             named[topic] = _path_text(article), section, paths, status
         return named
 
