@@ -329,6 +329,13 @@ EQUIVALENT: dict[str, str] = {
         "every caller asks `if not _trusted(...)` (or `... if _trusted(...) else None`): `None`"
         " is as false as `False`."
     ),
+    "graph.py _placed: `0` -> `(1)`": (
+        "the rank before the first topic is never read: `previous` starts at -1, which no"
+        " related number (0 for the headline, 1 and up) equals, so the first topic's rank is 1."
+    ),
+    "graph.py _placed: `1` -> `(2)`": (
+        "`previous` starting at -2 rather than -1: no related number is negative either."
+    ),
     # --- tabular.py ---
     "tabular.py _topic_part: `True` -> `(False)`": (
         "`zip(_PLACED, row, strict=True)`: every row is made of the seven columns of _PLACED,"
