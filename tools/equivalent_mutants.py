@@ -359,4 +359,9 @@ EQUIVALENT: dict[str, str] = {
         " table is the same wherever the parts are cut (a hypothesis property in"
         " tests/test_graph.py cuts them anywhere)."
     ),
+    # --- files.py ---
+    "files.py WriteBatch._data_synced: `return False` -> `return None`": (
+        "its one caller tests the answer for truth (`if staged and self._data_synced(...)`):"
+        " None and False both mean that nothing is renamed."
+    ),
 }

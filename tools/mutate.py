@@ -59,7 +59,8 @@ from grammar_mutants import GRAMMAR_MUTANTS  # noqa: E402
 #: read and joined with: walking folders (``walk.py``), the topics of a headline
 #: (``text.py``), titles compared as a wiki does (``titles.py``) and the links between
 #: files (``graph.py``), and the tables they are written to (``tabular.py``: the ``topics``
-#: table resolves topics in parts of its own).  Left out: ``convert.py`` (what is done with
+#: table resolves topics in parts of its own), and how files are written back (``files.py``:
+#: what a crash or a planted file may leave).  Left out: ``convert.py`` (what is done with
 #: the values once read), and the command line, corpus and dask front ends.
 MODULES = (
     "build.py",
@@ -77,6 +78,7 @@ MODULES = (
     "titles.py",
     "graph.py",
     "tabular.py",
+    "files.py",
 )
 
 #: The test files of the quick subset, and the tests left out of it (with why).
@@ -99,6 +101,7 @@ TEST_FILES = (
     "tests/test_text.py",
     "tests/test_graph.py",
     "tests/test_tabular.py",
+    "tests/test_files.py",
 )
 LEFT_OUT = {
     # Concurrency, not logic: every line it runs, the one-thread tests run too (15-40 s).
