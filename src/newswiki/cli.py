@@ -55,9 +55,11 @@ from newswiki.tabular import (
     Table,
     TopicPart,
     _by_table,
+    _jsonl_block,
     _topic_part,
     json_line,
     rows,
+    write_jsonl_parts,
     write_parts,
 )
 from newswiki.walk import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, walk
@@ -595,10 +597,15 @@ def _merge(values: list[dict[Table, list[Any]]]) -> dict[Table, list[Any]]:
 
 
 def _jsonl_blocks(values: list[dict[Table, list[Any]]]) -> dict[Table, bytes]:
-    """A chunk's lines, encoded in the worker: bytes cross back without another pass."""
-    return {
-        table: ("\n".join(lines) + "\n").encode("utf-8") for table, lines in _merge(values).items()
-    }
+    """A chunk's lines, encoded (with ``-j 1``, where the chunk is made by the process that
+    writes the tables)."""
+    return {table: _jsonl_block(lines) for table, lines in _merge(values).items()}
+
+
+def _jsonl_parts(folder: str, values: list[dict[Table, list[Any]]]) -> dict[Table, tuple[str, int]]:
+    """A chunk's lines written as files of their own, in the worker: only their names and
+    line counts cross back, and the parent has the system append the files to the tables."""
+    return write_jsonl_parts(folder, _merge(values))
 
 
 def _parquet_parts(
@@ -629,14 +636,19 @@ def _run_convert(args: argparse.Namespace, console: _Console) -> int:
     start = time.monotonic()
     files = size = 0
     func = functools.partial(_convert_file, jsonl, not args.lenient)
-    # What a worker makes of a chunk: the names of its Parquet parts, or its JSON lines; and
-    # its part of the topics table.
+    # What a worker makes of a chunk: the names and sizes of its Parquet parts or JSON Lines
+    # files (with -j 1, its JSON lines themselves: no file to write and copy); and its part
+    # of the topics table.
     blocks: Callable[[list[dict[Table, list[Any]]]], Any] = _jsonl_blocks
     chunksize = DEFAULT_CHUNKSIZE
     if isinstance(writer, DatasetParts):
         blocks, chunksize = functools.partial(_parquet_parts, writer.folders), _PART_FILES
-    pack = functools.partial(_with_topics, blocks, args.to)
     with writer:
+        if isinstance(writer, DatasetWriter) and args.jobs != 1:
+            # A folder that takes no new file: the lines come back as with -j 1.
+            with contextlib.suppress(OSError):
+                blocks = functools.partial(_jsonl_parts, writer.parts_folder())
+        pack = functools.partial(_with_topics, blocks, args.to)
         try:
             for batch in map_batches(func, pack, paths, jobs=args.jobs, chunksize=chunksize):
                 for outcome in map(_cli_outcome, batch.outcomes):
@@ -650,8 +662,10 @@ def _run_convert(args: argparse.Namespace, console: _Console) -> int:
                 made, topics = batch.value
                 if isinstance(writer, DatasetParts):
                     writer.add_parts(made)
-                else:
+                elif blocks is _jsonl_blocks:
                     writer.add_jsonl(made)
+                else:
+                    writer.add_jsonl_parts(made)
                 writer.topics.add_part(topics)
         finally:
             console.progress.close()
