@@ -21,7 +21,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any, Literal, TextIO, TypeVar
 
 import attrs
@@ -621,21 +621,47 @@ _PART_FILES = 512
 
 
 def _run_convert(args: argparse.Namespace, console: _Console) -> int:
-    jsonl = args.to == "jsonl"
     if os.path.exists(args.output) and not os.path.isdir(args.output):
         raise UsageError(f"-o {args.output!r} is a file: give a folder for the tables")
     paths = _start(args, console, "convert")  # no tables at all when no file matched
     writer: DatasetWriter | DatasetParts
     try:
-        writer = DatasetWriter(args.output, "jsonl") if jsonl else DatasetParts(args.output)
+        writer = (
+            DatasetWriter(args.output, "jsonl") if args.to == "jsonl" else DatasetParts(args.output)
+        )
     except ImportError as error:
         raise UsageError(f"--to parquet needs pyarrow: {error}") from None
     except OSError as error:
         raise UsageError(f"cannot write to {args.output!r}: {error.strerror or error}") from None
-    status = OK
     start = time.monotonic()
+    try:
+        status, files, size = _convert_into(writer, paths, args, console)
+    except BrokenPipeError:
+        raise
+    except OSError as error:  # the files' own errors are rows: this is the tables' (disk full)
+        reason = error.strerror or error
+        raise UsageError(f"cannot write the tables to {args.output!r}: {reason}") from None
+    elapsed = time.monotonic() - start
+    counts = ", ".join(_plural(n, table.rstrip("s")) for table, n in writer.counts.items())
+    console.print(
+        f"Converted {_plural(files, 'file')} ({size / 1e6:.1f} MB) in {elapsed:.1f} s:"
+        f" {counts} -> {args.output}",
+        err=True,
+    )
+    return status
+
+
+def _convert_into(
+    writer: DatasetWriter | DatasetParts,
+    paths: Iterable[str],
+    args: argparse.Namespace,
+    console: _Console,
+) -> tuple[int, int, int]:
+    """Convert the files into the tables of ``writer``: the exit status their errors make,
+    and the number and size of the files."""
+    status = OK
     files = size = 0
-    func = functools.partial(_convert_file, jsonl, not args.lenient)
+    func = functools.partial(_convert_file, isinstance(writer, DatasetWriter), not args.lenient)
     # What a worker makes of a chunk: the names and sizes of its Parquet parts or JSON Lines
     # files (with -j 1, its JSON lines themselves: no file to write and copy); and its part
     # of the topics table.
@@ -669,14 +695,7 @@ def _run_convert(args: argparse.Namespace, console: _Console) -> int:
                 writer.topics.add_part(topics)
         finally:
             console.progress.close()
-    elapsed = time.monotonic() - start
-    counts = ", ".join(_plural(n, table.rstrip("s")) for table, n in writer.counts.items())
-    console.print(
-        f"Converted {_plural(files, 'file')} ({size / 1e6:.1f} MB) in {elapsed:.1f} s:"
-        f" {counts} -> {args.output}",
-        err=True,
-    )
-    return status
+    return status, files, size
 
 
 # -- links ------------------------------------------------------------------------------------
