@@ -940,6 +940,20 @@ def test_convert_removes_the_folders_a_killed_run_left(
     assert pq.read_table(out / "events.parquet").num_rows == 1
 
 
+def test_convert_to_jsonl_removes_the_parts_a_killed_run_left(
+    capsys: pytest.CaptureFixture[str], tree: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    stale = out / ".parts.jsonl.0123456789ab.newswiki-tmp"
+    stale.mkdir(parents=True)
+    (stale / ".events-x.jsonl").write_bytes(b'{"path":"half')
+    old = time.time() - 60  # left by a run killed a minute ago
+    os.utime(stale, (old, old))
+    status, _, _ = run(capsys, "convert", tree["day5"], "--to", "jsonl", "-o", out)
+    assert status == 0
+    assert tables_only(out)
+
+
 def test_a_failed_convert_leaves_the_old_tables(
     capsys: pytest.CaptureFixture[str],
     tree: dict[str, Path],
