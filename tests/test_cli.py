@@ -6,6 +6,7 @@ ones about processes, terminals and pipes run ``python -m newswiki`` in a subpro
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -939,6 +940,20 @@ def test_convert_removes_the_folders_a_killed_run_left(
     assert pq.read_table(out / "events.parquet").num_rows == 1
 
 
+def test_convert_to_jsonl_removes_the_parts_a_killed_run_left(
+    capsys: pytest.CaptureFixture[str], tree: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    stale = out / ".parts.jsonl.0123456789ab.newswiki-tmp"
+    stale.mkdir(parents=True)
+    (stale / ".events-x.jsonl").write_bytes(b'{"path":"half')
+    old = time.time() - 60  # left by a run killed a minute ago
+    os.utime(stale, (old, old))
+    status, _, _ = run(capsys, "convert", tree["day5"], "--to", "jsonl", "-o", out)
+    assert status == 0
+    assert tables_only(out)
+
+
 def test_a_failed_convert_leaves_the_old_tables(
     capsys: pytest.CaptureFixture[str],
     tree: dict[str, Path],
@@ -976,6 +991,196 @@ def test_convert_to_jsonl_in_parallel_is_identical(
     rows = list(read_jsonl(tmp_path / "parallel" / "events.jsonl"))
     assert rows[39]["path"] == str(tmp_path / "more" / "39.md")  # "more" before "news"
     assert from_row(rows[39]) == newswiki.load(tmp_path / "more" / "39.md")
+
+
+def mixed_archive(root: Path) -> list[Path]:
+    """Files of every kind, in file order, for chunks of three: dated events, an undated one
+    (read leniently), an article, two files in neither format (their errors rows are made
+    with the rows of their chunk) and one not in UTF-8 (its errors row is the parent's)."""
+    files = [
+        ("a/e0.md", event_bytes("2016-07-10", "Event 0")),
+        ("a/e1-index.md", b"* a day page\n"),
+        ("a/e2-undated.md", BAD_DATE),
+        ("a/e3.md", EVENT),  # nine topics
+        ("a/e4-latin1.md", b"### [2016-07-05](/x)\n\n# Caf\xe9\n"),
+        ("a/e5.md", event_bytes("2016-07-15", "Event 5")),
+        ("a/e6.md", event_bytes("2016-07-16", "Event 6")),
+        ("a/e7-index.md", b"* another day page\n"),
+        ("b/aktobe.txt", ARTICLE),
+    ]
+    return [write(root, name, data) for name, data in files]
+
+
+def tables_only(out: Path) -> bool:
+    """Whether ``out`` holds the five JSON Lines tables and nothing else (no part, no
+    temporary file or folder)."""
+    return sorted(p.name for p in out.iterdir()) == sorted(f"{t}.jsonl" for t in tabular.TABLES)
+
+
+def jsonl_rows(data: bytes) -> list[dict[str, Any]]:
+    assert data.endswith(b"\n") or not data
+    return [json.loads(line) for line in data.splitlines()]
+
+
+@pytest.mark.slow
+def test_convert_to_jsonl_in_parallel_appends_files_the_workers_wrote(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = mixed_archive(tmp_path / "in")
+    monkeypatch.setattr(cli, "DEFAULT_CHUNKSIZE", 3)
+    writers = tmp_path / "writers"
+    write_jsonl_parts = cli.write_jsonl_parts
+
+    def noted(folder: str, table_lines: Any) -> Any:
+        with open(writers, "a") as log:  # the worker processes share no memory: a file
+            log.write(f"{os.getpid()}\n")
+        return write_jsonl_parts(folder, table_lines)
+
+    monkeypatch.setattr(cli, "write_jsonl_parts", noted)  # the workers are forked with it
+    tables = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out-{jobs}"
+        writers.write_text("")
+        status, _, err = run(
+            capsys, "convert", "--lenient", "-j", jobs, tmp_path / "in", "--to", "jsonl", "-o", out
+        )
+        assert status == 1  # the file not in UTF-8
+        assert "5 events, 1 article, 6 sections, 9 topics, 3 errors" in err
+        assert tables_only(out)
+        tables[jobs] = {t: (out / f"{t}.jsonl").read_bytes() for t in tabular.TABLES}
+        pids = writers.read_text().split()
+        if jobs == "1":
+            assert pids == []  # the lines are written where they are made, with no part
+        else:
+            assert len(pids) == 3  # one part a chunk, each written by a worker
+            assert str(os.getpid()) not in pids
+    assert tables["2"] == tables["1"]
+    events = jsonl_rows(tables["2"]["events"])
+    assert [row["path"] for row in events] == [str(paths[i]) for i in (0, 2, 3, 5, 6)]
+    assert (events[1]["date"], events[1]["day_path"], events[1]["headline"]) == (
+        None,
+        None,
+        "Headline",
+    )
+    assert [from_row(row) for row in events] == [
+        newswiki.load(paths[i], strict=False) for i in (0, 2, 3, 5, 6)
+    ]
+    (article,) = jsonl_rows(tables["2"]["articles"])
+    assert from_row(article) == newswiki.load(paths[8])
+    # The parent's row comes between those of the workers' parts, in file order.
+    errors = [(row["path"], row["kind"]) for row in jsonl_rows(tables["2"]["errors"])]
+    assert errors == [
+        (str(paths[1]), "unparsed"),
+        (str(paths[4]), "decode"),
+        (str(paths[7]), "unparsed"),
+    ]
+    topics = jsonl_rows(tables["2"]["topics"])
+    assert {row["path"] for row in topics} == {str(paths[3])}
+    assert len(topics) == 9
+
+
+@pytest.mark.slow
+def test_convert_to_jsonl_leaves_no_part_when_a_worker_dies_or_cannot_write_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = mixed_archive(tmp_path / "in")
+    monkeypatch.setattr(cli, "DEFAULT_CHUNKSIZE", 3)
+    loads, write_jsonl_parts = cli.loads, cli.write_jsonl_parts
+
+    def crashing(data: bytes, *, strict: bool) -> Any:
+        if data == paths[5].read_bytes():
+            os._exit(3)  # in a worker process: the run goes on without it
+        return loads(data, strict=strict)
+
+    def disk_full(folder: str, table_lines: Any) -> Any:
+        if "articles" in table_lines:  # the last chunk: half a part, then the disk is full
+            (Path(folder) / ".articles-half.jsonl").write_bytes(b'{"path":')
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return write_jsonl_parts(folder, table_lines)
+
+    monkeypatch.setattr(cli, "loads", crashing)  # the workers are forked with it
+    monkeypatch.setattr(cli, "write_jsonl_parts", disk_full)
+    out = tmp_path / "out"
+    status, _, err = run(
+        capsys, "convert", "--lenient", "-j", "2", tmp_path / "in", "--to", "jsonl", "-o", out
+    )
+    assert status == 2
+    assert "3 events, 0 articles, 0 sections, 9 topics, 6 errors" in err
+    assert tables_only(out)
+    errors = [(row["path"], row["kind"]) for row in read_jsonl(out / "errors.jsonl")]
+    assert errors == [
+        (str(paths[1]), "unparsed"),
+        (str(paths[4]), "decode"),
+        (str(paths[5]), "crash"),
+        *[(str(paths[i]), "internal") for i in (6, 7, 8)],
+    ]
+    assert [row["path"] for row in read_jsonl(out / "events.jsonl")] == [
+        str(paths[i]) for i in (0, 2, 3)
+    ]
+
+
+@pytest.mark.slow
+def test_convert_to_jsonl_in_a_folder_that_takes_no_part_sends_the_lines_back(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mixed_archive(tmp_path / "in")
+    monkeypatch.setattr(cli, "DEFAULT_CHUNKSIZE", 3)
+    run(capsys, "convert", "--lenient", tmp_path / "in", "--to", "jsonl", "-o", tmp_path / "one")
+
+    def refused(folder: str, name: str) -> tuple[int, str]:
+        raise PermissionError(errno.EACCES, "Permission denied", folder)
+
+    monkeypatch.setattr(tabular, "temporary_folder", refused)
+    out = tmp_path / "two"
+    status, _, _ = run(
+        capsys, "convert", "--lenient", "-j", "2", tmp_path / "in", "--to", "jsonl", "-o", out
+    )
+    assert status == 1
+    assert tables_only(out)
+    for table in tabular.TABLES:
+        assert (out / f"{table}.jsonl").read_bytes() == (
+            tmp_path / "one" / f"{table}.jsonl"
+        ).read_bytes()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("failure", "expected"),
+    [(KeyboardInterrupt(), 130), (OSError(errno.ENOSPC, "No space left on device"), 2)],
+)
+def test_convert_to_jsonl_that_fails_while_appending_parts_leaves_the_old_tables(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: BaseException,
+    expected: int,
+) -> None:
+    mixed_archive(tmp_path / "in")
+    monkeypatch.setattr(cli, "DEFAULT_CHUNKSIZE", 3)
+    out = tmp_path / "out"
+    run(
+        capsys, "convert", "--lenient", "-j", "2", tmp_path / "in" / "b", "--to", "jsonl", "-o", out
+    )
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    append_file = tabular._append_file
+    appended = []
+
+    def failing(source: Any, target: Any) -> None:
+        appended.append(source.name)
+        if len(appended) == 3:  # the second chunk's first table, half written
+            target.write(b'{"path":')
+            raise failure
+        append_file(source, target)
+
+    monkeypatch.setattr(tabular, "_append_file", failing)
+    status, _, err = run(
+        capsys, "convert", "--lenient", "-j", "2", tmp_path / "in", "--to", "jsonl", "-o", out
+    )
+    assert status == expected
+    if expected == 2:
+        reason = f"cannot write the tables to {str(out)!r}: No space left on device"
+        assert f"newswiki convert: error: {reason}" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing else left either
 
 
 def test_convert_lenient_and_bad_outputs(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import errno
 import json
+import os
 import re
 import sys
 import threading
@@ -33,6 +35,7 @@ from newswiki.tabular import (
     section_rows,
     spark_schema,
     to_arrow,
+    write_jsonl_parts,
 )
 
 DATA = Path(__file__).parent / "data"
@@ -346,6 +349,69 @@ def test_dataset_writer_writes_every_table(tmp_path: Path, fmt: str) -> None:
             "message": "expected a headline",
         }
     ]
+
+
+def _copy_range_that(failure: str) -> Any:
+    """``os.copy_file_range`` as a system where it fails ``failure``'s way has it."""
+    real = os.copy_file_range
+
+    def copy_range(source: int, target: int, count: int) -> int:
+        if failure == "part way" and os.lseek(source, 0, os.SEEK_CUR) == 0:
+            return real(source, target, 5)  # some bytes, then the error
+        raise OSError(
+            {"across file systems": errno.EXDEV, "part way": errno.EINVAL}.get(
+                failure, errno.ENOSPC
+            ),
+            failure,
+        )
+
+    return copy_range
+
+
+@pytest.mark.parametrize(
+    "copying", ["in the kernel", "across file systems", "part way", "without copy_file_range"]
+)
+def test_parts_of_json_lines_are_appended_in_order_and_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, copying: str
+) -> None:
+    if copying == "without copy_file_range":
+        monkeypatch.delattr(os, "copy_file_range")
+    elif copying != "in the kernel":
+        monkeypatch.setattr(os, "copy_file_range", _copy_range_that(copying))
+    out = tmp_path / "out"
+    with DatasetWriter(out, "jsonl") as writer:
+        folder = writer.parts_folder()
+        assert Path(folder).parent == out
+        assert Path(folder).name.startswith(".")
+        first = write_jsonl_parts(folder, {"events": ['{"n":1}', '{"n":2}'], "errors": ['{"e":1}']})
+        second = write_jsonl_parts(folder, {"events": ['{"n":3}'], "articles": []})
+        assert set(first) == {"events", "errors"}
+        assert set(second) == {"events"}
+        assert first["events"][1] == 2
+        writer.add_error(FileError("bad.md", "read", "gone"))  # written here, between the parts
+        writer.add_jsonl_parts(first)
+        writer.add_jsonl_parts(second)
+        assert os.listdir(folder) == []
+    assert writer.counts == {"events": 3, "articles": 0, "sections": 0, "topics": 0, "errors": 2}
+    assert (out / "events.jsonl").read_bytes() == b'{"n":1}\n{"n":2}\n{"n":3}\n'
+    assert (out / "errors.jsonl").read_bytes() == (
+        b'{"path":"bad.md","kind":"read","line":null,"column":null,"message":"gone"}\n{"e":1}\n'
+    )
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.jsonl" for t in TABLES)
+
+
+def test_a_part_that_cannot_be_appended_fails_the_tables_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(os, "copy_file_range", _copy_range_that("disk full"))
+    out = tmp_path / "out"
+    with pytest.raises(OSError, match="disk full"), DatasetWriter(out, "jsonl") as writer:
+        writer.add_jsonl_parts(write_jsonl_parts(writer.parts_folder(), {"events": ['{"n":1}']}))
+    assert list(out.iterdir()) == []
+    parquet = TableWriter(out / "events.parquet", "events", "parquet")
+    with pytest.raises(ValueError, match="append_jsonl_file\\(\\) writes JSON Lines"):
+        parquet.append_jsonl_file(out / "events.jsonl", 1)
+    parquet.abort()
 
 
 def test_empty_tables_still_carry_their_schema(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any, Literal, TextIO, TypeVar
 
 import attrs
@@ -55,9 +55,11 @@ from newswiki.tabular import (
     Table,
     TopicPart,
     _by_table,
+    _jsonl_block,
     _topic_part,
     json_line,
     rows,
+    write_jsonl_parts,
     write_parts,
 )
 from newswiki.walk import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, walk
@@ -595,10 +597,15 @@ def _merge(values: list[dict[Table, list[Any]]]) -> dict[Table, list[Any]]:
 
 
 def _jsonl_blocks(values: list[dict[Table, list[Any]]]) -> dict[Table, bytes]:
-    """A chunk's lines, encoded in the worker: bytes cross back without another pass."""
-    return {
-        table: ("\n".join(lines) + "\n").encode("utf-8") for table, lines in _merge(values).items()
-    }
+    """A chunk's lines, encoded (with ``-j 1``, where the chunk is made by the process that
+    writes the tables)."""
+    return {table: _jsonl_block(lines) for table, lines in _merge(values).items()}
+
+
+def _jsonl_parts(folder: str, values: list[dict[Table, list[Any]]]) -> dict[Table, tuple[str, int]]:
+    """A chunk's lines written as files of their own, in the worker: only their names and
+    line counts cross back, and the parent has the system append the files to the tables."""
+    return write_jsonl_parts(folder, _merge(values))
 
 
 def _parquet_parts(
@@ -614,29 +621,60 @@ _PART_FILES = 512
 
 
 def _run_convert(args: argparse.Namespace, console: _Console) -> int:
-    jsonl = args.to == "jsonl"
     if os.path.exists(args.output) and not os.path.isdir(args.output):
         raise UsageError(f"-o {args.output!r} is a file: give a folder for the tables")
     paths = _start(args, console, "convert")  # no tables at all when no file matched
     writer: DatasetWriter | DatasetParts
     try:
-        writer = DatasetWriter(args.output, "jsonl") if jsonl else DatasetParts(args.output)
+        writer = (
+            DatasetWriter(args.output, "jsonl") if args.to == "jsonl" else DatasetParts(args.output)
+        )
     except ImportError as error:
         raise UsageError(f"--to parquet needs pyarrow: {error}") from None
     except OSError as error:
         raise UsageError(f"cannot write to {args.output!r}: {error.strerror or error}") from None
-    status = OK
     start = time.monotonic()
+    try:
+        status, files, size = _convert_into(writer, paths, args, console)
+    except BrokenPipeError:
+        raise
+    except OSError as error:  # the files' own errors are rows: this is the tables' (disk full)
+        reason = error.strerror or error
+        raise UsageError(f"cannot write the tables to {args.output!r}: {reason}") from None
+    elapsed = time.monotonic() - start
+    counts = ", ".join(_plural(n, table.rstrip("s")) for table, n in writer.counts.items())
+    console.print(
+        f"Converted {_plural(files, 'file')} ({size / 1e6:.1f} MB) in {elapsed:.1f} s:"
+        f" {counts} -> {args.output}",
+        err=True,
+    )
+    return status
+
+
+def _convert_into(
+    writer: DatasetWriter | DatasetParts,
+    paths: Iterable[str],
+    args: argparse.Namespace,
+    console: _Console,
+) -> tuple[int, int, int]:
+    """Convert the files into the tables of ``writer``: the exit status their errors make,
+    and the number and size of the files."""
+    status = OK
     files = size = 0
-    func = functools.partial(_convert_file, jsonl, not args.lenient)
-    # What a worker makes of a chunk: the names of its Parquet parts, or its JSON lines; and
-    # its part of the topics table.
+    func = functools.partial(_convert_file, isinstance(writer, DatasetWriter), not args.lenient)
+    # What a worker makes of a chunk: the names and sizes of its Parquet parts or JSON Lines
+    # files (with -j 1, its JSON lines themselves: no file to write and copy); and its part
+    # of the topics table.
     blocks: Callable[[list[dict[Table, list[Any]]]], Any] = _jsonl_blocks
     chunksize = DEFAULT_CHUNKSIZE
     if isinstance(writer, DatasetParts):
         blocks, chunksize = functools.partial(_parquet_parts, writer.folders), _PART_FILES
-    pack = functools.partial(_with_topics, blocks, args.to)
     with writer:
+        if isinstance(writer, DatasetWriter) and args.jobs != 1:
+            # A folder that takes no new file: the lines come back as with -j 1.
+            with contextlib.suppress(OSError):
+                blocks = functools.partial(_jsonl_parts, writer.parts_folder())
+        pack = functools.partial(_with_topics, blocks, args.to)
         try:
             for batch in map_batches(func, pack, paths, jobs=args.jobs, chunksize=chunksize):
                 for outcome in map(_cli_outcome, batch.outcomes):
@@ -650,19 +688,14 @@ def _run_convert(args: argparse.Namespace, console: _Console) -> int:
                 made, topics = batch.value
                 if isinstance(writer, DatasetParts):
                     writer.add_parts(made)
-                else:
+                elif blocks is _jsonl_blocks:
                     writer.add_jsonl(made)
+                else:
+                    writer.add_jsonl_parts(made)
                 writer.topics.add_part(topics)
         finally:
             console.progress.close()
-    elapsed = time.monotonic() - start
-    counts = ", ".join(_plural(n, table.rstrip("s")) for table, n in writer.counts.items())
-    console.print(
-        f"Converted {_plural(files, 'file')} ({size / 1e6:.1f} MB) in {elapsed:.1f} s:"
-        f" {counts} -> {args.output}",
-        err=True,
-    )
-    return status
+    return status, files, size
 
 
 # -- links ------------------------------------------------------------------------------------

@@ -32,8 +32,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import errno
 import functools
 import importlib
+import io
 import json
 import os
 import re
@@ -42,7 +44,7 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, cast, get_args, overload
+from typing import IO, TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, cast, get_args, overload
 
 import attrs
 from cattrs.gen import make_dict_structure_fn, override
@@ -110,6 +112,7 @@ __all__ = [
     "to_arrow",
     "topic_part",
     "topic_rows",
+    "write_jsonl_parts",
     "write_parts",
 ]
 
@@ -683,6 +686,11 @@ def json_line(row: Mapping[str, Any]) -> str:
     return text
 
 
+def _jsonl_block(lines: Iterable[str]) -> bytes:
+    """Lines made by :func:`json_line` as JSON Lines in UTF-8, each ending in ``\\n``."""
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
 # -- back from rows ---------------------------------------------------------------------------
 
 _converter = make_converter(forbid_extra_keys=True)
@@ -1071,7 +1079,7 @@ class TableWriter(_Committing):
             raise ValueError("write_lines() writes JSON Lines; use write() for Parquet")
         batch = list(lines)
         if batch:
-            self._file.write(("\n".join(batch) + "\n").encode("utf-8"))
+            self._file.write(_jsonl_block(batch))
             self.rows += len(batch)
 
     def write_jsonl(self, data: bytes) -> None:
@@ -1083,6 +1091,18 @@ class TableWriter(_Committing):
             raise ValueError("JSON Lines data must end with a newline")
         self._file.write(data)
         self.rows += data.count(b"\n")
+
+    def append_jsonl_file(self, path: str | os.PathLike[str], rows: int) -> None:
+        """Add the ``rows`` rows of a file of JSON Lines (as :meth:`write_jsonl` takes them,
+        e.g. written by :func:`write_jsonl_parts` in a worker process), copied by the
+        operating system without passing through this process where it can; JSON Lines only.
+        """
+        if self.format != "jsonl":
+            raise ValueError("append_jsonl_file() writes JSON Lines; use write_arrow() for Parquet")
+        self._file.flush()  # what was written before comes first
+        with open(path, "rb", buffering=0) as part:
+            _append_file(part, self._file)
+        self.rows += rows
 
     def _flush(self, *, final: bool = False) -> None:
         """Write the buffered rows in row groups of ``batch_rows``; keep the rest unless
@@ -1145,6 +1165,35 @@ class TableWriter(_Committing):
             self._encoder = None
 
 
+# Why copy_file_range() cannot copy between two files: the system lacks it, the files are on
+# two file systems, or one of them (or its file system) does not take it.
+_CANNOT_COPY_RANGE = (errno.ENOSYS, errno.EXDEV, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP)
+
+
+def _append_file(source: io.FileIO, target: IO[bytes]) -> None:
+    """Copy the rest of ``source`` to the end of ``target`` (flushed): in the kernel with
+    ``copy_file_range`` where it can (no copy through this process), else through a buffer.
+    A copy that stops part way goes on from where it stopped: both offsets moved with it."""
+    copy_range = getattr(os, "copy_file_range", None)
+    try:
+        fd = target.fileno()
+    except io.UnsupportedOperation:  # text kept in memory (see Replacement)
+        copy_range = None
+    if copy_range is not None:
+        size = os.fstat(source.fileno()).st_size - source.tell()
+        try:
+            while size > 0:
+                copied = copy_range(source.fileno(), fd, size)
+                if not copied:
+                    break
+                size -= copied
+        except OSError as error:
+            if error.errno not in _CANNOT_COPY_RANGE:
+                raise
+        target.seek(0, os.SEEK_END)  # the buffered file learns where its end now is
+    shutil.copyfileobj(source, target)
+
+
 class DatasetWriter(_Committing):
     """Write documents to a folder of tables: ``events``, ``articles``, ``sections``,
     ``topics`` and ``errors``, each one Parquet or JSON Lines file (``OUT/events.parquet``
@@ -1174,6 +1223,7 @@ class DatasetWriter(_Committing):
         #: hundred bytes per topic of an event).
         self.topics = TopicTable(format)
         self.writers: dict[Table, TableWriter] = {}
+        self._parts: tuple[int, str] | None = None  # the lock and path of parts_folder()
         try:
             for table in TABLES:
                 path = os.path.join(self.folder, table + FORMATS[format])
@@ -1214,6 +1264,31 @@ class DatasetWriter(_Committing):
         for table, data in tables.items():
             self.writers[table].write_jsonl(data)
 
+    def parts_folder(self) -> str:
+        """A private folder beside the tables (made on the first call, hidden, locked by
+        this process) for :func:`write_jsonl_parts` to write parts of the tables to, e.g.
+        in worker processes; :meth:`add_jsonl_parts` takes them, and :meth:`close` and
+        :meth:`abort` remove the folder with whatever is left in it."""
+        if self._parts is None:
+            self._parts = temporary_folder(self.folder, "parts.jsonl")
+        return self._parts[1]
+
+    def add_jsonl_parts(self, parts: Mapping[Table, tuple[str, int]]) -> None:
+        """Add the parts :func:`write_jsonl_parts` wrote to :meth:`parts_folder`, after what
+        was added before, and remove them (see :meth:`TableWriter.append_jsonl_file`)."""
+        folder = self.parts_folder()
+        for table, (name, count) in parts.items():
+            path = os.path.join(folder, name)
+            self.writers[table].append_jsonl_file(path, count)
+            os.unlink(path)
+
+    def _remove_parts(self) -> None:
+        if self._parts is not None:
+            fd, folder = self._parts
+            self._parts = None
+            shutil.rmtree(folder, ignore_errors=True)
+            os.close(fd)
+
     def add_lines(self, table_lines: Mapping[Table, list[str]]) -> None:
         """Add rows already encoded by :func:`json_line`, by table name (JSON Lines only)."""
         for table, lines in table_lines.items():
@@ -1226,6 +1301,7 @@ class DatasetWriter(_Committing):
     def close(self) -> None:
         """Write the ``topics`` table, finish every table and move them into place."""
         try:
+            self._remove_parts()
             topics = self.writers["topics"]
             if not topics.rows:  # once, though close() may be called again
                 if self.format == "parquet":
@@ -1241,6 +1317,7 @@ class DatasetWriter(_Committing):
 
     def abort(self) -> None:
         """Drop the tables not yet in place."""
+        self._remove_parts()
         for writer in self.writers.values():
             writer.abort()
 
@@ -1264,6 +1341,28 @@ def write_parts(
         for table, items in table_rows.items()
         if items
     }
+
+
+def write_jsonl_parts(
+    folder: str, table_lines: Mapping[Table, Sequence[str]]
+) -> dict[Table, tuple[str, int]]:
+    """Write the lines (made by :func:`json_line`) of each table as one new hidden file in
+    ``folder`` (from :meth:`DatasetWriter.parts_folder`), where the lines were made: in a
+    worker process, the parent then only appends the files to the tables with
+    :meth:`DatasetWriter.add_jsonl_parts`.
+
+    Returns:
+        The file name and the line count of each part written, by table (a table without
+        lines gets no part).
+    """
+    parts: dict[Table, tuple[str, int]] = {}
+    for table, lines in table_lines.items():
+        if lines:
+            fd, path = tempfile.mkstemp(prefix=f".{table}-", suffix=".jsonl", dir=folder)
+            with os.fdopen(fd, "wb") as file:
+                file.write(_jsonl_block(lines))
+            parts[table] = os.path.basename(path), len(lines)
+    return parts
 
 
 def _write_part(folder: str, table: Table, data: pyarrow.Table) -> tuple[str, int]:
