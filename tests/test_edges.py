@@ -176,7 +176,7 @@ def test_the_strict_driver_parses_as_larks_own_parser(text: str) -> None:
     prepared, _ = reader.prepare(text)
     kind = reader.detect(prepared)
     assume(kind is not None)
-    built = reader.parser(kind)  # type: ignore[arg-type]
+    built = reader.parser(kind)
     ours = _outcome(reader._strict(built).parse, prepared)
     larks = _outcome(built.parse, prepared)
     if isinstance(ours, UnexpectedToken):
