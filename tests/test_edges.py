@@ -14,17 +14,19 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from lark.exceptions import UnexpectedToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.lexer import ContextualLexer
 
 import newswiki
 from newswiki import parallel, reader, tabular
 from newswiki import strategies as nws
+from newswiki.build import BuildError
 from newswiki.tabular import article_row, event_row, from_row
 from tests.nodes import rebuilt
 from tests.test_errors import mutated
+from tests.test_reading_reference import snapshot
 
 DATE = "### [2016-07-18](/news/2016/07/18/index.md)\n\n"
 
@@ -154,6 +156,41 @@ def test_the_strict_error_is_the_same_without_the_second_look() -> None:
     error = caught.value
     assert (error.line, error.column, error.found) == (9, 1, "'bad line'")
     assert error.expected.startswith("a source line `N. [NAME](URL)`")
+
+
+def _outcome(parse: Any, text: str) -> Any:
+    """What ``parse`` makes of ``text``: every field of the object, or the exception."""
+    try:
+        return snapshot(parse(text))
+    except (UnexpectedInput, BuildError) as error:
+        return error
+
+
+@settings(max_examples=40, deadline=None)
+@given(mutated())
+def test_the_strict_driver_parses_as_larks_own_parser(text: str) -> None:
+    # newswiki drives Lark's parse table itself: the same objects as Lark.parse builds with
+    # the same callbacks, and where the table has no action, Lark's UnexpectedToken with the
+    # same token and expected set (where no terminal matches, the lexer's error without the
+    # second look, see above).
+    prepared, _ = reader.prepare(text)
+    kind = reader.detect(prepared)
+    assume(kind is not None)
+    built = reader.parser(kind)
+    ours = _outcome(reader._strict(built).parse, prepared)
+    larks = _outcome(built.parse, prepared)
+    if isinstance(ours, UnexpectedToken):
+        assert isinstance(larks, UnexpectedToken)
+        assert (ours.token.type, ours.token.start_pos) == (larks.token.type, larks.token.start_pos)
+        assert ours.expected == larks.expected
+    elif isinstance(ours, UnexpectedCharacters):
+        assert isinstance(larks, UnexpectedInput)
+        assert ours.pos_in_stream == larks.pos_in_stream
+    elif isinstance(ours, BuildError):
+        assert isinstance(larks, BuildError)
+        assert (ours.offset, ours.expected) == (larks.offset, larks.expected)
+    else:
+        assert ours == larks
 
 
 def test_parse_errors_hold_no_lark_exception() -> None:

@@ -445,10 +445,11 @@ class EventBuilder(_Builder):
 def _heading(line: str) -> tuple[int, str, str | None]:
     """Level, title and (when not canonical) spelling of a heading line the lexer matched,
     with its newline."""
-    core = line.rstrip(" \t\r\n")
-    level = len(core) - len(core.lstrip("="))
-    title = core[level:-level].strip(PADDING)
-    canonical = len(core) == len(line) - 1 and len(title) == len(core) - 2 * level
+    # HEADING_LINE's title neither starts nor ends with `=` or padding, and only marks,
+    # padding and the newline are around it: stripped of those, the line is the title.
+    title = line.strip(" \t\r\n=")
+    level = len(line) - len(line.lstrip("="))
+    canonical = len(line) == 2 * level + len(title) + 1  # no padding anywhere
     return level, title, None if canonical else line[:-1]
 
 

@@ -16,7 +16,9 @@ from typing import Any, NoReturn
 
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+from lark.grammar import Rule
 from lark.lexer import ContextualLexer, LexerThread, Token
+from lark.parsers.lalr_analysis import Shift
 from lark.parsers.lalr_parser_state import ParseConf, ParserState
 
 from newswiki.build import ArticleBuilder, BuildError, EventBuilder, replaced
@@ -101,18 +103,18 @@ def parser(kind: str) -> lark.Lark:
 
 
 class _StrictParser:
-    """Lark's LALR parser for one grammar, driven for strict reading with less work per text
-    and per token than ``Lark.parse``.
+    """Lark's LALR parser for one grammar, driven for strict reading with less work per text,
+    per token and per reduction than ``Lark.parse``.
 
-    What a text needs is made once per grammar here (Lark makes it at every parse): the
-    parser's configuration, and for each state of the parser the one pattern of the terminals
-    its contextual lexer accepts there.  Lexing counts no columns, as every token starts a line
-    (every terminal of newswiki's grammars ends with a newline, and :func:`prepare` makes the
-    text end with one); no terminal is ignored or has a callback in either grammar, so a match
-    is a token.  Where no terminal matches, Lark's own lexer of the state raises the error
-    Lark raises, without the second look of its contextual lexer, which matches the rest of
-    the text against every terminal only to choose the kind of exception (newswiki words both
-    kinds the same way, see :func:`translate`).
+    What a text needs is made once per grammar here (Lark makes it at every parse): for each
+    state of the parser, the one pattern of the terminals its contextual lexer accepts there,
+    and its actions from Lark's parse table.  Lexing counts no columns, as every token starts a
+    line (every terminal of newswiki's grammars ends with a newline, and :func:`prepare` makes
+    the text end with one); no terminal is ignored or has a callback in either grammar, so a
+    match is a token.  Where no terminal matches, Lark's own lexer of the state raises the
+    error Lark raises, without the second look of its contextual lexer, which matches the rest
+    of the text against every terminal only to choose the kind of exception (newswiki words
+    both kinds the same way, see :func:`translate`).
     """
 
     def __init__(self, built: lark.Lark) -> None:
@@ -120,7 +122,25 @@ class _StrictParser:
         lexer = frontend.lexer
         assert isinstance(lexer, ContextualLexer), type(lexer)  # parser="lalr" builds this one
         lalr = frontend.parser.parser
-        self._configuration = ParseConf(lalr.parse_table, lalr.callbacks, "start")
+        callbacks = lalr.callbacks
+        assert all(isinstance(key, Rule) for key in callbacks)  # no terminal has a callback
+        self._configuration = ParseConf(lalr.parse_table, callbacks, "start")
+        self._end = self._configuration.end_state
+        table = self._configuration.states
+        # Lark's one table, split as the textbooks do: what to do on a terminal, and where
+        # to go when a rule has made a nonterminal (always a shift).
+        self._actions = {
+            state: {
+                symbol: _action(action, argument, callbacks)
+                for symbol, (action, argument) in row.items()
+                if symbol.isupper()
+            }
+            for state, row in table.items()
+        }
+        self._gotos = {
+            state: {symbol: target for symbol, (_, target) in row.items() if not symbol.isupper()}
+            for state, row in table.items()
+        }
         self._lexers = lexer.lexers
         self._patterns = _Patterns(lexer.lexers)
 
@@ -130,36 +150,73 @@ class _StrictParser:
         Each token is matched in the state the parser is in and fed to it, as Lark's
         ``parse_from_state`` feeds what its lexer yields; the end of the text is the token
         ``$END``."""
-        # Fed its tokens, Lark's parser asks its lexer for nothing: it needs none.
-        lexer: Any = None
-        parser_state: ParserState[Any] = ParserState(self._configuration, lexer)
-        feed, states = parser_state.feed_token, parser_state.state_stack  # the state is on top
+        states: list[int] = [self._configuration.start_state]  # the state is on top
+        values: list[Any] = []  # one per state above the start state
         patterns = self._patterns
         position, line, size = 0, 1, len(text)
         while position < size:
             match = patterns[states[-1]](text, position)
             if match is None:
-                self._refuse(text, position, line, parser_state)
+                self._refuse(text, position, line, states, values)
             value = match.group()
             end, end_line = match.end(), line + value.count("\n")
             # Every alternative of the pattern is a terminal's named group: lastgroup is its name.
             kind: str = match.lastgroup  # type: ignore[assignment]
-            feed(_new_token(kind, value, position, line, 1, end_line, 1, end))
+            self._feed(_new_token(kind, value, position, line, 1, end_line, 1, end), states, values)
             position, line = end, end_line
-        return feed(_new_token("$END", "", size, line, 1, line, 1, size), True)
+        self._feed(_new_token("$END", "", size, line, 1, line, 1, size), states, values)
+        return values[-1]
+
+    def _feed(self, token: Token, states: list[int], values: list[Any]) -> None:
+        """What Lark's ``feed_token`` does: reduce by every rule that ends before ``token``,
+        then shift it; the end of the text (``$END``) is reduced to the start rule instead."""
+        actions, kind = self._actions, token.type
+        while True:
+            action = actions[states[-1]].get(kind)
+            if action is None:
+                state = ParserState(self._configuration, None, states, values)  # type: ignore[arg-type]
+                raise UnexpectedToken(token, set(actions[states[-1]]), state=state)  # type: ignore[no-untyped-call]
+            if isinstance(action, int):
+                states.append(action)
+                values.append(token)
+                return
+            size, callback, origin = action
+            start = len(values) - size
+            value = callback(values[start:])
+            del states[start + 1 :], values[start:]
+            states.append(self._gotos[states[-1]][origin])
+            values.append(value)
+            if states[-1] == self._end:
+                return
 
     def _refuse(
-        self, text: str, position: int, line: int, parser_state: ParserState[Any]
+        self, text: str, position: int, line: int, states: list[int], values: list[Any]
     ) -> NoReturn:
         """Raise Lark's error for ``text`` at ``position``, where no terminal matches."""
-        lexer = self._lexers[parser_state.position]
+        lexer = self._lexers[states[-1]]
         lexer_state = LexerThread.from_text(lexer, text).state
         assert lexer_state is not None  # made from the text
         counter = lexer_state.line_ctr
         counter.char_pos = counter.line_start_pos = position
         counter.line = line
+        parser_state = ParserState(self._configuration, None, states, values)  # type: ignore[arg-type]
         lexer.next_token(lexer_state, parser_state)
         raise AssertionError("Lark's lexer matched where its own pattern did not")
+
+
+# What the parser does with a symbol in a state: shift it, going to the state given, or
+# reduce by a rule (its size, its callback, the name of the symbol it makes).
+_Action = int | tuple[int, Callable[[list[Any]], Any], str]
+
+
+def _action(action: Any, argument: Any, callbacks: dict[Any, Any]) -> _Action:
+    """An action of Lark's parse table as :class:`_StrictParser` takes it: a reduction looked
+    up once per grammar, as hashing a ``Rule`` runs its Python ``__hash__``."""
+    if action is Shift:
+        state: int = argument
+        return state
+    rule: Rule = argument
+    return len(rule.expansion), callbacks[rule], rule.origin.name
 
 
 # Lark's ``Token(...)`` passes through a Python ``__new__`` that only looks for a deprecated
