@@ -451,8 +451,7 @@ class Replacement:
                 self._temporary = None
                 _sync_folder(os.path.dirname(self.target) or os.curdir)
                 return True
-            if isinstance(self.file, io.BytesIO):
-                self.file.seek(0)
+            if isinstance(self.file, io.BytesIO):  # _write_in_place reads it from the start
                 _write_in_place(self.target, self.file, durable=True)
             else:
                 with os.fdopen(os.dup(self.file.fileno()), "rb") as source:
