@@ -616,8 +616,10 @@ def _parquet_parts(
     return write_parts(folders, _merge(values))
 
 
-# Files per Parquet part: parts of a few MB, few enough for a large archive.
-_PART_FILES = 512
+# Files per Parquet part: parts of a few MB, few enough for a large archive, and small enough
+# that the workers' last parts end close together (-j 2 over 6,000 files: 1.75x with 256,
+# 1.66x with 512, where one worker waited on the other's last part).
+_PART_FILES = 256
 
 
 def _run_convert(args: argparse.Namespace, console: _Console) -> int:
