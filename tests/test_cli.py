@@ -738,9 +738,9 @@ def _count_syncs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     real = files._syncfs()
     assert real is not None  # Linux
 
-    def syncfs(fd: int) -> int:
+    def syncfs(fd: int) -> None:
         calls.append(fd)
-        return real(fd)
+        real(fd)
 
     monkeypatch.setattr(files, "_syncfs", lambda: syncfs)
     return calls
