@@ -43,13 +43,17 @@ def _pyplot() -> ModuleType:
     return plt
 
 
-def _save(figure: Figure, path: Path, caption: str) -> None:
+def _finish(figure: Figure, title: str, path: Path, caption: str) -> None:
+    """Title the chart, write it to ``path`` as SVG with ``caption`` under it, and close it."""
+    figure.axes[0].set_title(title, loc="left", fontsize=11)
+    figure.tight_layout(rect=(0, 0.1, 1, 1))
     # Wrapped to the figure's width (about 14 characters an inch at this size): the run's
     # machine line is long, and a browser shows nothing past the edge of an SVG.
     wrapped = textwrap.fill(caption, width=int(figure.get_figwidth() * 14))
     figure.text(0.01, 0.01, wrapped, fontsize=8, color="#555555")
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, format="svg", metadata={"Date": None})
+    _pyplot().close(figure)
 
 
 def bars(
@@ -74,10 +78,7 @@ def bars(
     axes.invert_yaxis()
     axes.set_xlabel("speed as a multiple of the peer's, on the same inputs (higher is faster)")
     axes.set_xlim(0, max(max(ratios), *(target for _, _, _, target in rows)) * 1.45)
-    axes.set_title(title, loc="left", fontsize=11)
-    figure.tight_layout(rect=(0, 0.1, 1, 1))
-    _save(figure, path, caption)
-    plt.close(figure)
+    _finish(figure, title, path, caption)
 
 
 def lines(
@@ -110,12 +111,9 @@ def lines(
     axes.set_xlabel("document size")
     axes.set_ylabel(f"cost per MB, as a multiple of the {base} step's")
     axes.set_ylim(0, max(limit * 1.25, *(v for _, vs in series for v in vs if v is not None)))
-    axes.set_title(title, loc="left", fontsize=11)
     # Beside the axes, not on them: the lines cross the whole width and any corner.
     axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    figure.tight_layout(rect=(0, 0.1, 1, 1))
-    _save(figure, path, caption)
-    plt.close(figure)
+    _finish(figure, title, path, caption)
 
 
 def multiples(
@@ -150,7 +148,4 @@ def multiples(
         *(v for _, v, _ in rows), *(t for _, _, t in rows if t), *(v for v, _ in references)
     )
     axes.set_xlim(0, largest * 1.35)
-    axes.set_title(title, loc="left", fontsize=11)
-    figure.tight_layout(rect=(0, 0.1, 1, 1))
-    _save(figure, path, caption)
-    plt.close(figure)
+    _finish(figure, title, path, caption)

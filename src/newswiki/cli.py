@@ -48,6 +48,7 @@ from newswiki.parallel import (
 )
 from newswiki.parse import loads
 from newswiki.tabular import (
+    _PART_FILES,
     FORMATS,
     DatasetParts,
     DatasetWriter,
@@ -614,12 +615,6 @@ def _parquet_parts(
     """A chunk's rows written as Parquet part files, in the worker: only their names and
     row counts cross back."""
     return write_parts(folders, _merge(values))
-
-
-# Files per Parquet part: parts of a few MB, few enough for a large archive, and small enough
-# that the workers' last parts end close together (-j 2 over 6,000 files: 1.75x with 256,
-# 1.66x with 512, where one worker waited on the other's last part).
-_PART_FILES = 256
 
 
 def _run_convert(args: argparse.Namespace, console: _Console) -> int:
